@@ -1,0 +1,112 @@
+/**
+ * A dataset as the engine sees it: n samples of inputs and targets in row-major Float64Arrays,
+ * with column names. Targets are already in the form the cost wants (one-hot rows for softmax).
+ */
+import type { CostName } from '../engine/costs';
+
+/** Inputs (n x inputNames.length) and targets (n x targetNames.length), row-major. */
+export interface Dataset {
+  /** n x inputNames.length, row-major. */
+  inputs: Float64Array;
+  /** n x targetNames.length, row-major. */
+  targets: Float64Array;
+  n: number;
+  inputNames: string[];
+  targetNames: string[];
+  /** For one-hot targets made from a label column: the label of each target column. */
+  classLabels?: string[];
+}
+
+/** A dataset whose targets do not fit the chosen cost; the message says what to change. */
+export class DataError extends Error {
+  override name = 'DataError';
+}
+
+/**
+ * Checks that the targets suit the cost and converts where the spec allows it:
+ * softmax with a single target column treats that column as class labels and one-hot encodes
+ * it (classes sorted numerically); sigmoid cross-entropy needs targets in [0, 1]; softmax with
+ * several columns needs rows that are probability vectors (one-hot, typically).
+ */
+export function prepareTargets(data: Dataset, costName: CostName): Dataset {
+  const k = data.targetNames.length;
+  const t = data.targets;
+  if (costName === 'softmax-cross-entropy') {
+    if (k === 1) return oneHot(data);
+    for (let r = 0; r < data.n; r++) {
+      let sum = 0;
+      for (let j = 0; j < k; j++) {
+        const v = t[r * k + j];
+        if (!(v >= 0 && v <= 1)) {
+          throw new DataError(`softmax-cross-entropy needs targets in [0, 1]: sample ${r + 1}, column "${data.targetNames[j]}" is ${v}`);
+        }
+        sum += v;
+      }
+      if (Math.abs(sum - 1) > 1e-9) {
+        throw new DataError(`softmax-cross-entropy needs each sample's targets to sum to 1 (one-hot): sample ${r + 1} sums to ${sum}; or give one column of class labels`);
+      }
+    }
+    return data;
+  }
+  if (costName === 'sigmoid-cross-entropy') {
+    for (let i = 0; i < t.length; i++) {
+      if (!(t[i] >= 0 && t[i] <= 1)) {
+        const r = Math.floor(i / k);
+        throw new DataError(`sigmoid-cross-entropy needs targets in [0, 1]: sample ${r + 1}, column "${data.targetNames[i % k]}" is ${t[i]}; use sum-of-squares for regression or softmax-cross-entropy for class labels`);
+      }
+    }
+  }
+  return data;
+}
+
+/** One-hot encodes a single label column: one target column per distinct value. */
+function oneHot(data: Dataset): Dataset {
+  const values = Array.from(new Set(data.targets)).sort((a, b) => a - b);
+  if (values.length < 2) {
+    throw new DataError(`softmax-cross-entropy needs at least two classes; column "${data.targetNames[0]}" has only ${values.length}`);
+  }
+  if (values.length > 1000) {
+    throw new DataError(`column "${data.targetNames[0]}" has ${values.length} distinct values: that looks like a regression target; use sum-of-squares`);
+  }
+  const index = new Map(values.map((v, i) => [v, i]));
+  const k = values.length;
+  const targets = new Float64Array(data.n * k);
+  for (let r = 0; r < data.n; r++) targets[r * k + (index.get(data.targets[r]) as number)] = 1;
+  const labels = values.map((v) => String(v));
+  return {
+    ...data,
+    targets,
+    targetNames: labels.map((l) => `${data.targetNames[0]}=${l}`),
+    classLabels: labels,
+  };
+}
+
+/** Per-column mean and standard deviation of the inputs (population std; 1 where a column is constant). */
+export function inputStatistics(data: Dataset): { mean: number[]; std: number[] } {
+  const d = data.inputNames.length;
+  const mean = new Array<number>(d).fill(0);
+  const std = new Array<number>(d).fill(0);
+  for (let r = 0; r < data.n; r++) for (let j = 0; j < d; j++) mean[j] += data.inputs[r * d + j];
+  for (let j = 0; j < d; j++) mean[j] /= data.n;
+  for (let r = 0; r < data.n; r++) {
+    for (let j = 0; j < d; j++) {
+      const c = data.inputs[r * d + j] - mean[j];
+      std[j] += c * c;
+    }
+  }
+  for (let j = 0; j < d; j++) {
+    const s = Math.sqrt(std[j] / data.n);
+    std[j] = s > 0 ? s : 1;
+  }
+  return { mean, std };
+}
+
+/** (x - mean) / std for every row of a row-major input matrix, into a new array. */
+export function normalizeInputs(x: Float64Array, n: number, norm: { mean: number[]; std: number[] }): Float64Array {
+  const d = norm.mean.length;
+  const out = new Float64Array(n * d);
+  for (let r = 0; r < n; r++) {
+    for (let j = 0; j < d; j++) out[r * d + j] = (x[r * d + j] - norm.mean[j]) / norm.std[j];
+  }
+  return out;
+}

@@ -1,0 +1,102 @@
+/**
+ * From a spec and its data to a network that trains: the one place that turns a `LabSpec` into
+ * engine objects, used by the CLI, the trainer workers and the tests alike.
+ */
+import { taskOf } from './engine/costs';
+import { cost as costByName } from './engine/costs';
+import { initialize, type LayerInit } from './engine/init';
+import { accuracy, rmse } from './engine/metrics';
+import { Network } from './engine/network';
+import { GradientDescent, type Optimizer } from './engine/optimizers';
+import { Rng } from './engine/rng';
+import { DataError, type Dataset, prepareTargets } from './data/dataset';
+import type { LabSpec } from './spec';
+
+/** A network built for a spec and dataset, ready to train. */
+export interface Lab {
+  spec: LabSpec;
+  /** The data with targets in the cost's form (one-hot for softmax labels). */
+  data: Dataset;
+  net: Network;
+  /** The weights the run started from (for reset and reproducibility). */
+  initial: Float64Array;
+  optimizer: Optimizer;
+  /** Steps taken so far. */
+  step: number;
+}
+
+/** Quality of the current weights on a dataset. */
+export interface Evaluation {
+  /** E summed over samples (PRML (5.11)). */
+  E: number;
+  /** E / N: comparable between datasets of different sizes. */
+  EPerSample: number;
+  /** Classification only: fraction right. */
+  accuracy?: number;
+  /** Regression only: root mean squared error. */
+  rmse?: number;
+}
+
+/** The network a spec describes for `inputs` inputs and `outputs` outputs (parameters zero). */
+export function networkFor(spec: LabSpec, inputs: number, outputs: number): Network {
+  const layers = [
+    ...spec.network.hidden.map((h) => ({ units: h.units, activation: h.activation })),
+    { units: outputs, activation: 'linear' },
+  ];
+  return new Network(inputs, layers, costByName(spec.network.output.cost));
+}
+
+/** The per-layer initialisations of a spec, output layer last. */
+export function layerInits(spec: LabSpec): LayerInit[] {
+  return [...spec.network.hidden.map((h) => h.init), spec.network.output.init];
+}
+
+/**
+ * Builds the lab: checks the targets against the cost, builds the network, and draws its initial
+ * weights from the spec's seed (or takes `initialWeights`, which must have the network's size).
+ */
+export function createLab(spec: LabSpec, raw: Dataset, initialWeights?: Float64Array): Lab {
+  const data = prepareTargets(raw, spec.network.output.cost);
+  if (data.n < 1) throw new DataError('the dataset has no samples');
+  const net = networkFor(spec, data.inputNames.length, data.targetNames.length);
+  if (initialWeights) {
+    if (initialWeights.length !== net.size) {
+      throw new DataError(`the initial weights have ${initialWeights.length} values, the network needs ${net.size}`);
+    }
+    net.params.set(initialWeights);
+  } else {
+    initialize(net, layerInits(spec), Rng.derive(spec.seed, 'init'));
+  }
+  return {
+    spec,
+    data,
+    net,
+    initial: Float64Array.from(net.params),
+    optimizer: new GradientDescent(spec.training.learningRate),
+    step: 0,
+  };
+}
+
+/**
+ * One full-batch step, as the seed's `fit`: gradient of E summed over all samples, then the
+ * optimizer's update. Returns E before the update (the value at the weights the gradient saw).
+ */
+export function trainStep(lab: Lab): number {
+  const { net, data } = lab;
+  const e = net.gradient(data.inputs, data.targets, data.n);
+  lab.optimizer.step(net.params, net.grads);
+  lab.step++;
+  return e;
+}
+
+/** E, E/N and accuracy or RMSE of the lab's current weights on `data` (default: its own). */
+export function evaluate(lab: Lab, data: Dataset = lab.data): Evaluation {
+  const { net } = lab;
+  const k = net.outputs;
+  const y = net.predict(data.inputs, data.n);
+  const E = net.cost.value(net.forward(data.inputs, data.n), data.targets, data.n, k);
+  const ev: Evaluation = { E, EPerSample: E / data.n };
+  if (taskOf(net.cost.name) === 'regression') ev.rmse = rmse(y, data.targets, data.n, k);
+  else ev.accuracy = accuracy(y, data.targets, data.n, k, net.cost.name);
+  return ev;
+}

@@ -1,0 +1,179 @@
+/**
+ * The weights JSON file: a trained network in a form any tool can read (docs/weights-format.md,
+ * docs/weights.schema.json). Numbers are written by JSON.stringify, which prints the shortest
+ * decimal that reads back to the same double, so export then import is exact, bit for bit.
+ *
+ *     { "format": "mlp-lab-weights", "version": 1, "inputs": [...], "outputs": [...],
+ *       "normalization": null | { "mean": [...], "std": [...] },
+ *       "cost": "sigmoid-cross-entropy",
+ *       "layers": [ { "activation": "tanh", "weights": [[...], ...], "bias": [...] }, ... ] }
+ *
+ * weights[i][j] connects input i to unit j; the last layer is linear and the cost's output
+ * function (identity, sigmoid, softmax) turns its outputs into predictions.
+ */
+import { type ActivationName, isActivationName } from './engine/activations';
+import { type CostName, cost as costByName, isCostName } from './engine/costs';
+import { Network } from './engine/network';
+
+/** Input normalisation applied to raw inputs before the first layer: (x - mean) / std. */
+export interface Normalization {
+  mean: number[];
+  std: number[];
+}
+
+/** One layer as written in the file. */
+export interface WeightsLayer {
+  activation: ActivationName;
+  /** inputs x units: weights[i][j] connects input i to unit j. */
+  weights: number[][];
+  bias: number[];
+}
+
+/** The weights file, version 1. */
+export interface WeightsFile {
+  format: 'mlp-lab-weights';
+  version: 1;
+  inputs: string[];
+  outputs: string[];
+  normalization: Normalization | null;
+  cost: CostName;
+  /** For classifiers trained from a label column: the label of each output (optional). */
+  classLabels?: string[];
+  layers: WeightsLayer[];
+}
+
+/** A weights file that cannot be read; the message names the field or layer. */
+export class WeightsError extends Error {
+  override name = 'WeightsError';
+}
+
+/** Column names and preprocessing that travel with the weights. */
+export interface WeightsMeta {
+  inputs: string[];
+  outputs: string[];
+  normalization?: Normalization | null;
+  classLabels?: string[];
+}
+
+/** The weights file for a network's current parameters. */
+export function toWeightsFile(net: Network, meta: WeightsMeta): WeightsFile {
+  if (meta.inputs.length !== net.inputs || meta.outputs.length !== net.outputs) {
+    throw new WeightsError(`names do not fit the network: ${meta.inputs.length} input and ${meta.outputs.length} output names for ${net.inputs} inputs and ${net.outputs} outputs`);
+  }
+  const file: WeightsFile = {
+    format: 'mlp-lab-weights',
+    version: 1,
+    inputs: [...meta.inputs],
+    outputs: [...meta.outputs],
+    normalization: meta.normalization ? { mean: [...meta.normalization.mean], std: [...meta.normalization.std] } : null,
+    cost: net.cost.name,
+    layers: net.layers.map((l) => {
+      const weights: number[][] = [];
+      for (let i = 0; i < l.inputs; i++) weights.push(Array.from(l.weights.subarray(i * l.units, (i + 1) * l.units)));
+      return { activation: l.activation.name as ActivationName, weights, bias: Array.from(l.bias) };
+    }),
+  };
+  if (meta.classLabels) file.classLabels = [...meta.classLabels];
+  return file;
+}
+
+/** Validates untrusted JSON as a weights file; throws `WeightsError` naming what is wrong. */
+export function parseWeightsFile(json: unknown): WeightsFile {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new WeightsError('a weights file must be a JSON object');
+  const o = json as Record<string, unknown>;
+  if (o.format !== 'mlp-lab-weights') throw new WeightsError(`"format" must be "mlp-lab-weights": this is not an MLP Lab weights file`);
+  if (o.version !== 1) {
+    throw new WeightsError(`"version" ${JSON.stringify(o.version)} is not supported: this MLP Lab reads version 1${typeof o.version === 'number' && o.version > 1 ? ' (the file is from a newer MLP Lab)' : ''}`);
+  }
+  const inputs = strings(o.inputs, 'inputs');
+  const outputs = strings(o.outputs, 'outputs');
+  if (!isCostName(o.cost)) throw new WeightsError(`"cost" must be one of sum-of-squares, sigmoid-cross-entropy, softmax-cross-entropy, got ${JSON.stringify(o.cost)}`);
+  if (!Array.isArray(o.layers) || o.layers.length === 0) throw new WeightsError('"layers" must be a non-empty list');
+  let fanIn = inputs.length;
+  const layers = o.layers.map((raw, l): WeightsLayer => {
+    const where = `layer ${l + 1}`;
+    if (typeof raw !== 'object' || raw === null) throw new WeightsError(`${where} must be an object`);
+    const r = raw as Record<string, unknown>;
+    if (!isActivationName(r.activation)) throw new WeightsError(`${where}: unknown activation ${JSON.stringify(r.activation)}`);
+    if (!Array.isArray(r.weights) || r.weights.length !== fanIn) {
+      throw new WeightsError(`${where}: "weights" must have ${fanIn} rows (one per input), has ${Array.isArray(r.weights) ? r.weights.length : 'none'}`);
+    }
+    const bias = numbers(r.bias, `${where} bias`);
+    const units = bias.length;
+    const weights = r.weights.map((row, i) => {
+      const v = numbers(row, `${where} weights row ${i + 1}`);
+      if (v.length !== units) throw new WeightsError(`${where}: weights row ${i + 1} has ${v.length} values, the layer has ${units} units`);
+      return v;
+    });
+    fanIn = units;
+    return { activation: r.activation, weights, bias };
+  });
+  if (layers[layers.length - 1].activation !== 'linear') throw new WeightsError(`the last layer must be linear (the cost applies the output function)`);
+  if (fanIn !== outputs.length) throw new WeightsError(`the last layer has ${fanIn} units but "outputs" names ${outputs.length}`);
+  let normalization: Normalization | null = null;
+  if (o.normalization !== null && o.normalization !== undefined) {
+    const n = o.normalization as Record<string, unknown>;
+    const mean = numbers(n.mean, 'normalization mean');
+    const std = numbers(n.std, 'normalization std');
+    if (mean.length !== inputs.length || std.length !== inputs.length) throw new WeightsError(`normalization needs ${inputs.length} means and stds, one per input`);
+    if (std.some((s) => !(s > 0))) throw new WeightsError('normalization std values must be greater than 0');
+    normalization = { mean, std };
+  }
+  const file: WeightsFile = { format: 'mlp-lab-weights', version: 1, inputs, outputs, normalization, cost: o.cost, layers };
+  if (o.classLabels !== undefined) {
+    const labels = strings(o.classLabels, 'classLabels');
+    if (labels.length !== outputs.length) throw new WeightsError(`"classLabels" must name ${outputs.length} classes, names ${labels.length}`);
+    file.classLabels = labels;
+  }
+  try {
+    costByName(file.cost);
+    new Network(inputs.length, layers.map((l) => ({ units: l.bias.length, activation: l.activation })), costByName(file.cost));
+  } catch (e) {
+    throw new WeightsError((e as Error).message);
+  }
+  return file;
+}
+
+/** A network holding the file's weights. */
+export function networkFromWeights(file: WeightsFile): Network {
+  const net = new Network(file.inputs.length, file.layers.map((l) => ({ units: l.bias.length, activation: l.activation })), costByName(file.cost));
+  file.layers.forEach((l, k) => {
+    const layer = net.layers[k];
+    l.weights.forEach((row, i) => layer.weights.set(row, i * layer.units));
+    layer.bias.set(l.bias);
+  });
+  return net;
+}
+
+/**
+ * The flat parameter vector of a weights file for `net`, refusing a file whose shapes do not
+ * match, with a message naming the first layer that differs.
+ */
+export function weightsFor(net: Network, file: WeightsFile): Float64Array {
+  if (file.layers.length !== net.layers.length) {
+    throw new WeightsError(`the weights file has ${file.layers.length} layers, the network has ${net.layers.length}`);
+  }
+  net.layers.forEach((layer, k) => {
+    const l = file.layers[k];
+    const units = l.bias.length;
+    const inputs = l.weights.length;
+    if (units !== layer.units || inputs !== layer.inputs) {
+      throw new WeightsError(`layer ${k + 1} is ${inputs} -> ${units} in the weights file but ${layer.inputs} -> ${layer.units} in the network`);
+    }
+    if (l.activation !== layer.activation.name) {
+      throw new WeightsError(`layer ${k + 1} uses ${l.activation} in the weights file but ${layer.activation.name} in the network`);
+    }
+  });
+  if (file.cost !== net.cost.name) throw new WeightsError(`the weights were trained with ${file.cost}, the network uses ${net.cost.name}`);
+  return Float64Array.from(networkFromWeights(file).params);
+}
+
+function strings(v: unknown, what: string): string[] {
+  if (!Array.isArray(v) || v.length === 0 || !v.every((s) => typeof s === 'string')) throw new WeightsError(`"${what}" must be a non-empty list of names`);
+  return v as string[];
+}
+
+function numbers(v: unknown, what: string): number[] {
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) throw new WeightsError(`${what} must be a list of finite numbers`);
+  return v as number[];
+}
