@@ -11,6 +11,7 @@ import { GradientDescent, type Optimizer } from './engine/optimizers';
 import { Rng } from './engine/rng';
 import { DataError, type Dataset, prepareTargets } from './data/dataset';
 import type { LabSpec } from './spec';
+import { type WeightsFile, weightsFor } from './weights-format';
 
 /** A network built for a spec and dataset, ready to train. */
 export interface Lab {
@@ -53,13 +54,16 @@ export function layerInits(spec: LabSpec): LayerInit[] {
 
 /**
  * Builds the lab: checks the targets against the cost, builds the network, and draws its initial
- * weights from the spec's seed (or takes `initialWeights`, which must have the network's size).
+ * weights from the spec's seed, or takes `initialWeights`: a flat vector of the network's size,
+ * or a weights file whose layers must match the network (WeightsError naming the layer if not).
  */
-export function createLab(spec: LabSpec, raw: Dataset, initialWeights?: Float64Array): Lab {
+export function createLab(spec: LabSpec, raw: Dataset, initialWeights?: Float64Array | WeightsFile): Lab {
   const data = prepareTargets(raw, spec.network.output.cost);
   if (data.n < 1) throw new DataError('the dataset has no samples');
   const net = networkFor(spec, data.inputNames.length, data.targetNames.length);
-  if (initialWeights) {
+  if (initialWeights && !(initialWeights instanceof Float64Array)) {
+    net.params.set(weightsFor(net, initialWeights));
+  } else if (initialWeights) {
     if (initialWeights.length !== net.size) {
       throw new DataError(`the initial weights have ${initialWeights.length} values, the network needs ${net.size}`);
     }

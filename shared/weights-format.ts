@@ -177,3 +177,19 @@ function numbers(v: unknown, what: string): number[] {
   if (!Array.isArray(v) || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) throw new WeightsError(`${what} must be a list of finite numbers`);
   return v as number[];
 }
+
+/**
+ * Predictions from a weights file for raw inputs x (n x inputs, row-major): the stored
+ * normalisation first, then the network, then the cost's output function. The one code path
+ * behind `mlp-lab predict`, the app's predictions and exported-model checks.
+ */
+export function predictFromWeights(file: WeightsFile, x: Float64Array, n: number, net = networkFromWeights(file)): Float64Array {
+  let input = x;
+  if (file.normalization) {
+    const { mean, std } = file.normalization;
+    const d = mean.length;
+    input = new Float64Array(n * d);
+    for (let r = 0; r < n; r++) for (let j = 0; j < d; j++) input[r * d + j] = (x[r * d + j] - mean[j]) / std[j];
+  }
+  return net.predict(input, n);
+}

@@ -34,9 +34,9 @@ export const BUILTINS: readonly BuiltinInfo[] = [
   },
 ];
 
-/** Generates built-in dataset `name` with n samples from `seed`. */
+/** Generates built-in dataset `name` with n samples from the "data" stream of `seed`. */
 export function generateBuiltin(name: BuiltinName, n: number, seed: number): Dataset {
-  const rng = new Rng(seed);
+  const rng = Rng.derive(seed, 'data');
   return name === 'xor-quadrants' ? xorQuadrants(n, rng) : sineRegression(n, rng);
 }
 

@@ -62,6 +62,10 @@ export function prepareTargets(data: Dataset, costName: CostName): Dataset {
 /** One-hot encodes a single label column: one target column per distinct value. */
 function oneHot(data: Dataset): Dataset {
   const values = Array.from(new Set(data.targets)).sort((a, b) => a - b);
+  const fractional = values.find((v) => !Number.isInteger(v));
+  if (fractional !== undefined) {
+    throw new DataError(`softmax-cross-entropy needs class labels, but column "${data.targetNames[0]}" holds values like ${fractional}: use sum-of-squares for a regression target`);
+  }
   if (values.length < 2) {
     throw new DataError(`softmax-cross-entropy needs at least two classes; column "${data.targetNames[0]}" has only ${values.length}`);
   }

@@ -1,0 +1,79 @@
+/**
+ * `mlp-lab`: the lab without a window. Trains a spec, checks gradients, predicts from exported
+ * weights. Errors a user can cause print one line on stderr (no stack trace) and exit 1; a
+ * mistake in the command line prints the usage and exits 2.
+ */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { UsageError } from './cli/args';
+import { GRADCHECK_USAGE, gradcheck } from './cli/gradcheck';
+import type { CliIo } from './cli/io';
+import { PREDICT_USAGE, predict } from './cli/predict';
+import { TRAIN_USAGE, train } from './cli/train';
+
+const USAGE = `usage:
+  ${TRAIN_USAGE}
+  ${GRADCHECK_USAGE}
+  ${PREDICT_USAGE}
+  mlp-lab --help | --version
+
+A SPEC is a lab spec JSON file (docs/spec-format.md); weights files are described in
+docs/weights-format.md.`;
+
+const VERSION = '0.1.0';
+
+/** Runs the CLI on `argv` (without node and script); returns the exit code. */
+export function runCli(argv: readonly string[], io: CliIo): number {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'train':
+        return train(rest, io);
+      case 'gradcheck':
+        return gradcheck(rest, io);
+      case 'predict':
+        return predict(rest, io);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout.write(`${USAGE}\n`);
+        return command === undefined ? 2 : 0;
+      case '--version':
+      case '-v':
+        io.stdout.write(`mlp-lab ${VERSION}\n`);
+        return 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr.write(`mlp-lab: ${e.message}\n${USAGE}\n`);
+      return 2;
+    }
+    if (e instanceof Error && e.name !== 'Error' && e.name !== 'TypeError' && e.name !== 'ReferenceError') {
+      // Errors with a name of their own (SpecError, CsvError, DataError, WeightsError,
+      // InputError, RangeError from the engine) are meant for the user.
+      io.stderr.write(`mlp-lab: ${e.message}\n`);
+      return 1;
+    }
+    // Anything else is a bug in MLP Lab: say so, with the message but no stack.
+    io.stderr.write(`mlp-lab: internal error: ${e instanceof Error ? e.message : String(e)} (please report this)\n`);
+    return 1;
+  }
+}
+
+/** True when this module is the program being run (not imported by a test). */
+function isMain(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
+  process.exitCode = runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });
+}
