@@ -16,5 +16,6 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     watch: false,
+    reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });
