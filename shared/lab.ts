@@ -10,14 +10,21 @@ import { Network } from './engine/network';
 import { GradientDescent, type Optimizer } from './engine/optimizers';
 import { Rng } from './engine/rng';
 import { DataError, type Dataset, prepareTargets } from './data/dataset';
-import type { LabSpec } from './spec';
-import { type WeightsFile, weightsFor } from './weights-format';
+import { splitDataset } from './data/split';
+import { isCsvData, type LabSpec } from './spec';
+import { type Normalization, type WeightsFile, weightsFor } from './weights-format';
 
 /** A network built for a spec and dataset, ready to train. */
 export interface Lab {
   spec: LabSpec;
-  /** The data with targets in the cost's form (one-hot for softmax labels). */
+  /** The training split, targets in the cost's form (one-hot for softmax labels), normalised if asked. */
   data: Dataset;
+  /** The validation split (n = 0 when the spec has none). */
+  validation: Dataset;
+  /** The test split (n = 0 when the spec has none). */
+  test: Dataset;
+  /** Input normalisation fitted on the training split, or null. */
+  normalization: Normalization | null;
   net: Network;
   /** The weights the run started from (for reset and reproducibility). */
   initial: Float64Array;
@@ -53,13 +60,17 @@ export function layerInits(spec: LabSpec): LayerInit[] {
 }
 
 /**
- * Builds the lab: checks the targets against the cost, builds the network, and draws its initial
- * weights from the spec's seed, or takes `initialWeights`: a flat vector of the network's size,
- * or a weights file whose layers must match the network (WeightsError naming the layer if not).
+ * Builds the lab: checks the targets against the cost, splits the data (seeded) and fits the
+ * normalisation on the training split, builds the network, and draws its initial weights from
+ * the spec's seed, or takes `initialWeights`: a flat vector of the network's size, or a weights
+ * file whose layers must match the network (WeightsError naming the layer if not).
  */
 export function createLab(spec: LabSpec, raw: Dataset, initialWeights?: Float64Array | WeightsFile): Lab {
-  const data = prepareTargets(raw, spec.network.output.cost);
-  if (data.n < 1) throw new DataError('the dataset has no samples');
+  const prepared = prepareTargets(raw, spec.network.output.cost);
+  if (prepared.n < 1) throw new DataError('the dataset has no samples');
+  const normalize = isCsvData(spec.data) && spec.data.normalize;
+  const parts = splitDataset(prepared, spec.data.split, spec.seed, normalize);
+  const data = parts.train;
   const net = networkFor(spec, data.inputNames.length, data.targetNames.length);
   if (initialWeights && !(initialWeights instanceof Float64Array)) {
     net.params.set(weightsFor(net, initialWeights));
@@ -74,6 +85,9 @@ export function createLab(spec: LabSpec, raw: Dataset, initialWeights?: Float64A
   return {
     spec,
     data,
+    validation: parts.validation,
+    test: parts.test,
+    normalization: parts.normalization,
     net,
     initial: Float64Array.from(net.params),
     optimizer: new GradientDescent(spec.training.learningRate),
@@ -93,9 +107,10 @@ export function trainStep(lab: Lab): number {
   return e;
 }
 
-/** E, E/N and accuracy or RMSE of the lab's current weights on `data` (default: its own). */
+/** E, E/N and accuracy or RMSE of the lab's current weights on `data` (default: its training split). */
 export function evaluate(lab: Lab, data: Dataset = lab.data): Evaluation {
   const { net } = lab;
+  if (data.n === 0) return { E: 0, EPerSample: 0 };
   const k = net.outputs;
   const y = net.predict(data.inputs, data.n);
   const E = net.cost.value(net.forward(data.inputs, data.n), data.targets, data.n, k);

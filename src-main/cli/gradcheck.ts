@@ -18,7 +18,7 @@ export function gradcheck(argv: readonly string[], io: CliIo): number {
   const specPath = args.positionals[0];
   const spec = readSpec(specPath);
   const tolerance = positiveOption(args, 'tolerance') ?? 1e-6;
-  const { data } = loadSpecData(spec, specPath);
+  const data = loadSpecData(spec, specPath);
   const lab = createLabWithInit(spec, data, args.options.get('init'));
   const n = Math.min(lab.data.n, intOption(args, 'samples', 1) ?? 10);
   const k = lab.net.outputs;

@@ -25,7 +25,7 @@ export function train(argv: readonly string[], io: CliIo): number {
   if (seed !== undefined) spec = { ...spec, seed };
   const json = args.options.has('json');
 
-  const { data, normalization } = loadSpecData(spec, specPath);
+  const data = loadSpecData(spec, specPath);
   const initPath = args.options.get('init');
   const lab = createLabWithInit(spec, data, initPath);
   const total = spec.training.steps;
@@ -57,7 +57,7 @@ export function train(argv: readonly string[], io: CliIo): number {
     const file = toWeightsFile(lab.net, {
       inputs: lab.data.inputNames,
       outputs: lab.data.targetNames,
-      normalization,
+      normalization: lab.normalization,
       classLabels: lab.data.classLabels,
     });
     writeText(out, `${JSON.stringify(file, null, 1)}\n`);

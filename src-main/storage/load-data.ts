@@ -3,21 +3,17 @@
  */
 import { dirname, resolve } from 'node:path';
 import { generateBuiltin } from '../../shared/data/builtin';
-import { type Dataset, inputStatistics, normalizeInputs } from '../../shared/data/dataset';
+import type { Dataset } from '../../shared/data/dataset';
 import { isCsvData, type LabSpec } from '../../shared/spec';
-import type { Normalization } from '../../shared/weights-format';
 import { numericColumns, readCsvFile } from './csv';
 
-/** A dataset with the normalisation applied to its inputs (null when none). */
-export interface LoadedData {
-  data: Dataset;
-  normalization: Normalization | null;
-}
-
-/** The spec's data; `specPath` anchors a relative CSV path (undefined: the working directory). */
-export function loadSpecData(spec: LabSpec, specPath?: string): LoadedData {
+/**
+ * The spec's data, before splitting and normalisation (createLab does both); `specPath`
+ * anchors a relative CSV path (undefined: the working directory).
+ */
+export function loadSpecData(spec: LabSpec, specPath?: string): Dataset {
   const d = spec.data;
-  if (!isCsvData(d)) return { data: generateBuiltin(d.builtin, d.n, spec.seed), normalization: null };
+  if (!isCsvData(d)) return generateBuiltin(d.builtin, d.n, spec.seed);
   const file = resolve(specPath ? dirname(specPath) : process.cwd(), d.csv);
   const table = readCsvFile(file);
   const data: Dataset = {
@@ -27,7 +23,5 @@ export function loadSpecData(spec: LabSpec, specPath?: string): LoadedData {
     inputNames: [...d.inputs],
     targetNames: [...d.targets],
   };
-  if (!d.normalize) return { data, normalization: null };
-  const normalization = inputStatistics(data);
-  return { data: { ...data, inputs: normalizeInputs(data.inputs, data.n, normalization) }, normalization };
+  return data;
 }

@@ -1,0 +1,57 @@
+/**
+ * Train / validation / test splits drawn from the spec's seed, and the normalisation that is
+ * fitted on the training split only (so validation and test data stay unseen).
+ */
+import { Rng } from '../engine/rng';
+import type { SplitSpec } from '../spec';
+import type { Normalization } from '../weights-format';
+import { type Dataset, inputStatistics, normalizeInputs } from './dataset';
+
+/** The three parts of a dataset; validation and test may be empty (n = 0). */
+export interface SplitData {
+  train: Dataset;
+  validation: Dataset;
+  test: Dataset;
+  /** Input normalisation fitted on `train` and applied to all three, or null. */
+  normalization: Normalization | null;
+}
+
+/** The rows `rows` of `data`, in that order. */
+export function subset(data: Dataset, rows: ArrayLike<number>): Dataset {
+  const d = data.inputNames.length;
+  const k = data.targetNames.length;
+  const n = rows.length;
+  const inputs = new Float64Array(n * d);
+  const targets = new Float64Array(n * k);
+  for (let r = 0; r < n; r++) {
+    const src = rows[r];
+    inputs.set(data.inputs.subarray(src * d, src * d + d), r * d);
+    targets.set(data.targets.subarray(src * k, src * k + k), r * k);
+  }
+  return { ...data, inputs, targets, n };
+}
+
+/**
+ * Splits by a seeded shuffle: the first round(n * test) shuffled rows are the test set, the next
+ * round(n * validation) the validation set, the rest (in original order) the training set. With
+ * no validation and no test, the training set is the data itself, in order.
+ */
+export function splitDataset(data: Dataset, split: SplitSpec, seed: number, normalize: boolean): SplitData {
+  let train = data;
+  let validation = subset(data, []);
+  let test = subset(data, []);
+  if (split.validation > 0 || split.test > 0) {
+    const order = Rng.derive(seed, 'split').shuffle(Int32Array.from({ length: data.n }, (_, i) => i));
+    const nTest = Math.round(data.n * split.test);
+    const nVal = Math.round(data.n * split.validation);
+    const rest = Array.from(order.subarray(nTest + nVal)).sort((a, b) => a - b);
+    if (rest.length === 0) throw new RangeError(`a split of validation ${split.validation} and test ${split.test} leaves no training samples out of ${data.n}`);
+    test = subset(data, order.subarray(0, nTest));
+    validation = subset(data, order.subarray(nTest, nTest + nVal));
+    train = subset(data, rest);
+  }
+  if (!normalize) return { train, validation, test, normalization: null };
+  const normalization = inputStatistics(train);
+  const apply = (part: Dataset): Dataset => ({ ...part, inputs: normalizeInputs(part.inputs, part.n, normalization) });
+  return { train: apply(train), validation: apply(validation), test: apply(test), normalization };
+}

@@ -1,0 +1,79 @@
+/**
+ * A training run as the rest of the app sees it: its lifecycle states, the metrics a report
+ * carries, and the record kept of it (run history in the project file, the UI's list of runs).
+ */
+import type { LabSpec } from './spec';
+
+/** Where a run is in its life. `finished`, `stopped`, `diverged`, `failed` are final. */
+export type RunStatus = 'queued' | 'running' | 'paused' | 'finished' | 'stopped' | 'diverged' | 'failed';
+
+/** True for statuses a run never leaves. */
+export function isFinal(status: RunStatus): boolean {
+  return status === 'finished' || status === 'stopped' || status === 'diverged' || status === 'failed';
+}
+
+/** Quality of the weights on one part of the data. */
+export interface PartMetrics {
+  /** E summed over the part's samples (PRML (5.11)). */
+  E: number;
+  /** E / N, comparable across parts and datasets. */
+  EPerSample: number;
+  /** Classification: fraction right. */
+  accuracy?: number;
+  /** Regression: root mean squared error. */
+  rmse?: number;
+}
+
+/** A report on a run at some step. */
+export interface RunMetrics {
+  /** Updates done so far. */
+  step: number;
+  /** Passes through the training set so far (fractional for mini-batches). */
+  epoch: number;
+  train: PartMetrics;
+  /** Present when the run has a validation set. */
+  validation?: PartMetrics;
+  /** Updates per second over the last reporting interval. */
+  stepsPerSecond: number;
+  /** Wall-clock seconds the run has spent training (pauses excluded). */
+  seconds: number;
+}
+
+/**
+ * The cost curve: `steps[i]` with the training E/N of the batch that step used, before its update
+ * (for full-batch methods, the training set's E/N). Validation points come every
+ * `validateEvery` steps, in their own arrays.
+ */
+export interface CostCurve {
+  steps: Float64Array;
+  train: Float64Array;
+  validationSteps: Float64Array;
+  validation: Float64Array;
+}
+
+/** A weight vector at a step, for replaying how a run learned. */
+export interface WeightSnapshot {
+  step: number;
+  weights: Float64Array;
+}
+
+/** Everything kept of a run. */
+export interface RunRecord {
+  id: string;
+  /** ISO 8601 time the run was created. */
+  createdAt: string;
+  spec: LabSpec;
+  status: RunStatus;
+  /** Why the run ended, for diverged and failed runs ("diverged at step 812 ..."). */
+  message?: string;
+  /** The last report; null before the first. */
+  metrics: RunMetrics | null;
+  curve: CostCurve;
+  initialWeights: Float64Array;
+  /** The weights the run ended with (the best-validation weights when early stopping restored them). */
+  finalWeights: Float64Array | null;
+  /** Early stopping: the step whose weights were kept. */
+  bestStep?: number;
+  /** A bounded number of snapshots across the run. */
+  snapshots: WeightSnapshot[];
+}
