@@ -1,25 +1,62 @@
 /**
- * Optimizers update the flat parameter vector from the flat gradient (both from `Network`).
- * `gd` is the seed's `fit`: the gradient summed over the whole batch, times the learning rate,
- * subtracted from the weights (PRML (5.41)).
+ * Optimizers update the flat parameter vector (from `Network`) using an objective that returns
+ * E and dE/dw for the current step's batch. First-order methods (gd, sgd, momentum, adam)
+ * evaluate it once per step; the batch second-order method (scaled conjugate gradients)
+ * evaluates it several times.
+ *
+ * Contract: if the objective throws (a run stopped mid-step), `step` rethrows and leaves
+ * `params` exactly as they were at the start of the step, and the optimizer's state too.
+ * `learningRate` is a public mutable field: a change takes effect at the next step.
+ *
+ * One file per method under optimizers/; this module re-exports them and builds one by name.
  */
+import { Adam } from './optimizers/adam';
+import { GradientDescent } from './optimizers/gradient-descent';
+import { Momentum } from './optimizers/momentum';
+import { ScaledConjugateGradients } from './optimizers/scg';
+import type { Optimizer } from './optimizers/types';
 
-/** One update rule over the flat parameter vector. */
-export interface Optimizer {
-  readonly name: string;
-  /** params <- update(params, grads); grads = dE/dparams for the current batch. */
-  step(params: Float64Array, grads: Float64Array): void;
-  /** Forgets any internal state (moments, step counts). */
-  reset(): void;
+export type { Objective, Optimizer } from './optimizers/types';
+export { Adam, GradientDescent, Momentum, ScaledConjugateGradients };
+
+/** The optimizer names `createOptimizer` accepts (the same list as the spec's). */
+export const OPTIMIZER_KINDS = ['gd', 'sgd', 'momentum', 'adam', 'scg'] as const;
+/** One of `OPTIMIZER_KINDS`. */
+export type OptimizerKind = (typeof OPTIMIZER_KINDS)[number];
+
+/**
+ * What `createOptimizer` reads: a structural subset of the spec's training section, so the
+ * engine need not import the spec. Fields a method does not use are ignored.
+ */
+export interface OptimizerSettings {
+  optimizer: OptimizerKind;
+  /** eta for gd, sgd, momentum and adam; ignored by scg. */
+  learningRate: number;
+  /** mu of `momentum`, 0 <= mu < 1. */
+  momentum: number;
+  /** Adam's decay rates (0 <= beta < 1) and epsilon (> 0). */
+  beta1: number;
+  beta2: number;
+  epsilon: number;
 }
 
-/** Plain gradient descent w <- w - eta dE/dw, PRML (5.41). */
-export class GradientDescent implements Optimizer {
-  readonly name = 'gd';
-  constructor(public learningRate: number) {}
-  step(params: Float64Array, grads: Float64Array): void {
-    const eta = this.learningRate;
-    for (let i = 0; i < params.length; i++) params[i] -= eta * grads[i];
+/**
+ * A fresh optimizer for the settings. `gd` and `sgd` are the same rule, PRML (5.41) and (5.43);
+ * they differ in the batch the caller passes. Throws a RangeError naming the bad setting.
+ */
+export function createOptimizer(settings: OptimizerSettings): Optimizer {
+  const { optimizer, learningRate } = settings;
+  switch (optimizer) {
+    case 'gd':
+    case 'sgd':
+      return new GradientDescent(learningRate, optimizer);
+    case 'momentum':
+      return new Momentum(learningRate, settings.momentum);
+    case 'adam':
+      return new Adam(learningRate, settings.beta1, settings.beta2, settings.epsilon);
+    case 'scg':
+      return new ScaledConjugateGradients(learningRate);
+    default:
+      throw new RangeError(`unknown optimizer "${String(optimizer)}": use one of ${OPTIMIZER_KINDS.join(', ')}`);
   }
-  reset(): void {}
 }

@@ -1,0 +1,28 @@
+/**
+ * The contract every optimizer honours; see optimizers.ts for the overview.
+ */
+
+/**
+ * E(w) and its gradient for the current batch: writes dE/dw into `grad` (same length as w) and
+ * returns E. May throw to abort the step.
+ *
+ * Optimizers always pass the `params` vector they were given as `w` (trial points are written
+ * into it and undone if rejected), so an objective that ignores `w` and reads the network's own
+ * parameter vector gives the same answers as one that reads `w`, when that vector is `params`.
+ */
+export type Objective = (w: Float64Array, grad: Float64Array) => number;
+
+/** One update rule over the flat parameter vector. */
+export interface Optimizer {
+  readonly name: string;
+  /** The step size eta (ignored by methods that choose their own step lengths). */
+  learningRate: number;
+  /**
+   * One update of `params`; returns E at the parameters the step started from. If the
+   * objective throws, rethrows with `params` and the optimizer's state as they were before the
+   * step, so repeating the step later gives what an uninterrupted run would have.
+   */
+  step(params: Float64Array, objective: Objective): number;
+  /** Forgets any internal state (moments, search directions, step counts). */
+  reset(): void;
+}
