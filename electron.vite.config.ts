@@ -26,6 +26,7 @@ const alias = { '@shared': resolve(root, 'shared') };
 const mainEntries: Record<string, string> = {
   index: 'src-main/index.ts',
   cli: 'src-main/cli.ts',
+  'trainer-worker': 'src-main/training/trainer-worker.ts',
 };
 
 export default defineConfig({

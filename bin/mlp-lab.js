@@ -9,4 +9,4 @@ if (!existsSync(cli)) {
   process.exit(1);
 }
 const { runCli } = await import(pathToFileURL(cli).href);
-process.exitCode = runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });
+process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });

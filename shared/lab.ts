@@ -7,7 +7,6 @@ import { cost as costByName } from './engine/costs';
 import { initialize, type LayerInit } from './engine/init';
 import { accuracy, rmse } from './engine/metrics';
 import { Network } from './engine/network';
-import { GradientDescent, type Optimizer } from './engine/optimizers';
 import { Rng } from './engine/rng';
 import { DataError, type Dataset, prepareTargets } from './data/dataset';
 import { splitDataset } from './data/split';
@@ -28,9 +27,6 @@ export interface Lab {
   net: Network;
   /** The weights the run started from (for reset and reproducibility). */
   initial: Float64Array;
-  optimizer: Optimizer;
-  /** Steps taken so far. */
-  step: number;
 }
 
 /** Quality of the current weights on a dataset. */
@@ -59,17 +55,31 @@ export function layerInits(spec: LabSpec): LayerInit[] {
   return [...spec.network.hidden.map((h) => h.init), spec.network.output.init];
 }
 
+/** A spec's data made ready for training: split, normalised, targets in the cost's form. */
+export interface LabParts {
+  train: Dataset;
+  validation: Dataset;
+  test: Dataset;
+  normalization: Normalization | null;
+}
+
 /**
- * Builds the lab: checks the targets against the cost, splits the data (seeded) and fits the
- * normalisation on the training split, builds the network, and draws its initial weights from
- * the spec's seed, or takes `initialWeights`: a flat vector of the network's size, or a weights
- * file whose layers must match the network (WeightsError naming the layer if not).
+ * Checks the targets against the cost, splits the data (seeded) and fits the normalisation on
+ * the training split. Throws DataError with a message a user can act on.
  */
-export function createLab(spec: LabSpec, raw: Dataset, initialWeights?: Float64Array | WeightsFile): Lab {
+export function prepareParts(spec: LabSpec, raw: Dataset): LabParts {
   const prepared = prepareTargets(raw, spec.network.output.cost);
   if (prepared.n < 1) throw new DataError('the dataset has no samples');
   const normalize = isCsvData(spec.data) && spec.data.normalize;
-  const parts = splitDataset(prepared, spec.data.split, spec.seed, normalize);
+  return splitDataset(prepared, spec.data.split, spec.seed, normalize);
+}
+
+/**
+ * Builds the lab from prepared parts: the network, with its initial weights drawn from the
+ * spec's seed, or `initialWeights`: a flat vector of the network's size, or a weights file whose
+ * layers must match the network (WeightsError naming the layer if not).
+ */
+export function assembleLab(spec: LabSpec, parts: LabParts, initialWeights?: Float64Array | WeightsFile): Lab {
   const data = parts.train;
   const net = networkFor(spec, data.inputNames.length, data.targetNames.length);
   if (initialWeights && !(initialWeights instanceof Float64Array)) {
@@ -90,21 +100,12 @@ export function createLab(spec: LabSpec, raw: Dataset, initialWeights?: Float64A
     normalization: parts.normalization,
     net,
     initial: Float64Array.from(net.params),
-    optimizer: new GradientDescent(spec.training.learningRate),
-    step: 0,
   };
 }
 
-/**
- * One full-batch step, as the seed's `fit`: gradient of E summed over all samples, then the
- * optimizer's update. Returns E before the update (the value at the weights the gradient saw).
- */
-export function trainStep(lab: Lab): number {
-  const { net, data } = lab;
-  const e = net.gradient(data.inputs, data.targets, data.n);
-  lab.optimizer.step(net.params, net.grads);
-  lab.step++;
-  return e;
+/** `prepareParts` then `assembleLab`: a lab straight from a spec and its raw data. */
+export function createLab(spec: LabSpec, raw: Dataset, initialWeights?: Float64Array | WeightsFile): Lab {
+  return assembleLab(spec, prepareParts(spec, raw), initialWeights);
 }
 
 /** E, E/N and accuracy or RMSE of the lab's current weights on `data` (default: its training split). */

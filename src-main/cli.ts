@@ -22,13 +22,13 @@ docs/weights-format.md.`;
 
 const VERSION = '0.1.0';
 
-/** Runs the CLI on `argv` (without node and script); returns the exit code. */
-export function runCli(argv: readonly string[], io: CliIo): number {
+/** Runs the CLI on `argv` (without node and script); resolves with the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'train':
-        return train(rest, io);
+        return await train(rest, io);
       case 'gradcheck':
         return gradcheck(rest, io);
       case 'predict':
@@ -75,5 +75,5 @@ function isMain(): boolean {
 }
 
 if (isMain()) {
-  process.exitCode = runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });
+  process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });
 }

@@ -1,84 +1,169 @@
 /**
- * `mlp-lab train SPEC`: trains the spec's network headless and reports E, E/N and accuracy or
- * RMSE, with a progress bar on a terminal or JSON lines with --json.
+ * `mlp-lab train SPEC`: trains the spec's network on the worker pool, headless, and reports E,
+ * E/N and accuracy or RMSE, with a progress bar on a terminal or JSON lines with --json.
+ * `--seeds 1,2,3` trains one run per seed in parallel (one summary line each).
  */
-import { evaluate, trainStep } from '../../shared/lab';
+import { availableParallelism } from 'node:os';
 import { DataError } from '../../shared/data/dataset';
-import { toWeightsFile } from '../../shared/weights-format';
+import { assembleLab } from '../../shared/lab';
+import type { RunRecord } from '../../shared/run';
+import type { LabSpec } from '../../shared/spec';
+import { measure } from '../../shared/trainer';
+import { toWeightsFile, type WeightsFile } from '../../shared/weights-format';
 import { loadSpecData } from '../storage/load-data';
+import { TrainingService } from '../training/training-service';
+import { WorkerPool } from '../training/worker-pool';
 import { intOption, parseArgs, UsageError } from './args';
-import { createLabWithInit, readSpec, writeText } from './files';
-import { ProgressBar } from './progress';
+import { readSpec, readWeights, writeText } from './files';
 import type { CliIo } from './io';
+import { ProgressBar } from './progress';
 
-export const TRAIN_USAGE = 'mlp-lab train SPEC [--steps N] [--seed S] [--init WEIGHTS.json] [--out WEIGHTS.json] [--json]';
+export const TRAIN_USAGE =
+  'mlp-lab train SPEC [--steps N] [--seed S | --seeds S1,S2,...] [--threads K] [--init WEIGHTS.json] [--out WEIGHTS.json] [--json]';
 
-/** Runs `train`; returns the exit code. */
-export function train(argv: readonly string[], io: CliIo): number {
-  const args = parseArgs(argv, { steps: 'value', seed: 'value', init: 'value', out: 'value', json: 'switch' }, 'train');
+/** Where the trainer worker script is (tests and the packaged app may point elsewhere). */
+export interface TrainEnvironment {
+  workerUrl?: URL | string;
+}
+
+/** Runs `train`; resolves with the exit code. */
+export async function train(argv: readonly string[], io: CliIo, env: TrainEnvironment = {}): Promise<number> {
+  const args = parseArgs(
+    argv,
+    { steps: 'value', seed: 'value', seeds: 'value', threads: 'value', init: 'value', out: 'value', json: 'switch' },
+    'train',
+  );
   if (args.positionals.length !== 1) throw new UsageError(`train needs one SPEC file, got ${args.positionals.length}`);
   const specPath = args.positionals[0];
   let spec = readSpec(specPath);
   const steps = intOption(args, 'steps', 0);
-  const seed = intOption(args, 'seed', 0);
+  const threads = intOption(args, 'threads', 1);
   if (steps !== undefined) spec = { ...spec, training: { ...spec.training, steps } };
-  if (seed !== undefined) spec = { ...spec, seed };
+  if (threads !== undefined) spec = { ...spec, training: { ...spec.training, threads } };
+  const seeds = seedList(args.options.get('seeds'), intOption(args, 'seed', 0), spec.seed);
   const json = args.options.has('json');
-
-  const data = loadSpecData(spec, specPath);
-  const initPath = args.options.get('init');
-  const lab = createLabWithInit(spec, data, initPath);
-  const total = spec.training.steps;
-  const n = lab.data.n;
-  const bar = !json && io.stderr.isTTY ? new ProgressBar(io.stderr, total) : null;
-  const every = Math.max(1, Math.floor(total / 100));
-  const start = performance.now();
-  for (let s = 0; s < total; s++) {
-    const e = trainStep(lab);
-    if (!Number.isFinite(e)) {
-      bar?.done();
-      throw new DataError(`training diverged at step ${s + 1} (E = ${e}) with learning rate ${spec.training.learningRate}: lower the learning rate`);
-    }
-    if (json && (s % every === 0)) {
-      io.stdout.write(`${JSON.stringify({ type: 'progress', step: s, E: e, EPerSample: e / n })}\n`);
-    }
-    if (bar) bar.update(s + 1, e / n, (s + 1) / ((performance.now() - start) / 1000));
-  }
-  const seconds = (performance.now() - start) / 1000;
-  const ev = evaluate(lab);
-  if (bar) {
-    bar.update(total, ev.EPerSample, total / seconds, true);
-    bar.done();
-  }
-  if (!Number.isFinite(ev.E)) throw new DataError(`training diverged after step ${total} (E = ${ev.E}) with learning rate ${spec.training.learningRate}: lower the learning rate`);
-
   const out = args.options.get('out');
-  if (out) {
-    const file = toWeightsFile(lab.net, {
-      inputs: lab.data.inputNames,
-      outputs: lab.data.targetNames,
-      normalization: lab.normalization,
-      classLabels: lab.data.classLabels,
+  const initPath = args.options.get('init');
+  const init: WeightsFile | undefined = initPath ? readWeights(initPath) : undefined;
+
+  // Validate everything (spec, data, initial weights) before any thread starts.
+  const specs: LabSpec[] = seeds.map((seed) => ({ ...spec, seed }));
+  const datasets = specs.map((s) => loadSpecData(s, specPath));
+
+  const pool = new WorkerPool({ size: Math.min(seeds.length, availableParallelism()), workerUrl: env.workerUrl });
+  const service = new TrainingService(pool);
+  try {
+    const ids = specs.map((s, i) => {
+      try {
+        return service.start(s, datasets[i], { initialWeights: init });
+      } catch (e) {
+        if (initPath && (e as Error).name === 'WeightsError') throw new DataError(`${initPath} does not fit the spec's network: ${(e as Error).message}`);
+        throw e;
+      }
     });
-    writeText(out, `${JSON.stringify(file, null, 1)}\n`);
+    const total = spec.training.steps * ids.length;
+    const nTrain = new Map<string, number>(ids.map((id) => [id, service.dataInfo(id).train.n]));
+    const done = new Map<string, number>(ids.map((id) => [id, 0]));
+    const bar = !json && io.stderr.isTTY ? new ProgressBar(io.stderr, total) : null;
+    const every = Math.max(1, Math.floor(spec.training.steps / 100));
+    const start = performance.now();
+    service.subscribe((ev) => {
+      if (ev.type !== 'run-progress') return;
+      const n = nTrain.get(ev.runId) ?? 1;
+      const { steps: ps, train: pe } = ev.points;
+      if (json) {
+        for (let i = 0; i < ps.length; i++) {
+          if (ps[i] % every !== 0) continue;
+          const line = { type: 'progress', ...(ids.length > 1 ? { seed: specs[ids.indexOf(ev.runId)].seed } : {}), step: ps[i], E: pe[i] * n, EPerSample: pe[i] };
+          io.stdout.write(`${JSON.stringify(line)}\n`);
+        }
+      }
+      done.set(ev.runId, ev.metrics.step);
+      if (bar && pe.length) {
+        const sum = [...done.values()].reduce((a, b) => a + b, 0);
+        bar.update(sum, pe[pe.length - 1], sum / ((performance.now() - start) / 1000));
+      }
+    });
+    const records = await Promise.all(ids.map((id) => service.wait(id)));
+    bar?.done();
+
+    let failed = false;
+    records.forEach((record, i) => {
+      const summary = summarize(record, service, specs[i]);
+      if (record.status === 'diverged' || record.status === 'failed') {
+        failed = true;
+        io.stderr.write(`mlp-lab: ${ids.length > 1 ? `seed ${specs[i].seed}: ` : ''}${record.message ?? `the run ${record.status}`}\n`);
+        return;
+      }
+      let outPath: string | undefined;
+      if (out) {
+        outPath = ids.length > 1 ? out.replace(/(\.json)?$/i, `.seed${specs[i].seed}$1`) : out;
+        writeText(outPath, `${JSON.stringify(summary.weights, null, 1)}\n`);
+      }
+      const line = { type: 'summary', ...(ids.length > 1 ? { seed: specs[i].seed } : {}), ...summary.fields, ...(outPath ? { out: outPath } : {}) };
+      if (json) io.stdout.write(`${JSON.stringify(line)}\n`);
+      else {
+        const f = summary.fields;
+        const quality = f.accuracy !== undefined ? `accuracy ${(f.accuracy * 100).toFixed(2)}%` : `RMSE ${(f.rmse ?? NaN).toPrecision(6)}`;
+        const who = ids.length > 1 ? `seed ${specs[i].seed}: ` : '';
+        io.stdout.write(`${who}trained ${f.steps} steps in ${f.seconds.toFixed(2)} s (${Math.round(f.steps / Math.max(f.seconds, 1e-9))} steps/s)${record.message ? ` — ${record.message}` : ''}\n`);
+        io.stdout.write(`${who}E ${f.E.toPrecision(8)}  E/N ${f.EPerSample.toPrecision(6)}  ${quality}${f.validation ? `  validation E/N ${f.validation.EPerSample.toPrecision(6)}` : ''}\n`);
+        if (outPath) io.stdout.write(`${who}weights written to ${outPath}\n`);
+      }
+    });
+    return failed ? 1 : 0;
+  } finally {
+    await pool.close();
   }
-  const summary = {
-    type: 'summary',
-    steps: total,
-    E: ev.E,
-    EPerSample: ev.EPerSample,
-    ...(ev.accuracy !== undefined ? { accuracy: ev.accuracy } : {}),
-    ...(ev.rmse !== undefined ? { rmse: ev.rmse } : {}),
-    seconds,
-    ...(out ? { out } : {}),
+}
+
+function seedList(list: string | undefined, single: number | undefined, fallback: number): number[] {
+  if (list !== undefined && single !== undefined) throw new UsageError('give either --seed or --seeds, not both');
+  if (list === undefined) return [single ?? fallback];
+  const seeds = list.split(',').map((s) => Number(s.trim()));
+  if (seeds.length === 0 || seeds.some((s) => !Number.isInteger(s) || s < 0)) throw new UsageError(`--seeds must be whole numbers separated by commas, got "${list}"`);
+  if (new Set(seeds).size !== seeds.length) throw new UsageError(`--seeds lists a seed twice: "${list}"`);
+  return seeds;
+}
+
+interface Summary {
+  fields: {
+    steps: number;
+    E: number;
+    EPerSample: number;
+    accuracy?: number;
+    rmse?: number;
+    validation?: { E: number; EPerSample: number; accuracy?: number; rmse?: number };
+    test?: { E: number; EPerSample: number; accuracy?: number; rmse?: number };
+    seconds: number;
+    status: string;
+    bestStep?: number;
   };
-  if (json) {
-    io.stdout.write(`${JSON.stringify(summary)}\n`);
-  } else {
-    const quality = ev.accuracy !== undefined ? `accuracy ${(ev.accuracy * 100).toFixed(2)}%` : `RMSE ${ev.rmse!.toPrecision(6)}`;
-    io.stdout.write(`trained ${total} steps in ${seconds.toFixed(2)} s (${Math.round(total / Math.max(seconds, 1e-9))} steps/s)\n`);
-    io.stdout.write(`E ${ev.E.toPrecision(8)}  E/N ${ev.EPerSample.toPrecision(6)}  ${quality}\n`);
-    if (out) io.stdout.write(`weights written to ${out}\n`);
-  }
-  return 0;
+  weights: WeightsFile;
+}
+
+/** Exact E, E/N and accuracy or RMSE of a finished run on its whole training (validation, test) set. */
+function summarize(record: RunRecord, service: TrainingService, spec: LabSpec): Summary {
+  const parts = service.dataInfo(record.id);
+  const lab = assembleLab(spec, parts, record.finalWeights ?? record.initialWeights);
+  const train = measure(lab.net, parts.train, parts.train.n);
+  const fields: Summary['fields'] = {
+    steps: record.metrics?.step ?? 0,
+    E: train.E,
+    EPerSample: train.EPerSample,
+    ...(train.accuracy !== undefined ? { accuracy: train.accuracy } : {}),
+    ...(train.rmse !== undefined ? { rmse: train.rmse } : {}),
+    ...(parts.validation.n ? { validation: measure(lab.net, parts.validation, parts.validation.n) } : {}),
+    ...(parts.test.n ? { test: measure(lab.net, parts.test, parts.test.n) } : {}),
+    seconds: record.metrics?.seconds ?? 0,
+    status: record.status,
+    ...(record.bestStep !== undefined ? { bestStep: record.bestStep } : {}),
+  };
+  const weights = toWeightsFile(lab.net, {
+    inputs: parts.train.inputNames,
+    outputs: parts.train.targetNames,
+    normalization: parts.normalization,
+    classLabels: parts.train.classLabels,
+  });
+  return { fields, weights };
 }

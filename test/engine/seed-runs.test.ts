@@ -38,10 +38,14 @@ function replay(run: SeedRun): { E: Map<number, number>; params: Float64Array } 
   const gd = new GradientDescent(run.lr);
   const want = new Set(run.checkpoints.map((c) => c.step));
   const E = new Map<number, number>();
-  for (let s = 0; s < run.steps; s++) {
+  const objective = (_w: Float64Array, g: Float64Array) => {
     const e = net.gradient(x, t, run.n);
+    g.set(net.grads);
+    return e;
+  };
+  for (let s = 0; s < run.steps; s++) {
+    const e = gd.step(net.params, objective);
     if (want.has(s)) E.set(s, e);
-    gd.step(net.params, net.grads);
   }
   E.set(run.steps, net.error(x, t, run.n));
   return { E, params: net.params };

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parseSpec } from '../../shared/spec';
-import { createLab, evaluate, trainStep } from '../../shared/lab';
+import { createLab, evaluate } from '../../shared/lab';
+import { Trainer } from '../../shared/trainer';
 import { generateBuiltin } from '../../shared/data/builtin';
 
 const base = {
@@ -63,7 +64,7 @@ describe('lab spec', () => {
     expect(lab.data.classLabels).toEqual(['0', '1']);
     expect(lab.net.outputs).toBe(2);
     const before = evaluate(lab).E;
-    for (let i = 0; i < 50; i++) trainStep(lab);
+    new Trainer(lab).run(50);
     expect(evaluate(lab).E).toBeLessThan(before);
   });
 
@@ -71,7 +72,7 @@ describe('lab spec', () => {
     const run = (seed: number) => {
       const spec = parseSpec({ ...base, seed });
       const lab = createLab(spec, generateBuiltin('xor-quadrants', 200, seed));
-      for (let i = 0; i < 20; i++) trainStep(lab);
+      new Trainer(lab).run(20);
       return Array.from(lab.net.params);
     };
     expect(run(3)).toEqual(run(3));

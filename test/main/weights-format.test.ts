@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { generateBuiltin } from '../../shared/data/builtin';
-import { createLab, trainStep } from '../../shared/lab';
+import { createLab } from '../../shared/lab';
+import { Trainer } from '../../shared/trainer';
 import { parseSpec } from '../../shared/spec';
 import { networkFromWeights, parseWeightsFile, predictFromWeights, toWeightsFile, weightsFor } from '../../shared/weights-format';
 
@@ -20,7 +21,7 @@ function trainedLab(cost: string, hidden = [{ units: 5, activation: 'tanh' }, { 
     training: { optimizer: 'gd', learningRate: 0.01, steps: 30 },
   });
   const lab = createLab(spec, generateBuiltin('xor-quadrants', 100, 2));
-  for (let i = 0; i < 30; i++) trainStep(lab);
+  new Trainer(lab).run(30);
   return lab;
 }
 

@@ -1,0 +1,436 @@
+/**
+ * The training loop of one run, independent of where it runs (a trainer worker, the CLI, a
+ * test): batches, the optimizer, weight decay, validation and early stopping, divergence, and
+ * the cost curve. The worker around it only adds timing, messages and the control block.
+ */
+import { taskOf } from './engine/costs';
+import { accuracy, rmse } from './engine/metrics';
+import type { Network } from './engine/network';
+import { createOptimizer, type Objective, type Optimizer } from './engine/optimizers';
+import { Rng } from './engine/rng';
+import type { Dataset } from './data/dataset';
+import type { Lab } from './lab';
+import type { PartMetrics, RunMetrics, RunStatus } from './run';
+
+/** Thrown by a gradient computation that was asked to stop part-way through a step. */
+export class AbortedError extends Error {
+  override name = 'AbortedError';
+  constructor() {
+    super('the step was interrupted');
+  }
+}
+
+/**
+ * Computes dE/dw summed over rows [0, n) of x (n x inputs) and t (n x outputs) at parameters w,
+ * into `grad`, and returns E. Throws AbortedError if asked to stop part-way.
+ */
+export interface GradientEngine {
+  gradient(w: Float64Array, x: Float64Array, t: Float64Array, n: number, grad: Float64Array): number;
+}
+
+/** How a batch is cut into chunks: `chunks` pieces of `rows` rows (the last may be shorter). */
+export interface ChunkPlan {
+  chunks: number;
+  rows: number;
+}
+
+/** The most chunks a batch is cut into for parallelism alone (more only to bound a chunk's time). */
+export const MAX_PARALLEL_CHUNKS = 8;
+/** A chunk should carry at least this much work for splitting to pay (~1 ms). */
+const MIN_CHUNK_FLOPS = 4e6;
+/** ...and at most this much, so a stop request is seen within ~50 ms even on full batches. */
+const MAX_CHUNK_FLOPS = 1e8;
+
+/** Multiply-adds x 2 of one sample's forward and backward pass (about 3 products per layer). */
+export function flopsPerSample(net: Network): number {
+  let f = 0;
+  for (const l of net.layers) f += 6 * l.inputs * l.units;
+  return f;
+}
+
+/**
+ * The chunks a batch of n rows is cut into. It depends only on the batch and the network, never
+ * on how many threads run it, so the gradient (summed chunk by chunk in a fixed order) is the
+ * same bits on 1, 2 or 4 threads. Small batches stay whole: splitting costs more than it saves.
+ */
+export function chunkPlan(n: number, perSample: number): ChunkPlan {
+  const flops = n * perSample;
+  const forParallel = Math.min(MAX_PARALLEL_CHUNKS, Math.floor(flops / MIN_CHUNK_FLOPS));
+  const forLatency = Math.ceil(flops / MAX_CHUNK_FLOPS);
+  const chunks = Math.max(1, Math.min(n, Math.max(forParallel, forLatency)));
+  return { chunks, rows: Math.ceil(n / chunks) };
+}
+
+/**
+ * The gradient on this thread: the batch cut by `chunkPlan`, each chunk's gradient added to the
+ * total in chunk order, with a stop check between chunks.
+ */
+export class LocalGradient implements GradientEngine {
+  private readonly perSample: number;
+  constructor(private readonly net: Network, private readonly shouldAbort: () => boolean = () => false) {
+    this.perSample = flopsPerSample(net);
+  }
+
+  gradient(w: Float64Array, x: Float64Array, t: Float64Array, n: number, grad: Float64Array): number {
+    const net = this.net;
+    const restore = w === net.params ? null : Float64Array.from(net.params);
+    if (restore) net.params.set(w);
+    try {
+      const { chunks, rows } = chunkPlan(n, this.perSample);
+      if (chunks === 1) {
+        const e = net.gradient(x, t, n);
+        grad.set(net.grads);
+        return e;
+      }
+      const d = net.inputs;
+      const k = net.outputs;
+      grad.fill(0);
+      let e = 0;
+      for (let c = 0; c < chunks; c++) {
+        if (this.shouldAbort()) throw new AbortedError();
+        const r0 = c * rows;
+        const m = Math.min(rows, n - r0);
+        e += net.gradient(x.subarray(r0 * d, (r0 + m) * d), t.subarray(r0 * k, (r0 + m) * k), m);
+        const g = net.grads;
+        for (let i = 0; i < g.length; i++) grad[i] += g[i];
+      }
+      return e;
+    } finally {
+      if (restore) net.params.set(restore);
+    }
+  }
+}
+
+/** Where a trainer stands; `status` is running until it finishes, stops early or diverges. */
+export interface TrainerState {
+  status: RunStatus;
+  message?: string;
+  bestStep?: number;
+}
+
+/** Cost points gathered since the last `drainCurve`, ready to send (E/N values). */
+export interface CurvePoints {
+  steps: Float64Array;
+  train: Float64Array;
+  validationSteps: Float64Array;
+  validation: Float64Array;
+}
+
+/** How many training samples the periodic train accuracy / RMSE is measured on, at most. */
+const TRAIN_EVAL_SAMPLES = 4096;
+
+/** A growable list of doubles, drained into a Float64Array. */
+class DoubleList {
+  private a = new Float64Array(256);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.a.length) {
+      const b = new Float64Array(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[this.length++] = v;
+  }
+  drain(): Float64Array {
+    const out = this.a.slice(0, this.length);
+    this.length = 0;
+    return out;
+  }
+}
+
+/** Options of a trainer. */
+export interface TrainerOptions {
+  /** Who computes gradients (default: a LocalGradient on this thread). */
+  gradient?: GradientEngine;
+  /** Checked between chunks of a step; true aborts the step (params unchanged). */
+  shouldAbort?: () => boolean;
+}
+
+/** One run's training loop. */
+export class Trainer {
+  readonly lab: Lab;
+  readonly optimizer: Optimizer;
+  /** Updates done. */
+  step = 0;
+  state: TrainerState = { status: 'running' };
+  private readonly engine: GradientEngine;
+  private readonly objective: Objective;
+  private batchRng: Rng;
+  private order: Int32Array;
+  private cursor: number;
+  private readonly xb: Float64Array;
+  private readonly tb: Float64Array;
+  private batchX: Float64Array;
+  private batchT: Float64Array;
+  private batchN: number;
+  private readonly weightMask: Uint8Array;
+  private lastFinite: Float64Array;
+  private startOfStep: Float64Array;
+  private bestValidation = Infinity;
+  private bestParams: Float64Array | null = null;
+  private sinceBest = 0;
+  private readonly curveSteps = new DoubleList();
+  private readonly curveTrain = new DoubleList();
+  private readonly curveValSteps = new DoubleList();
+  private readonly curveVal = new DoubleList();
+  private sumSinceReport = 0;
+  private countSinceReport = 0;
+  private lastTrainE = NaN;
+  private trainQuality: PartMetrics | null = null;
+  private validationQuality: PartMetrics | null = null;
+
+  constructor(lab: Lab, options: TrainerOptions = {}) {
+    this.lab = lab;
+    const tr = lab.spec.training;
+    this.optimizer = createOptimizer(tr);
+    this.engine = options.gradient ?? new LocalGradient(lab.net, options.shouldAbort);
+    const net = lab.net;
+    // Weight decay acts on weights only, not biases (PRML (5.112) and the consistency argument of §5.5.1).
+    this.weightMask = new Uint8Array(net.size);
+    for (const l of net.layers) this.weightMask.fill(1, l.offset, l.offset + l.weights.length);
+    const lambda = tr.weightDecay;
+    const engine = this.engine;
+    this.objective = (w, grad) => {
+      let e = engine.gradient(w, this.batchX, this.batchT, this.batchN, grad);
+      if (lambda > 0) {
+        // E~ = E + lambda/2 w^T w, dE~/dw = dE/dw + lambda w, PRML (5.112).
+        let ww = 0;
+        const mask = this.weightMask;
+        for (let i = 0; i < w.length; i++) {
+          if (mask[i]) {
+            ww += w[i] * w[i];
+            grad[i] += lambda * w[i];
+          }
+        }
+        e += 0.5 * lambda * ww;
+      }
+      return e;
+    };
+    const n = lab.data.n;
+    const batch = tr.batchSize === null ? n : Math.min(tr.batchSize, n);
+    this.batchRng = Rng.derive(lab.spec.seed, 'batches');
+    this.order = Int32Array.from({ length: n }, (_, i) => i);
+    this.cursor = n; // forces a shuffle before the first mini-batch
+    this.xb = new Float64Array(tr.batchSize === null ? 0 : batch * net.inputs);
+    this.tb = new Float64Array(tr.batchSize === null ? 0 : batch * net.outputs);
+    this.batchX = lab.data.inputs;
+    this.batchT = lab.data.targets;
+    this.batchN = n;
+    this.lastFinite = Float64Array.from(net.params);
+    this.startOfStep = new Float64Array(net.size);
+  }
+
+  /** Samples per update. */
+  get batchSize(): number {
+    return this.lab.spec.training.batchSize === null ? this.lab.data.n : Math.min(this.lab.spec.training.batchSize, this.lab.data.n);
+  }
+
+  /** Passes through the training set so far. */
+  get epoch(): number {
+    return (this.step * this.batchSize) / this.lab.data.n;
+  }
+
+  /** True once the run has finished, stopped early or diverged. */
+  get done(): boolean {
+    return this.state.status !== 'running';
+  }
+
+  /**
+   * One update. Returns the E/N of the step's batch before the update, or NaN when the trainer
+   * is already done. Throws AbortedError (params unchanged) when asked to stop mid-step.
+   */
+  advance(): number {
+    if (this.done) return NaN;
+    const tr = this.lab.spec.training;
+    if (this.step >= tr.steps) {
+      this.finish();
+      return NaN;
+    }
+    const net = this.lab.net;
+    this.nextBatch();
+    this.startOfStep.set(net.params);
+    const e = this.optimizer.step(net.params, this.objective);
+    const ePerSample = e / this.batchN;
+    if (!Number.isFinite(e) || !allFinite(net.params)) {
+      // The weights at the start of this step already gave a non-finite E (or the update
+      // overflowed): keep the last weights that gave a finite E.
+      const finite = Number.isFinite(e) ? this.startOfStep : this.lastFinite;
+      net.params.set(finite);
+      this.state = {
+        status: 'diverged',
+        message: `diverged at step ${this.step + 1}: E became ${Number.isFinite(e) ? 'infinite in the weights' : e} with learning rate ${this.optimizer.learningRate}; lower the learning rate (the last finite weights are kept)`,
+      };
+      return NaN;
+    }
+    this.lastFinite.set(this.startOfStep);
+    this.curveSteps.push(this.step);
+    this.curveTrain.push(ePerSample);
+    this.sumSinceReport += ePerSample;
+    this.countSinceReport++;
+    this.lastTrainE = e;
+    this.step++;
+    if (this.step % tr.validateEvery === 0 || this.step >= tr.steps) this.checkpoint();
+    if (!this.done && this.step >= tr.steps) this.finish();
+    return ePerSample;
+  }
+
+  /** Runs `steps` updates (or until done); returns the updates made. */
+  run(steps: number): number {
+    let made = 0;
+    while (made < steps && !this.done) {
+      this.advance();
+      if (this.state.status !== 'diverged') made++;
+    }
+    return made;
+  }
+
+  /** Changes eta from the next step on. */
+  setLearningRate(eta: number): void {
+    if (!(eta > 0 && Number.isFinite(eta))) throw new RangeError(`learning rate must be greater than 0, got ${eta}`);
+    this.optimizer.learningRate = eta;
+  }
+
+  /** Back to the initial weights and a fresh optimizer, batch order and curve. */
+  reset(): void {
+    const net = this.lab.net;
+    net.params.set(this.lab.initial);
+    this.lastFinite.set(this.lab.initial);
+    this.optimizer.reset();
+    this.step = 0;
+    this.state = { status: 'running' };
+    this.batchRng = Rng.derive(this.lab.spec.seed, 'batches');
+    this.order = Int32Array.from({ length: this.lab.data.n }, (_, i) => i);
+    this.cursor = this.lab.data.n;
+    this.bestValidation = Infinity;
+    this.bestParams = null;
+    this.sinceBest = 0;
+    this.drainCurve();
+    this.sumSinceReport = 0;
+    this.countSinceReport = 0;
+    this.lastTrainE = NaN;
+    this.trainQuality = null;
+    this.validationQuality = null;
+  }
+
+  /** The cost points since the last call (the run's record keeps them all; nothing is dropped). */
+  drainCurve(): CurvePoints {
+    return {
+      steps: this.curveSteps.drain(),
+      train: this.curveTrain.drain(),
+      validationSteps: this.curveValSteps.drain(),
+      validation: this.curveVal.drain(),
+    };
+  }
+
+  /** A report: train E/N averaged over the steps since the last report, plus the latest checkpoint's quality. */
+  metrics(stepsPerSecond: number, seconds: number): RunMetrics {
+    const avg = this.countSinceReport > 0 ? this.sumSinceReport / this.countSinceReport : this.lastTrainE / this.batchN;
+    this.sumSinceReport = 0;
+    this.countSinceReport = 0;
+    const n = this.lab.data.n;
+    const train: PartMetrics = {
+      ...(this.trainQuality ?? {}),
+      EPerSample: avg,
+      E: avg * n,
+    };
+    const m: RunMetrics = { step: this.step, epoch: this.epoch, train, stepsPerSecond, seconds };
+    if (this.validationQuality) m.validation = this.validationQuality;
+    return m;
+  }
+
+  /** Refreshes the reported quality (training subset, validation set) of the current weights. */
+  remeasure(): void {
+    const lab = this.lab;
+    this.trainQuality = measure(lab.net, lab.data, TRAIN_EVAL_SAMPLES);
+    if (lab.validation.n > 0) this.validationQuality = measure(lab.net, lab.validation, lab.validation.n);
+  }
+
+  /** Measures quality on the training subset and the validation set; applies early stopping. */
+  checkpoint(): void {
+    const lab = this.lab;
+    this.trainQuality = measure(lab.net, lab.data, TRAIN_EVAL_SAMPLES);
+    if (lab.validation.n === 0) return;
+    const v = measure(lab.net, lab.validation, lab.validation.n);
+    this.validationQuality = v;
+    this.curveValSteps.push(this.step);
+    this.curveVal.push(v.EPerSample);
+    const es = lab.spec.training.earlyStopping;
+    if (!es) return;
+    if (v.EPerSample < this.bestValidation) {
+      this.bestValidation = v.EPerSample;
+      this.bestParams = Float64Array.from(lab.net.params);
+      this.state.bestStep = this.step;
+      this.sinceBest = 0;
+    } else if (++this.sinceBest >= es.patience && this.bestParams) {
+      lab.net.params.set(this.bestParams);
+      this.state = {
+        status: 'finished',
+        bestStep: this.state.bestStep,
+        message: `early stopping at step ${this.step}: validation E/N had not improved for ${es.patience} checks; restored the weights of step ${this.state.bestStep} (validation E/N ${this.bestValidation.toPrecision(6)})`,
+      };
+    }
+  }
+
+  /** Ends the run normally; with early stopping, the best-validation weights are the result. */
+  private finish(): void {
+    const es = this.lab.spec.training.earlyStopping;
+    if (es && this.bestParams && this.state.bestStep !== undefined && this.state.bestStep < this.step) {
+      this.lab.net.params.set(this.bestParams);
+      this.state = {
+        status: 'finished',
+        bestStep: this.state.bestStep,
+        message: `finished ${this.step} steps; restored the weights of step ${this.state.bestStep}, the best on validation (E/N ${this.bestValidation.toPrecision(6)})`,
+      };
+    } else {
+      this.state = { ...this.state, status: 'finished' };
+    }
+  }
+
+  /** Points the batch buffers at the next batch: the whole set, or the next shuffled mini-batch. */
+  private nextBatch(): void {
+    const tr = this.lab.spec.training;
+    if (tr.batchSize === null) return;
+    const data = this.lab.data;
+    const n = data.n;
+    const b = Math.min(tr.batchSize, n);
+    const d = data.inputNames.length;
+    const k = data.targetNames.length;
+    let filled = 0;
+    while (filled < b) {
+      if (this.cursor >= n) {
+        // A new epoch: reshuffle from the run's "batches" stream (PRML §5.2.4's on-line updates).
+        this.batchRng.shuffle(this.order);
+        this.cursor = 0;
+      }
+      const row = this.order[this.cursor++];
+      this.xb.set(data.inputs.subarray(row * d, row * d + d), filled * d);
+      this.tb.set(data.targets.subarray(row * k, row * k + k), filled * k);
+      filled++;
+    }
+    this.batchX = this.xb;
+    this.batchT = this.tb;
+    this.batchN = b;
+  }
+}
+
+/** E, E/N and accuracy or RMSE of `net` on (up to `limit` samples of) `data`. */
+export function measure(net: Network, data: Dataset, limit: number): PartMetrics {
+  const n = Math.min(limit, data.n);
+  if (n === 0) return { E: 0, EPerSample: 0 };
+  const k = net.outputs;
+  const x = data.inputs.subarray(0, n * net.inputs);
+  const t = data.targets.subarray(0, n * k);
+  const a = net.forward(x, n);
+  const E = net.cost.value(a, t, n, k);
+  const y = new Float64Array(n * k);
+  net.cost.output(a, y, n, k);
+  const m: PartMetrics = { E: (E / n) * data.n, EPerSample: E / n };
+  if (taskOf(net.cost.name) === 'regression') m.rmse = rmse(y, t, n, k);
+  else m.accuracy = accuracy(y, t, n, k, net.cost.name);
+  return m;
+}
+
+function allFinite(v: Float64Array): boolean {
+  for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) return false;
+  return true;
+}

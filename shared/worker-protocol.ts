@@ -1,0 +1,210 @@
+/**
+ * The messages between the main process and trainer workers, and the shared control block.
+ *
+ * Requests from main carry a correlation `id`; the worker answers each with a `reply` carrying
+ * the same id. A worker says `ready` once after loading. Runs report through `progress`,
+ * `snapshot`, `state` and `done` events. Typed arrays in events are transferred (moved), never
+ * copied; datasets live in SharedArrayBuffers that every worker reads in place.
+ *
+ * Why a control block: a worker in its training loop is busy and does not read messages until
+ * the loop yields, which for a long run is never. Stop, pause, single steps, the learning rate
+ * and the speed limit are therefore written by main into a small SharedArrayBuffer that the loop
+ * reads between steps (and between chunks of a step, for stop), with Atomics so the write is
+ * seen at once; a paused loop sleeps in Atomics.wait on the WAKE slot and main wakes it.
+ */
+import type { Dataset } from './data/dataset';
+import type { GradcheckResult } from './engine/gradcheck';
+import type { RunMetrics, RunStatus } from './run';
+import type { LabSpec } from './spec';
+import type { CurvePoints } from './trainer';
+import type { Normalization } from './weights-format';
+
+/** Int32 slots of the control block. */
+export const CTRL = {
+  /** What main wants: one of COMMAND. */
+  COMMAND: 0,
+  /** Steps the loop may take while paused (the Step button); the worker counts it down. */
+  STEP_BUDGET: 1,
+  /** Bumped by main on every change; a paused worker waits on it. */
+  WAKE: 2,
+  /** Bumped by main when a setting (learning rate, speed) changes. */
+  SETTINGS: 3,
+  /** Steps per second at most (0 = as fast as possible): the UI's speed control. */
+  MAX_STEPS_PER_SECOND: 4,
+} as const;
+
+/** Values of the COMMAND slot. */
+export const COMMAND = { RUN: 0, PAUSE: 1, STOP: 2, RESET: 3 } as const;
+
+/** Float64 slots, after the Int32 ones. */
+export const CTRL_F64 = {
+  /** The learning rate to use from the next step on (read when SETTINGS changes). */
+  LEARNING_RATE: 0,
+} as const;
+
+/** Bytes of Int32 slots before the Float64 ones (a multiple of 8). */
+export const CTRL_INT_BYTES = 32;
+/** Total size of a control block. */
+export const CTRL_BYTES = CTRL_INT_BYTES + 8 * 4;
+
+/** Views of one control block. */
+export interface ControlViews {
+  ints: Int32Array;
+  floats: Float64Array;
+}
+
+/** A new control block (run, no step budget) with the given learning rate. */
+export function createControl(learningRate: number): SharedArrayBuffer {
+  const sab = new SharedArrayBuffer(CTRL_BYTES);
+  controlViews(sab).floats[CTRL_F64.LEARNING_RATE] = learningRate;
+  return sab;
+}
+
+/** The Int32 and Float64 views of a control block. */
+export function controlViews(sab: SharedArrayBuffer): ControlViews {
+  return { ints: new Int32Array(sab, 0, CTRL_INT_BYTES / 4), floats: new Float64Array(sab, CTRL_INT_BYTES) };
+}
+
+/** A dataset whose arrays are backed by SharedArrayBuffers (posted without copying). */
+export type SharedDataset = Dataset;
+
+/** The three parts of a run's data, shared, plus the normalisation fitted on the training part. */
+export interface SharedParts {
+  train: SharedDataset;
+  validation: SharedDataset;
+  test: SharedDataset;
+  normalization: Normalization | null;
+}
+
+/** How often a worker reports. */
+export interface StreamOptions {
+  /** Minimum milliseconds between progress events (33 = at most ~30 a second). */
+  progressMs: number;
+  /** Minimum milliseconds between weight snapshots (100 = at most ~10 a second). */
+  snapshotMs: number;
+}
+
+/** Shared memory of a data-parallel run (src-main/training/parallel-gradient.ts). */
+export interface ParallelSetup {
+  block: SharedArrayBuffer;
+  layout: { params: number; inputs: number; outputs: number; maxBatch: number };
+  /** Participants, the coordinator included. */
+  K: number;
+}
+
+/** Start training a run; replied to when the run has started (the run then reports by events). */
+export interface StartRequest {
+  type: 'start';
+  id: number;
+  runId: string;
+  spec: LabSpec;
+  parts: SharedParts;
+  initialWeights: Float64Array;
+  control: SharedArrayBuffer;
+  stream: StreamOptions;
+  /** Begin paused (waiting for resume or steps) instead of running. */
+  paused: boolean;
+  /** Present when helper workers share this run's gradients. */
+  parallel?: ParallelSetup;
+}
+
+/**
+ * Help a data-parallel run as participant `index` (1 ... K-1) until it ends. Replied to only when
+ * the run releases its helpers, so the worker stays lent to the run until then.
+ */
+export interface HelperRequest {
+  type: 'helper';
+  id: number;
+  spec: LabSpec;
+  parts: SharedParts;
+  parallel: ParallelSetup;
+  index: number;
+}
+
+/** Check the gradient of a network on the first samples of its training data. */
+export interface GradcheckRequest {
+  type: 'gradcheck';
+  id: number;
+  spec: LabSpec;
+  parts: SharedParts;
+  weights: Float64Array;
+  samples: number;
+  tolerance: number;
+}
+
+/** Everything main may ask a worker. */
+export type ToWorker = StartRequest | GradcheckRequest | HelperRequest;
+
+/** An error as it crosses a boundary: a name (SpecError, DataError, ...) and a message. */
+export interface SerializedError {
+  name: string;
+  message: string;
+}
+
+/** The worker has loaded and takes requests. */
+export interface ReadyEvent {
+  type: 'ready';
+}
+
+/** The answer to request `id`. */
+export type ReplyEvent =
+  | { type: 'reply'; id: number; ok: true; result?: GradcheckResult }
+  | { type: 'reply'; id: number; ok: false; error: SerializedError };
+
+/** Cost points since the last progress event and a fresh report. */
+export interface ProgressEvent {
+  type: 'progress';
+  runId: string;
+  points: CurvePoints;
+  metrics: RunMetrics;
+}
+
+/** The weights at a step (transferred). */
+export interface SnapshotEvent {
+  type: 'snapshot';
+  runId: string;
+  step: number;
+  weights: Float64Array;
+}
+
+/** The run changed state without ending: running, paused, or reset to its initial weights. */
+export interface StateEvent {
+  type: 'state';
+  runId: string;
+  status: 'running' | 'paused';
+  step: number;
+  /** True when this state follows a reset (the curve starts over). */
+  reset?: boolean;
+}
+
+/** The run ended: finished, stopped, diverged or failed inside the loop. */
+export interface DoneEvent {
+  type: 'done';
+  runId: string;
+  status: Exclude<RunStatus, 'queued' | 'running' | 'paused'>;
+  message?: string;
+  points: CurvePoints;
+  metrics: RunMetrics;
+  weights: Float64Array;
+  bestStep?: number;
+}
+
+/** Everything a worker may send. */
+export type FromWorker = ReadyEvent | ReplyEvent | ProgressEvent | SnapshotEvent | StateEvent | DoneEvent;
+
+/** The buffers of a message that are moved rather than copied (never shared ones). */
+export function transferables(message: FromWorker): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  const add = (a: Float64Array) => {
+    if (a.buffer instanceof ArrayBuffer) out.push(a.buffer);
+  };
+  if (message.type === 'progress' || message.type === 'done') {
+    const p = message.points;
+    add(p.steps);
+    add(p.train);
+    add(p.validationSteps);
+    add(p.validation);
+  }
+  if (message.type === 'snapshot' || message.type === 'done') add(message.weights);
+  return out;
+}

@@ -1,0 +1,434 @@
+/**
+ * The training service: runs on the worker pool, their lifecycle (start, pause, resume, step,
+ * stop, reset), live settings, and one stream of events for whoever shows them (the IPC router,
+ * the CLI). Specs are validated and data prepared here, in main, before any worker is involved,
+ * so a spec the engine refuses is refused with its message and never reaches a thread.
+ */
+import type { Dataset } from '../../shared/data/dataset';
+import type { GradcheckResult } from '../../shared/engine/gradcheck';
+import { assembleLab, type LabParts, prepareParts } from '../../shared/lab';
+import { isFinal, type RunMetrics, type RunRecord, type RunStatus } from '../../shared/run';
+import type { LabSpec } from '../../shared/spec';
+import { chunkPlan, type CurvePoints, flopsPerSample } from '../../shared/trainer';
+import type { WeightsFile } from '../../shared/weights-format';
+import {
+  COMMAND,
+  controlViews,
+  createControl,
+  CTRL,
+  CTRL_F64,
+  type FromWorker,
+  type ParallelSetup,
+  type SharedParts,
+  type StreamOptions,
+} from '../../shared/worker-protocol';
+import { createParallelBlock, releaseHelpers } from './parallel-gradient';
+import { RunLog } from './run-log';
+import type { PooledWorker, WorkerPool } from './worker-pool';
+
+/** What the service tells its listeners. Final states carry the reason in `message`. */
+export type TrainingEvent =
+  | { type: 'run-state'; runId: string; status: RunStatus; step: number; reset?: boolean; message?: string }
+  | { type: 'run-progress'; runId: string; points: CurvePoints; metrics: RunMetrics }
+  | { type: 'run-snapshot'; runId: string; step: number; weights: Float64Array };
+
+/** A listener of training events. */
+export type TrainingListener = (event: TrainingEvent) => void;
+
+/** How to start a run. */
+export interface StartOptions {
+  /** Start from these weights instead of the spec's initialisation. */
+  initialWeights?: Float64Array | WeightsFile;
+  /** Create the run paused (it waits for resume or step). */
+  paused?: boolean;
+}
+
+interface RunEntry {
+  id: string;
+  createdAt: string;
+  spec: LabSpec;
+  parts: SharedParts;
+  initial: Float64Array;
+  control: SharedArrayBuffer;
+  status: RunStatus;
+  step: number;
+  message?: string;
+  metrics: RunMetrics | null;
+  weights: Float64Array;
+  bestStep?: number;
+  log: RunLog;
+  worker: PooledWorker | null;
+  /** Chunks of one batch (chunkPlan): the most threads a step can use. */
+  chunks: number;
+  parallel: ParallelSetup | null;
+  settle: (() => void)[];
+}
+
+/** Default reporting rates: progress ~30 a second, snapshots ~10 a second. */
+export const DEFAULT_STREAM: StreamOptions = { progressMs: 33, snapshotMs: 100 };
+
+/** Copies a dataset's arrays into SharedArrayBuffers so workers read them without copying. */
+export function shareDataset(d: Dataset): Dataset {
+  const share = (a: Float64Array) => {
+    const s = new Float64Array(new SharedArrayBuffer(a.byteLength));
+    s.set(a);
+    return s;
+  };
+  return { ...d, inputs: share(d.inputs), targets: share(d.targets) };
+}
+
+/** Shares all parts of a run's data. */
+export function shareParts(p: LabParts): SharedParts {
+  return { train: shareDataset(p.train), validation: shareDataset(p.validation), test: shareDataset(p.test), normalization: p.normalization };
+}
+
+/** Runs on a pool, with lifecycle and events. */
+export class TrainingService {
+  private readonly runs = new Map<string, RunEntry>();
+  private readonly listeners = new Set<TrainingListener>();
+  private counter = 0;
+
+  constructor(private readonly pool: WorkerPool, private readonly stream: StreamOptions = DEFAULT_STREAM) {}
+
+  /** Listens to every run's events; returns the function that stops listening. */
+  subscribe(listener: TrainingListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: TrainingEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(event);
+      } catch {
+        // A broken listener must not break training or the other listeners.
+      }
+    }
+  }
+
+  /**
+   * Starts a run and returns its id. Throws (SpecError, DataError, WeightsError) synchronously
+   * when the spec, data or initial weights cannot be used; no worker is involved then.
+   */
+  start(spec: LabSpec, raw: Dataset, options: StartOptions = {}): string {
+    const prepared = prepareParts(spec, raw);
+    const lab = assembleLab(spec, prepared, options.initialWeights);
+    const id = `run-${Date.now().toString(36)}-${(++this.counter).toString(36)}`;
+    const batch = spec.training.batchSize === null ? prepared.train.n : Math.min(spec.training.batchSize, prepared.train.n);
+    const entry: RunEntry = {
+      id,
+      createdAt: new Date().toISOString(),
+      spec,
+      parts: shareParts(prepared),
+      initial: lab.initial,
+      control: createControl(spec.training.learningRate),
+      status: 'queued',
+      step: 0,
+      metrics: null,
+      weights: Float64Array.from(lab.initial),
+      log: new RunLog(),
+      worker: null,
+      chunks: chunkPlan(batch, flopsPerSample(lab.net)).chunks,
+      parallel: null,
+      settle: [],
+    };
+    if (options.paused) Atomics.store(controlViews(entry.control).ints, CTRL.COMMAND, COMMAND.PAUSE);
+    this.runs.set(id, entry);
+    this.emit({ type: 'run-state', runId: id, status: 'queued', step: 0 });
+    void this.launch(entry);
+    return id;
+  }
+
+  private async launch(entry: RunEntry): Promise<void> {
+    let worker: PooledWorker;
+    try {
+      worker = await this.pool.acquire();
+    } catch (e) {
+      this.end(entry, 'failed', `could not start a trainer thread: ${(e as Error).message}`);
+      return;
+    }
+    if (isFinal(entry.status)) {
+      // Stopped while queued.
+      this.pool.release(worker);
+      return;
+    }
+    entry.worker = worker;
+    await this.recruitHelpers(entry);
+    worker.attach({
+      onEvent: (ev) => this.onWorkerEvent(entry, ev),
+      onCrash: (reason) => {
+        entry.worker = null;
+        this.end(entry, 'failed', `${reason}; the run's last reported weights are kept`);
+      },
+    });
+    const ints = controlViews(entry.control).ints;
+    const paused = Atomics.load(ints, CTRL.COMMAND) === COMMAND.PAUSE;
+    const reply = await worker.request({
+      type: 'start',
+      runId: entry.id,
+      spec: entry.spec,
+      parts: entry.parts,
+      initialWeights: entry.initial,
+      control: entry.control,
+      stream: this.stream,
+      paused,
+      ...(entry.parallel ? { parallel: entry.parallel } : {}),
+    });
+    if (!reply.ok && !isFinal(entry.status)) {
+      this.end(entry, 'failed', reply.error.message);
+    }
+  }
+
+  /** Threads wanted for a run's gradient: "auto" uses one per chunk up to the pool's size. */
+  private threadsWanted(entry: RunEntry): number {
+    const t = entry.spec.training.threads;
+    return Math.max(1, Math.min(entry.chunks, t === 'auto' ? this.pool.size : t));
+  }
+
+  /**
+   * Borrows idle workers as data-parallel helpers. Fewer than wanted (even none) is fine: the
+   * result does not depend on how many threads share the work, only the time does.
+   */
+  private async recruitHelpers(entry: RunEntry): Promise<void> {
+    const wanted = this.threadsWanted(entry) - 1;
+    if (wanted < 1) return;
+    const helpers: PooledWorker[] = [];
+    while (helpers.length < wanted) {
+      const h = await this.pool.tryAcquire();
+      if (!h) break;
+      helpers.push(h);
+    }
+    if (helpers.length === 0) return;
+    const train = entry.parts.train;
+    const layout = {
+      params: entry.initial.length,
+      inputs: train.inputNames.length,
+      outputs: train.targetNames.length,
+      maxBatch: entry.spec.training.batchSize === null ? 0 : Math.min(entry.spec.training.batchSize, train.n),
+    };
+    const parallel: ParallelSetup = { block: createParallelBlock(layout), layout, K: helpers.length + 1 };
+    entry.parallel = parallel;
+    helpers.forEach((h, i) => {
+      h.attach({
+        onEvent: () => {},
+        // The coordinator would wait for this helper forever: release it so the run fails cleanly.
+        onCrash: () => releaseHelpers(parallel.block),
+      });
+      void h
+        .request({ type: 'helper', spec: entry.spec, parts: entry.parts, parallel, index: i + 1 })
+        .finally(() => this.pool.release(h));
+    });
+  }
+
+  private onWorkerEvent(entry: RunEntry, ev: FromWorker): void {
+    switch (ev.type) {
+      case 'progress':
+        entry.log.addPoints(ev.points);
+        entry.metrics = ev.metrics;
+        entry.step = ev.metrics.step;
+        this.emit({ type: 'run-progress', runId: entry.id, points: ev.points, metrics: ev.metrics });
+        break;
+      case 'snapshot':
+        entry.log.addSnapshot(ev.step, ev.weights);
+        entry.weights = ev.weights;
+        this.emit({ type: 'run-snapshot', runId: entry.id, step: ev.step, weights: ev.weights });
+        break;
+      case 'state':
+        if (ev.reset) {
+          entry.log.clear();
+          entry.metrics = null;
+          entry.weights = Float64Array.from(entry.initial);
+        }
+        entry.status = ev.status;
+        entry.step = ev.step;
+        this.emit({ type: 'run-state', runId: entry.id, status: ev.status, step: ev.step, ...(ev.reset ? { reset: true } : {}) });
+        break;
+      case 'done':
+        entry.log.addPoints(ev.points);
+        entry.metrics = ev.metrics;
+        entry.weights = ev.weights;
+        entry.step = ev.metrics.step;
+        entry.bestStep = ev.bestStep;
+        if (ev.points.steps.length || ev.points.validationSteps.length) {
+          this.emit({ type: 'run-progress', runId: entry.id, points: ev.points, metrics: ev.metrics });
+        }
+        this.emit({ type: 'run-snapshot', runId: entry.id, step: entry.step, weights: ev.weights });
+        this.end(entry, ev.status, ev.message);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private end(entry: RunEntry, status: RunStatus, message?: string): void {
+    if (isFinal(entry.status)) return;
+    entry.status = status;
+    entry.message = message;
+    if (entry.parallel) releaseHelpers(entry.parallel.block);
+    if (entry.worker) {
+      const w = entry.worker;
+      entry.worker = null;
+      this.pool.release(w);
+    }
+    this.emit({ type: 'run-state', runId: entry.id, status, step: entry.step, ...(message ? { message } : {}) });
+    for (const f of entry.settle) f();
+    entry.settle = [];
+  }
+
+  private entry(id: string): RunEntry {
+    const e = this.runs.get(id);
+    if (!e) throw new RangeError(`there is no run "${id}"`);
+    return e;
+  }
+
+  private command(entry: RunEntry, command: number): void {
+    const ints = controlViews(entry.control).ints;
+    Atomics.store(ints, CTRL.COMMAND, command);
+    Atomics.add(ints, CTRL.WAKE, 1);
+    Atomics.notify(ints, CTRL.WAKE);
+  }
+
+  /** Pauses a run after its current step. */
+  pause(id: string): void {
+    const e = this.entry(id);
+    if (isFinal(e.status)) return;
+    this.command(e, COMMAND.PAUSE);
+  }
+
+  /** Resumes a paused (or queued-paused) run. */
+  resume(id: string): void {
+    const e = this.entry(id);
+    if (isFinal(e.status)) throw new RangeError(`run ${id} has ${e.status}; start a new run or reset is not possible after it ended`);
+    this.command(e, COMMAND.RUN);
+  }
+
+  /** Lets a paused run take `count` steps (default 1), then pause again. */
+  step(id: string, count = 1): void {
+    const e = this.entry(id);
+    if (isFinal(e.status)) throw new RangeError(`run ${id} has ${e.status}`);
+    const ints = controlViews(e.control).ints;
+    if (Atomics.load(ints, CTRL.COMMAND) !== COMMAND.PAUSE) this.command(e, COMMAND.PAUSE);
+    Atomics.add(ints, CTRL.STEP_BUDGET, Math.max(1, Math.floor(count)));
+    Atomics.add(ints, CTRL.WAKE, 1);
+    Atomics.notify(ints, CTRL.WAKE);
+  }
+
+  /** The number of steps in one epoch of a run (for "step one epoch"). */
+  stepsPerEpoch(id: string): number {
+    const e = this.entry(id);
+    const n = e.parts.train.n;
+    const b = e.spec.training.batchSize;
+    return b === null ? 1 : Math.ceil(n / Math.min(b, n));
+  }
+
+  /** Stops a run for good; its weights at that moment are its result. Resolves when it has ended. */
+  stop(id: string): Promise<RunRecord> {
+    const e = this.entry(id);
+    if (e.status === 'queued' && !e.worker) {
+      this.end(e, 'stopped');
+    } else if (!isFinal(e.status)) {
+      this.command(e, COMMAND.STOP);
+    }
+    return this.wait(id);
+  }
+
+  /** Back to the run's initial weights, paused at step 0 (the same run id). */
+  reset(id: string): void {
+    const e = this.entry(id);
+    if (isFinal(e.status)) throw new RangeError(`run ${id} has ${e.status}: start a new run from the same spec instead`);
+    this.command(e, COMMAND.RESET);
+  }
+
+  /** Changes a run's learning rate from its next step on. */
+  setLearningRate(id: string, eta: number): void {
+    if (!(eta > 0 && Number.isFinite(eta))) throw new RangeError(`the learning rate must be greater than 0, got ${eta}`);
+    const e = this.entry(id);
+    const { ints, floats } = controlViews(e.control);
+    floats[CTRL_F64.LEARNING_RATE] = eta;
+    Atomics.add(ints, CTRL.SETTINGS, 1);
+    e.spec = { ...e.spec, training: { ...e.spec.training, learningRate: eta } };
+  }
+
+  /** Limits a run to `stepsPerSecond` (0: as fast as it goes). */
+  setSpeed(id: string, stepsPerSecond: number): void {
+    const e = this.entry(id);
+    const { ints } = controlViews(e.control);
+    Atomics.store(ints, CTRL.MAX_STEPS_PER_SECOND, Math.max(0, Math.round(stepsPerSecond)));
+    Atomics.add(ints, CTRL.SETTINGS, 1);
+    Atomics.add(ints, CTRL.WAKE, 1);
+    Atomics.notify(ints, CTRL.WAKE);
+  }
+
+  /** The run's status now. */
+  status(id: string): RunStatus {
+    return this.entry(id).status;
+  }
+
+  /** The ids of all runs, oldest first. */
+  list(): string[] {
+    return [...this.runs.keys()];
+  }
+
+  /** Everything known of a run now (copies). */
+  record(id: string): RunRecord {
+    const e = this.entry(id);
+    return {
+      id: e.id,
+      createdAt: e.createdAt,
+      spec: e.spec,
+      status: e.status,
+      ...(e.message ? { message: e.message } : {}),
+      metrics: e.metrics,
+      curve: e.log.curve(),
+      initialWeights: Float64Array.from(e.initial),
+      finalWeights: isFinal(e.status) ? Float64Array.from(e.weights) : null,
+      ...(e.bestStep !== undefined ? { bestStep: e.bestStep } : {}),
+      snapshots: e.log.snapshots(),
+    };
+  }
+
+  /** The latest weights of a run (initial, last snapshot, or final). */
+  weights(id: string): Float64Array {
+    return Float64Array.from(this.entry(id).weights);
+  }
+
+  /** The normalisation and column names a run's weights need for export. */
+  dataInfo(id: string): SharedParts {
+    return this.entry(id).parts;
+  }
+
+  /** Resolves with the run's record once it has ended. */
+  wait(id: string): Promise<RunRecord> {
+    const e = this.entry(id);
+    if (isFinal(e.status)) return Promise.resolve(this.record(id));
+    return new Promise((resolve) => e.settle.push(() => resolve(this.record(id))));
+  }
+
+  /** Forgets an ended run. */
+  remove(id: string): void {
+    const e = this.entry(id);
+    if (!isFinal(e.status)) throw new RangeError(`run ${id} is still ${e.status}: stop it first`);
+    this.runs.delete(id);
+  }
+
+  /** Checks backprop against finite differences on a worker (PRML §5.3.3). */
+  async gradcheck(spec: LabSpec, raw: Dataset, options: { weights?: Float64Array; samples?: number; tolerance?: number } = {}): Promise<GradcheckResult> {
+    const prepared = prepareParts(spec, raw);
+    const lab = assembleLab(spec, prepared, options.weights);
+    const worker = await this.pool.acquire();
+    try {
+      const reply = await worker.request({
+        type: 'gradcheck',
+        spec,
+        parts: shareParts(prepared),
+        weights: lab.initial,
+        samples: options.samples ?? 10,
+        tolerance: options.tolerance ?? 1e-6,
+      });
+      if (!reply.ok) throw Object.assign(new Error(reply.error.message), { name: reply.error.name });
+      return reply.result as GradcheckResult;
+    } finally {
+      this.pool.release(worker);
+    }
+  }
+}

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { generateBuiltin } from '../../shared/data/builtin';
+import { createLab } from '../../shared/lab';
+import { parseSpec } from '../../shared/spec';
+import { chunkPlan, flopsPerSample, LocalGradient, Trainer } from '../../shared/trainer';
+
+function spec(training: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+  return parseSpec({
+    format: 'mlp-lab-spec', version: 1, seed: 5,
+    data: { builtin: 'xor-quadrants', n: 300 },
+    network: { hidden: [{ units: 6, activation: 'tanh' }], output: { cost: 'sigmoid-cross-entropy' } },
+    training: { optimizer: 'gd', learningRate: 0.01, steps: 100, ...training },
+    ...extra,
+  });
+}
+
+describe('trainer', () => {
+  it('cuts batches into chunks by work, never by thread count, and keeps small batches whole', () => {
+    expect(chunkPlan(1000, 72)).toEqual({ chunks: 1, rows: 1000 });
+    const mnist = 6 * (784 * 256 + 256 * 10);
+    expect(chunkPlan(128, mnist)).toEqual({ chunks: 8, rows: 16 });
+    // A full batch of 60,000 is cut so a stop request is seen between chunks of bounded work.
+    const big = chunkPlan(60000, mnist);
+    expect(big.rows * mnist).toBeLessThanOrEqual(1e8 + mnist);
+  });
+
+  it('the chunked gradient equals the one-pass gradient to rounding', () => {
+    const s = parseSpec({
+      format: 'mlp-lab-spec', version: 1, seed: 2, data: { builtin: 'xor-quadrants', n: 5000 },
+      network: { hidden: [{ units: 64 }, { units: 64 }], output: { cost: 'sigmoid-cross-entropy' } },
+    });
+    const lab = createLab(s, generateBuiltin('xor-quadrants', 5000, 2));
+    const plan = chunkPlan(5000, flopsPerSample(lab.net));
+    expect(plan.chunks).toBeGreaterThan(1);
+    const g = new Float64Array(lab.net.size);
+    const e = new LocalGradient(lab.net).gradient(lab.net.params, lab.data.inputs, lab.data.targets, 5000, g);
+    const e1 = lab.net.gradient(lab.data.inputs, lab.data.targets, 5000);
+    expect(e).toBeCloseTo(e1, 8);
+    lab.net.grads.forEach((v, i) => expect(Math.abs(g[i] - v)).toBeLessThan(1e-9 * Math.max(1, Math.abs(v))));
+  });
+
+  it('mini-batches visit every training sample once per epoch, reshuffled each epoch', () => {
+    const lab = createLab(spec({ optimizer: 'sgd', batchSize: 50 }), generateBuiltin('xor-quadrants', 300, 5));
+    const seen: number[][] = [];
+    const t = new Trainer(lab, {
+      gradient: {
+        gradient: (_w, x, _t, n, grad) => {
+          const rows: number[] = [];
+          for (let r = 0; r < n; r++) {
+            for (let i = 0; i < lab.data.n; i++) if (lab.data.inputs[2 * i] === x[2 * r] && lab.data.inputs[2 * i + 1] === x[2 * r + 1]) rows.push(i);
+          }
+          seen.push(rows);
+          grad.fill(0);
+          return 0;
+        },
+      },
+    });
+    t.run(12); // two epochs of six batches
+    const epoch1 = seen.slice(0, 6).flat();
+    const epoch2 = seen.slice(6, 12).flat();
+    expect([...epoch1].sort((a, b) => a - b)).toEqual(Array.from({ length: 300 }, (_, i) => i));
+    expect([...epoch2].sort((a, b) => a - b)).toEqual(Array.from({ length: 300 }, (_, i) => i));
+    expect(epoch1).not.toEqual(epoch2);
+    expect(t.epoch).toBe(2);
+  });
+
+  it('weight decay adds lambda/2 w^T w over weights (not biases) to E and lambda w to the gradient', () => {
+    const lambda = 0.3;
+    const plain = createLab(spec({}), generateBuiltin('xor-quadrants', 300, 5));
+    const decayed = createLab(spec({ weightDecay: lambda }), generateBuiltin('xor-quadrants', 300, 5));
+    const a = new Trainer(plain);
+    const b = new Trainer(decayed);
+    const eA = a.advance() * 300;
+    const eB = b.advance() * 300;
+    const init = createLab(spec({}), generateBuiltin('xor-quadrants', 300, 5)).net;
+    let ww = 0;
+    for (const l of init.layers) for (const w of l.weights) ww += w * w;
+    expect(eB - eA).toBeCloseTo(0.5 * lambda * ww, 9);
+    // After one step the biases moved identically; the weights moved by an extra eta*lambda*w.
+    plain.net.layers.forEach((l, k) => {
+      const d = decayed.net.layers[k];
+      l.bias.forEach((v, j) => expect(d.bias[j]).toBe(v));
+      l.weights.forEach((v, j) => expect(d.weights[j]).toBeCloseTo(v - 0.01 * lambda * init.layers[k].weights[j], 12));
+    });
+  });
+
+  it('early stopping needs a validation split, and says so', () => {
+    expect(() => spec({ earlyStopping: { patience: 3 } })).toThrow(/training\.earlyStopping needs a validation set: set data\.split\.validation/);
+  });
+
+  it('splits are seeded: the same seed gives the same validation set, another seed another', () => {
+    const split = { data: { builtin: 'xor-quadrants', n: 300, split: { validation: 0.2, test: 0.1 } } };
+    const a = createLab(spec({}, split), generateBuiltin('xor-quadrants', 300, 5));
+    const b = createLab(spec({}, split), generateBuiltin('xor-quadrants', 300, 5));
+    const c = createLab({ ...spec({}, split), seed: 6 }, generateBuiltin('xor-quadrants', 300, 5));
+    expect([a.data.n, a.validation.n, a.test.n]).toEqual([210, 60, 30]);
+    expect(Array.from(a.validation.inputs)).toEqual(Array.from(b.validation.inputs));
+    expect(Array.from(a.validation.inputs)).not.toEqual(Array.from(c.validation.inputs));
+  });
+
+  it('stops at the step budget with status finished', () => {
+    const t = new Trainer(createLab(spec({ steps: 7 }), generateBuiltin('xor-quadrants', 300, 5)));
+    expect(t.run(100)).toBe(7);
+    expect(t.state.status).toBe('finished');
+    expect(t.drainCurve().steps.length).toBe(7);
+  });
+});

@@ -1,0 +1,219 @@
+/**
+ * The training service on real worker threads (the built out/main/trainer-worker.js): run
+ * lifecycle, the progress stream, faults, and that a run on a worker computes exactly what the
+ * same spec computes in-process.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateBuiltin } from '../../shared/data/builtin';
+import type { Dataset } from '../../shared/data/dataset';
+import { createLab } from '../../shared/lab';
+import { parseSpec } from '../../shared/spec';
+import { Trainer } from '../../shared/trainer';
+import { type TrainingEvent, TrainingService } from '../../src-main/training/training-service';
+import { WorkerPool } from '../../src-main/training/worker-pool';
+
+const workerUrl = new URL('../../out/main/trainer-worker.js', import.meta.url);
+
+function xorSpec(patch: Record<string, unknown> = {}, training: Record<string, unknown> = {}) {
+  return parseSpec({
+    format: 'mlp-lab-spec', version: 1, seed: 3,
+    data: { builtin: 'xor-quadrants', n: 400 },
+    network: { hidden: [{ units: 4, activation: 'tanh' }], output: { cost: 'sigmoid-cross-entropy' } },
+    training: { optimizer: 'gd', learningRate: 0.01, steps: 300, ...training },
+    ...patch,
+  });
+}
+
+function xorData(n = 400): Dataset {
+  return generateBuiltin('xor-quadrants', n, 3);
+}
+
+let pool: WorkerPool;
+let service: TrainingService;
+const events: TrainingEvent[] = [];
+
+beforeAll(() => {
+  if (!existsSync(fileURLToPath(workerUrl))) throw new Error('out/main/trainer-worker.js is missing: run `npm run build` (npm test does)');
+  pool = new WorkerPool({ size: 2, workerUrl });
+  service = new TrainingService(pool);
+  service.subscribe((e) => events.push(e));
+});
+
+afterAll(async () => {
+  await pool.close();
+});
+
+function eventsOf(runId: string): TrainingEvent[] {
+  return events.filter((e) => e.runId === runId);
+}
+
+function waitFor(pred: () => boolean, what: string, ms = 20000): Promise<void> {
+  const start = Date.now();
+  return new Promise((resolve, reject) => {
+    const tick = () => {
+      if (pred()) resolve();
+      else if (Date.now() - start > ms) reject(new Error(`timed out waiting for ${what}`));
+      else setTimeout(tick, 5);
+    };
+    tick();
+  });
+}
+
+describe('training service', () => {
+  it('trains on a worker to exactly the weights the same spec gives in-process', async () => {
+    const spec = xorSpec();
+    const id = service.start(spec, xorData());
+    const record = await service.wait(id);
+    expect(record.status).toBe('finished');
+    const lab = createLab(spec, xorData());
+    new Trainer(lab).run(300);
+    expect(Array.from(record.finalWeights!)).toEqual(Array.from(lab.net.params));
+  });
+
+  it('streams every cost point exactly once, in order, batched into fewer events than steps', async () => {
+    const id = service.start(xorSpec({}, { steps: 3000 }), xorData());
+    const record = await service.wait(id);
+    const progress = eventsOf(id).filter((e) => e.type === 'run-progress');
+    const steps = progress.flatMap((e) => (e.type === 'run-progress' ? Array.from(e.points.steps) : []));
+    expect(steps).toEqual(Array.from({ length: 3000 }, (_, i) => i));
+    expect(Array.from(record.curve.steps)).toEqual(steps);
+    expect(progress.length).toBeLessThan(3000);
+    const states = eventsOf(id).filter((e) => e.type === 'run-state').map((e) => (e.type === 'run-state' ? e.status : ''));
+    expect(states[0]).toBe('queued');
+    expect(states.at(-1)).toBe('finished');
+    expect(record.snapshots.length).toBeGreaterThan(0);
+    expect(record.snapshots.length).toBeLessThanOrEqual(64);
+  });
+
+  it('starts paused, takes single steps, resumes, and finishes', async () => {
+    const id = service.start(xorSpec({}, { steps: 50 }), xorData(), { paused: true });
+    await waitFor(() => eventsOf(id).some((e) => e.type === 'run-state' && e.status === 'paused'), 'paused');
+    service.step(id);
+    service.step(id, 2);
+    await waitFor(() => eventsOf(id).some((e) => e.type === 'run-progress' && e.metrics.step === 3), 'three single steps');
+    expect(service.status(id)).toBe('paused');
+    service.resume(id);
+    const record = await service.wait(id);
+    expect(record.status).toBe('finished');
+    expect(record.metrics!.step).toBe(50);
+    expect(record.curve.steps.length).toBe(50);
+  });
+
+  it('reset goes back to the initial weights, and the rerun reproduces the first run bit for bit', async () => {
+    const spec = xorSpec({}, { steps: 400 });
+    const id = service.start(spec, xorData(), { paused: true });
+    service.step(id, 120);
+    await waitFor(() => service.record(id).curve.steps.length === 120, '120 steps');
+    const first = service.record(id);
+    service.reset(id);
+    await waitFor(() => eventsOf(id).some((e) => e.type === 'run-state' && e.reset === true), 'reset');
+    const afterReset = service.record(id);
+    expect(afterReset.curve.steps.length).toBe(0);
+    expect(Array.from(service.weights(id))).toEqual(Array.from(first.initialWeights));
+    service.step(id, 120);
+    await waitFor(() => service.record(id).curve.steps.length === 120, '120 steps again');
+    expect(Array.from(service.record(id).curve.train)).toEqual(Array.from(first.curve.train));
+    await service.stop(id);
+  });
+
+  it('stop interrupts a long step part-way through: the run ends stopped before its first update', async () => {
+    // One full-batch step over 20,000 samples of a 2-256-256-1 network is several chunks of work.
+    const spec = xorSpec({ data: { builtin: 'xor-quadrants', n: 20000 }, network: { hidden: [{ units: 256 }, { units: 256 }], output: { cost: 'sigmoid-cross-entropy' } } }, { steps: 5 });
+    const id = service.start(spec, generateBuiltin('xor-quadrants', 20000, 3));
+    await waitFor(() => eventsOf(id).some((e) => e.type === 'run-state' && e.status === 'running'), 'running');
+    const record = await service.stop(id);
+    expect(record.status).toBe('stopped');
+    expect(record.metrics!.step).toBe(0);
+    expect(Array.from(record.finalWeights!)).toEqual(Array.from(record.initialWeights));
+  });
+
+  it('changes the learning rate between steps, as the in-process trainer does', async () => {
+    const spec = xorSpec({}, { steps: 100 });
+    const id = service.start(spec, xorData(), { paused: true });
+    service.step(id, 10);
+    await waitFor(() => service.record(id).curve.steps.length === 10, '10 steps');
+    service.setLearningRate(id, 0.05);
+    service.step(id, 10);
+    await waitFor(() => service.record(id).curve.steps.length === 20, '20 steps');
+    const lab = createLab(spec, xorData());
+    const t = new Trainer(lab);
+    t.run(10);
+    t.setLearningRate(0.05);
+    t.run(10);
+    const rec = await service.stop(id);
+    expect(Array.from(rec.finalWeights!)).toEqual(Array.from(lab.net.params));
+  });
+
+  it('queues runs beyond the pool size and runs them all', async () => {
+    const ids = [1, 2, 3, 4].map((seed) => service.start({ ...xorSpec({}, { steps: 200 }), seed }, generateBuiltin('xor-quadrants', 400, seed)));
+    expect(ids.map((id) => service.status(id)).filter((s) => s === 'queued').length).toBeGreaterThanOrEqual(2);
+    const records = await Promise.all(ids.map((id) => service.wait(id)));
+    expect(records.map((r) => r.status)).toEqual(['finished', 'finished', 'finished', 'finished']);
+    // Different seeds, different runs.
+    expect(new Set(records.map((r) => r.metrics!.train.EPerSample)).size).toBe(4);
+  });
+
+  it('a run whose worker dies fails with a readable reason; the pool replaces the worker and other runs go on', async () => {
+    const long = xorSpec({}, { steps: 10_000_000 });
+    const victim = service.start(long, xorData());
+    const bystander = service.start({ ...long, seed: 9 }, xorData());
+    await waitFor(() => service.record(victim).curve.steps.length > 100 && service.record(bystander).curve.steps.length > 100, 'both running');
+    const worker = (service as unknown as { runs: Map<string, { worker: { worker: { terminate(): Promise<number> } } }> }).runs.get(victim)!.worker.worker;
+    await worker.terminate();
+    const failed = await service.wait(victim);
+    expect(failed.status).toBe('failed');
+    expect(failed.message).toMatch(/the trainer thread stopped unexpectedly \(exit code 1\)/);
+    const before = service.record(bystander).curve.steps.length;
+    await waitFor(() => service.record(bystander).curve.steps.length > before + 100, 'bystander keeps training');
+    expect(service.status(bystander)).toBe('running');
+    await service.stop(bystander);
+    // The replacement worker takes new work.
+    const after = service.start(xorSpec({}, { steps: 20 }), xorData());
+    expect((await service.wait(after)).status).toBe('finished');
+  });
+
+  it('a diverging run ends as diverged at step N, naming the learning rate, with finite weights', async () => {
+    const spec = parseSpec({
+      format: 'mlp-lab-spec', version: 1, seed: 1, data: { builtin: 'sine-regression' },
+      network: { hidden: [{ units: 6 }], output: { cost: 'sum-of-squares' } }, training: { learningRate: 50, steps: 1000 },
+    });
+    const id = service.start(spec, generateBuiltin('sine-regression', 100, 1));
+    const r = await service.wait(id);
+    expect(r.status).toBe('diverged');
+    expect(r.message).toMatch(/^diverged at step \d+: .* with learning rate 50; lower the learning rate/);
+    expect(r.finalWeights!.every((w) => Number.isFinite(w))).toBe(true);
+  });
+
+  it('refuses a spec the engine cannot use before any worker starts, naming the problem', () => {
+    const spec = xorSpec({ network: { hidden: [{ units: 3 }], output: { cost: 'softmax-cross-entropy' } }, data: { builtin: 'sine-regression', n: 50 } });
+    expect(() => service.start(spec, generateBuiltin('sine-regression', 50, 1))).toThrow(/softmax-cross-entropy needs class labels/);
+    expect(() => parseSpec({ ...xorSpec(), training: { learningRate: 0 } })).toThrow(/training\.learningRate must be greater than 0/);
+  });
+
+  it('early stopping ends the run on a rising validation error and keeps the best weights', async () => {
+    // Twenty noisy points and a wide network: validation error turns up long before 20,000 steps.
+    const spec = parseSpec({
+      format: 'mlp-lab-spec', version: 1, seed: 4,
+      data: { builtin: 'sine-regression', n: 30, split: { validation: 0.5 } },
+      network: { hidden: [{ units: 40, activation: 'tanh' }], output: { cost: 'sum-of-squares' } },
+      training: { optimizer: 'adam', learningRate: 0.02, batchSize: 15, steps: 20000, validateEvery: 20, earlyStopping: { patience: 15 } },
+    });
+    const id = service.start(spec, generateBuiltin('sine-regression', 30, 4));
+    const r = await service.wait(id);
+    expect(r.status).toBe('finished');
+    expect(r.metrics!.step).toBeLessThan(20000);
+    expect(r.bestStep).toBeGreaterThan(0);
+    expect(r.message).toMatch(/early stopping at step \d+: .* restored the weights of step \d+/);
+    const val = r.curve.validation;
+    const best = Math.min(...val);
+    expect(val[val.length - 1]).toBeGreaterThan(best);
+  });
+
+  it('checks gradients on a worker', async () => {
+    const result = await service.gradcheck(xorSpec(), xorData());
+    expect(result.passed).toBe(true);
+    expect(result.groups.map((g) => g.name)).toEqual(['layer 1', 'layer 2', 'inputs']);
+  });
+});
