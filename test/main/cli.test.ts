@@ -59,6 +59,20 @@ describe('mlp-lab CLI', () => {
     expect(c.E).not.toBe(a.E);
   });
 
+  it('gives identical results whatever --threads says, and one summary line per seed with --seeds', () => {
+    const big = writeSpec('threads.json', {
+      data: { builtin: 'xor-quadrants', n: 3000 },
+      network: { hidden: [{ units: 40 }, { units: 40 }], output: { cost: 'sigmoid-cross-entropy' } },
+      training: { optimizer: 'gd', learningRate: 0.001, steps: 15 },
+    });
+    const one = jsonLines(cli('train', big, '--threads', '1', '--json').stdout).at(-1)!;
+    const two = jsonLines(cli('train', big, '--threads', '2', '--json').stdout).at(-1)!;
+    expect(two.E).toBe(one.E);
+    const seeds = jsonLines(cli('train', xorSpec, '--steps', '100', '--seeds', '1,2,3', '--json').stdout).filter((l) => l.type === 'summary');
+    expect(seeds.map((l) => l.seed)).toEqual([1, 2, 3]);
+    expect(new Set(seeds.map((l) => l.E)).size).toBe(3);
+  });
+
   it('train --out writes weights that --init resumes from exactly, and predict uses them', () => {
     const w = join(dir, 'w.json');
     const first = cli('train', xorSpec, '--steps', '500', '--out', w);

@@ -1,0 +1,115 @@
+/**
+ * Between the training service and one consumer (a window, a browser tab): events are held
+ * while the consumer is busy and delivered when it is ready, at most `maxPerSecond` batches a
+ * second. Cost points are never dropped: the points of all held progress events of a run are
+ * joined into one. Weight snapshots are replaced: only the latest per run is delivered. State
+ * changes are kept in order. So a slow consumer sees fewer, larger messages, and training, which
+ * never waits for anyone, does not slow down.
+ */
+import type { CurvePoints } from '../../shared/trainer';
+import type { TrainingEvent } from './training-service';
+
+/** Delivers a batch of events; a returned promise means "busy until it settles" (the next batch waits). */
+export type Deliver = (events: TrainingEvent[]) => void | Promise<void>;
+
+type Progress = Extract<TrainingEvent, { type: 'run-progress' }>;
+type Snapshot = Extract<TrainingEvent, { type: 'run-snapshot' }>;
+
+function concat(a: Float64Array, b: Float64Array): Float64Array {
+  if (a.length === 0) return b;
+  if (b.length === 0) return a;
+  const out = new Float64Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+function joinPoints(a: CurvePoints, b: CurvePoints): CurvePoints {
+  return {
+    steps: concat(a.steps, b.steps),
+    train: concat(a.train, b.train),
+    validationSteps: concat(a.validationSteps, b.validationSteps),
+    validation: concat(a.validation, b.validation),
+  };
+}
+
+/** Holds and merges events for one consumer. */
+export class EventCoalescer {
+  /** Events in arrival order; progress and snapshot entries are merged in place. */
+  private held: TrainingEvent[] = [];
+  private progressAt = new Map<string, number>();
+  private snapshotAt = new Map<string, number>();
+  private busy = false;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private lastFlush = 0;
+  private closed = false;
+
+  constructor(private readonly deliver: Deliver, private readonly maxPerSecond = 30) {}
+
+  /** Takes an event from the service. */
+  push(event: TrainingEvent): void {
+    if (this.closed) return;
+    if (event.type === 'run-progress') {
+      const at = this.progressAt.get(event.runId);
+      if (at !== undefined) {
+        const old = this.held[at] as Progress;
+        this.held[at] = { ...event, points: joinPoints(old.points, event.points) };
+      } else {
+        this.progressAt.set(event.runId, this.held.length);
+        this.held.push(event);
+      }
+    } else if (event.type === 'run-snapshot') {
+      const at = this.snapshotAt.get(event.runId);
+      if (at !== undefined) this.held[at] = event as Snapshot;
+      else {
+        this.snapshotAt.set(event.runId, this.held.length);
+        this.held.push(event);
+      }
+    } else {
+      // A state change: later progress of that run must come after it, in a new slot.
+      this.progressAt.delete(event.runId);
+      this.snapshotAt.delete(event.runId);
+      this.held.push(event);
+    }
+    this.schedule();
+  }
+
+  /** Events waiting for the consumer. */
+  get pending(): number {
+    return this.held.length;
+  }
+
+  private schedule(): void {
+    if (this.busy || this.timer || this.held.length === 0 || this.closed) return;
+    const wait = Math.max(0, this.lastFlush + 1000 / this.maxPerSecond - Date.now());
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.flush();
+    }, wait);
+  }
+
+  private async flush(): Promise<void> {
+    if (this.busy || this.held.length === 0 || this.closed) return;
+    const batch = this.held;
+    this.held = [];
+    this.progressAt.clear();
+    this.snapshotAt.clear();
+    this.busy = true;
+    this.lastFlush = Date.now();
+    try {
+      await this.deliver(batch);
+    } catch {
+      // A consumer that failed (a closed window) gets nothing more from this batch.
+    } finally {
+      this.busy = false;
+      this.schedule();
+    }
+  }
+
+  /** Stops delivering. */
+  close(): void {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.held = [];
+  }
+}
