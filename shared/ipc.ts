@@ -1,0 +1,323 @@
+/**
+ * The one contract between the renderer and the main process, read top to bottom:
+ *
+ *   1. the payload types that cross (projects, datasets, runs),
+ *   2. every call the renderer may make: a name `lab:verbNoun`, a request schema that main
+ *      validates before any service sees the payload, and the response type,
+ *   3. the one union of events main sends back,
+ *   4. how errors cross: `{ name, message }`.
+ *
+ * Two transports carry it: Electron IPC (preload + contextBridge) and a WebSocket on 127.0.0.1
+ * for a plain browser (src-main/ipc/). Typed arrays survive both. Services never know which
+ * transport called them.
+ */
+import { z } from 'zod';
+import type { BuiltinInfo } from './data/builtin';
+import type { GradcheckResult } from './engine/gradcheck';
+import type { CostCurve, RunMetrics, RunStatus, WeightSnapshot } from './run';
+import type { LabSpec } from './spec';
+import type { CurvePoints } from './trainer';
+import type { Normalization, WeightsFile } from './weights-format';
+
+// ---------------------------------------------------------------------------------------------
+// 1. Payloads
+// ---------------------------------------------------------------------------------------------
+
+/** A run as lists show it (no curves or weights). */
+export interface RunSummary {
+  id: string;
+  createdAt: string;
+  spec: LabSpec;
+  status: RunStatus;
+  message?: string;
+  metrics: RunMetrics | null;
+  bestStep?: number;
+}
+
+/** A run with its whole cost curve and kept snapshots. */
+export interface RunDetail extends RunSummary {
+  curve: CostCurve;
+  initialWeights: Float64Array;
+  /** The latest weights (final once the run has ended). */
+  weights: Float64Array;
+  snapshots: WeightSnapshot[];
+}
+
+/** Where the project's data came from and what it holds. */
+export interface DatasetInfo {
+  source: 'builtin' | 'csv';
+  /** Built-in name or the CSV file's name. */
+  name: string;
+  n: number;
+  inputNames: string[];
+  targetNames: string[];
+}
+
+/** The open project as the window shows it. */
+export interface ProjectSummary {
+  /** File name without extension, or "Untitled". */
+  name: string;
+  /** Where it is saved; null until first saved. */
+  path: string | null;
+  /** Unsaved changes. */
+  dirty: boolean;
+  spec: LabSpec;
+  dataset: DatasetInfo | null;
+  runs: RunSummary[];
+  /** Saved UI state (selected run, view settings). */
+  uiState: Record<string, unknown>;
+  /** Imported weights waiting to be used as the next run's initial weights, if any. */
+  pendingInitialWeights: { layers: number; source: string } | null;
+}
+
+/** One part of a dataset for plotting: inputs (n x d) and targets (n x k) after the split. */
+export interface DataPart {
+  n: number;
+  inputs: Float64Array;
+  targets: Float64Array;
+}
+
+/** The current project's data as the network sees it (normalised, targets in the cost's form). */
+export interface DatasetPayload {
+  inputNames: string[];
+  targetNames: string[];
+  classLabels?: string[];
+  normalization: Normalization | null;
+  train: DataPart;
+  validation: DataPart;
+  test: DataPart;
+}
+
+/** A recently opened project. */
+export interface RecentProject {
+  path: string;
+  name: string;
+  openedAt: string;
+}
+
+/** What main says about itself. */
+export interface AppInfo {
+  version: string;
+  platform: string;
+  transport: 'electron' | 'browser';
+  /** Browser transport: the folder projects open from and save to, if one was given. */
+  workspace: string | null;
+  /** The trainer pool's size. */
+  threads: number;
+}
+
+/** A file in the workspace folder (browser transport). */
+export interface WorkspaceFile {
+  name: string;
+  size: number;
+  modified: string;
+}
+
+/** One column as the CSV preview sees it. */
+export interface CsvColumnPreview {
+  name: string;
+  kind: 'numeric' | 'categorical' | 'constant' | 'id';
+  missing: number;
+  /** For categorical columns: the distinct values (up to a limit). */
+  categories?: string[];
+  min?: number;
+  max?: number;
+  mean?: number;
+  suggestion?: string;
+}
+
+/** The first rows of a CSV file as parsed, with what was detected. */
+export interface CsvPreviewPayload {
+  file: string;
+  delimiter: string;
+  decimal: '.' | ',';
+  hasHeader: boolean;
+  columns: CsvColumnPreview[];
+  rows: string[][];
+  totalRowsEstimate: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Calls
+// ---------------------------------------------------------------------------------------------
+
+const runId = z.object({ runId: z.string().min(1).max(100) });
+/** A file named by a path (Electron dialogs, the workspace folder) or sent as bytes (browser upload). */
+const fileSource = z.union([
+  z.object({ path: z.string().min(1).max(4096) }).strict(),
+  z.object({ bytes: z.instanceof(Uint8Array), name: z.string().min(1).max(255) }).strict(),
+]);
+const csvOptions = z
+  .object({
+    delimiter: z.enum([',', ';', '\t', '|', 'auto']).optional(),
+    decimal: z.enum(['.', ',', 'auto']).optional(),
+    header: z.boolean().optional(),
+    missing: z.enum(['drop', 'mean']).optional(),
+  })
+  .strict();
+
+/** Every call: its request schema (validated in main) and, as a type, its response. */
+export const CALLS = {
+  /** Version, platform, transport, workspace. */
+  'lab:getAppInfo': z.object({}).strict(),
+  /** The open project. */
+  'lab:getProject': z.object({}).strict(),
+  /** A new project on a built-in dataset (default: the seed's XOR quadrants). */
+  'lab:newProject': z.object({ builtin: z.string().max(100).optional() }).strict(),
+  /** Opens a project file: a path, uploaded bytes, or {} to ask with a dialog (Electron). */
+  'lab:openProject': z.union([fileSource, z.object({}).strict()]),
+  /** Saves to the project's path (fails with a clear message if it has none yet: use Save As). */
+  'lab:saveProject': z.object({}).strict(),
+  /** Saves to a new path, or {} to ask with a dialog (Electron), or download: true (browser). */
+  'lab:saveProjectAs': z.union([
+    z.object({ path: z.string().min(1).max(4096) }).strict(),
+    z.object({ download: z.literal(true), name: z.string().min(1).max(255).optional() }).strict(),
+    z.object({}).strict(),
+  ]),
+  /** Recently opened projects, newest first. */
+  'lab:listRecentProjects': z.object({}).strict(),
+  /** .mlplab and .csv files in the workspace folder (browser transport). */
+  'lab:listWorkspace': z.object({}).strict(),
+  /** Replaces the project's spec (validated with parseSpec; the data is regenerated if it changed). */
+  'lab:updateSpec': z.object({ spec: z.unknown() }).strict(),
+  /** Stores a piece of UI state in the project. */
+  'lab:setUiState': z.object({ key: z.string().min(1).max(100), value: z.unknown() }).strict(),
+  /** The built-in datasets. */
+  'lab:listBuiltins': z.object({}).strict(),
+  /** The project's data after the split, for plots. */
+  'lab:getDataset': z.object({}).strict(),
+  /** Parses the first rows of a CSV file with the given (or detected) options. */
+  'lab:previewCsv': z.object({ file: fileSource, options: csvOptions.optional() }).strict(),
+  /** Imports a CSV file into the project as its data; the spec's data section is replaced. */
+  'lab:importCsv': z
+    .object({
+      file: fileSource,
+      options: csvOptions.optional(),
+      inputs: z.array(z.string().min(1)).min(1),
+      targets: z.array(z.string().min(1)).min(1),
+      normalize: z.boolean().optional(),
+      split: z.object({ validation: z.number().min(0).max(0.9), test: z.number().min(0).max(0.9) }).strict().optional(),
+    })
+    .strict(),
+  /** Writes a run's weights: to a path, {} to ask (Electron), or download (browser: returned). */
+  'lab:exportWeights': z.union([
+    runId.extend({ path: z.string().min(1).max(4096) }).strict(),
+    runId.extend({ download: z.literal(true) }).strict(),
+    runId.strict(),
+  ]),
+  /** Reads a weights file as the next run's initial weights (shapes must match the network). */
+  'lab:importWeights': z.union([fileSource, z.object({}).strict()]),
+  /** Starts a run of the project's spec. */
+  'lab:startRun': z.object({ paused: z.boolean().optional() }).strict(),
+  'lab:pauseRun': runId.strict(),
+  'lab:resumeRun': runId.strict(),
+  /** One step, `steps` steps, or one epoch, then paused. */
+  'lab:stepRun': runId.extend({ steps: z.number().int().min(1).max(1_000_000).optional(), epoch: z.boolean().optional() }).strict(),
+  'lab:stopRun': runId.strict(),
+  /** Back to the run's initial weights, paused at step 0. */
+  'lab:resetRun': runId.strict(),
+  /** Live settings: the learning rate from the next step, and a speed limit (steps per second, 0 = none). */
+  'lab:setRunSettings': runId.extend({ learningRate: z.number().positive().finite().optional(), speed: z.number().min(0).max(1e6).optional() }).strict(),
+  /** A run with its whole curve and snapshots. */
+  'lab:getRun': runId.strict(),
+  /** Removes an ended run from the project. */
+  'lab:deleteRun': runId.strict(),
+  /** Gradient check of the project's network (at a run's current weights, or fresh initial weights). */
+  'lab:checkGradient': z.object({ runId: z.string().optional(), samples: z.number().int().min(1).max(1000).optional(), tolerance: z.number().positive().optional() }).strict(),
+} as const;
+
+/** The name of a call. */
+export type CallName = keyof typeof CALLS;
+/** The names of all calls, in contract order. */
+export const CALL_NAMES = Object.keys(CALLS) as CallName[];
+/** What a call sends. */
+export type CallRequest<C extends CallName> = z.input<(typeof CALLS)[C]>;
+
+/** What each call answers. */
+export interface CallResponses {
+  'lab:getAppInfo': AppInfo;
+  'lab:getProject': ProjectSummary;
+  'lab:newProject': ProjectSummary;
+  'lab:openProject': ProjectSummary;
+  'lab:saveProject': ProjectSummary;
+  'lab:saveProjectAs': { project: ProjectSummary; bytes?: Uint8Array };
+  'lab:listRecentProjects': RecentProject[];
+  'lab:listWorkspace': WorkspaceFile[];
+  'lab:updateSpec': ProjectSummary;
+  'lab:setUiState': null;
+  'lab:listBuiltins': BuiltinInfo[];
+  'lab:getDataset': DatasetPayload;
+  'lab:previewCsv': CsvPreviewPayload;
+  'lab:importCsv': ProjectSummary;
+  'lab:exportWeights': { path?: string; weights: WeightsFile };
+  'lab:importWeights': ProjectSummary;
+  'lab:startRun': RunSummary;
+  'lab:pauseRun': null;
+  'lab:resumeRun': null;
+  'lab:stepRun': null;
+  'lab:stopRun': RunSummary;
+  'lab:resetRun': null;
+  'lab:setRunSettings': null;
+  'lab:getRun': RunDetail;
+  'lab:deleteRun': ProjectSummary;
+  'lab:checkGradient': GradcheckResult;
+}
+/** What a call answers. */
+export type CallResponse<C extends CallName> = CallResponses[C];
+
+// ---------------------------------------------------------------------------------------------
+// 3. Events (main -> renderer)
+// ---------------------------------------------------------------------------------------------
+
+/** Every event main sends. Run events come from the training service; the rest from the app. */
+export type LabEvent =
+  | { type: 'run-state'; runId: string; status: RunStatus; step: number; reset?: boolean; message?: string }
+  | { type: 'run-progress'; runId: string; points: CurvePoints; metrics: RunMetrics }
+  | { type: 'run-snapshot'; runId: string; step: number; weights: Float64Array }
+  | { type: 'project-changed'; project: ProjectSummary }
+  /** A menu item the renderer carries out (it knows the selection): export weights, start, ... */
+  | { type: 'menu-command'; command: MenuCommand };
+
+/** Menu items whose action needs the renderer. */
+export type MenuCommand = 'export-weights' | 'import-csv' | 'train' | 'step' | 'reset' | 'check-gradient' | 'toggle-theme';
+
+/** The Electron IPC channel events travel on. */
+export const EVENT_CHANNEL = 'lab:event';
+
+// ---------------------------------------------------------------------------------------------
+// 4. Errors
+// ---------------------------------------------------------------------------------------------
+
+/** An error as it crosses: the kind (SpecError, CsvError, ...) and a message for the user. */
+export interface WireError {
+  name: string;
+  message: string;
+}
+
+/** A call's outcome as it crosses a transport. */
+export type CallResult<T> = { ok: true; value: T } | { ok: false; error: WireError };
+
+/** The error a client throws for a failed call: `name` says what kind, `message` what to do. */
+export class LabError extends Error {
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+/** The API the renderer uses, whatever the transport. */
+export interface LabApi {
+  call<C extends CallName>(name: C, request: CallRequest<C>): Promise<CallResponse<C>>;
+  /** Listens to main's events; returns the function that stops listening. */
+  onEvent(listener: (event: LabEvent) => void): () => void;
+}
+
+/** Validates a request against the contract; returns it or an error naming the first problem. */
+export function validateRequest(name: string, payload: unknown): { ok: true; value: unknown } | { ok: false; error: WireError } {
+  if (!Object.hasOwn(CALLS, name)) return { ok: false, error: { name: 'BadRequest', message: `unknown call "${name}"` } };
+  const parsed = CALLS[name as CallName].safeParse(payload ?? {});
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const issue = parsed.error.issues[0];
+  const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
+  return { ok: false, error: { name: 'BadRequest', message: `${name}: malformed request${where}: ${issue?.message ?? 'invalid'}` } };
+}
