@@ -27,6 +27,7 @@ const mainEntries: Record<string, string> = {
   index: 'src-main/index.ts',
   cli: 'src-main/cli.ts',
   'trainer-worker': 'src-main/training/trainer-worker.ts',
+  serve: 'src-main/serve.ts',
 };
 
 export default defineConfig({

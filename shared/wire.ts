@@ -41,7 +41,7 @@ function align8(n: number): number {
 }
 
 /** Encodes a JSON-like value that may hold typed arrays. */
-export function encodeMessage(value: unknown): Uint8Array {
+export function encodeMessage(value: unknown): Uint8Array<ArrayBuffer> {
   const arrays: Typed[] = [];
   const json = JSON.stringify(value, (_key, v: unknown) => {
     const kind = kindOf(v);

@@ -1,19 +1,19 @@
 /**
- * Between the training service and one consumer (a window, a browser tab): events are held
+ * Between the app and one consumer (a window, a browser tab): events are held
  * while the consumer is busy and delivered when it is ready, at most `maxPerSecond` batches a
  * second. Cost points are never dropped: the points of all held progress events of a run are
  * joined into one. Weight snapshots are replaced: only the latest per run is delivered. State
  * changes are kept in order. So a slow consumer sees fewer, larger messages, and training, which
  * never waits for anyone, does not slow down.
  */
+import type { LabEvent } from '../../shared/ipc';
 import type { CurvePoints } from '../../shared/trainer';
-import type { TrainingEvent } from './training-service';
 
 /** Delivers a batch of events; a returned promise means "busy until it settles" (the next batch waits). */
-export type Deliver = (events: TrainingEvent[]) => void | Promise<void>;
+export type Deliver = (events: LabEvent[]) => void | Promise<void>;
 
-type Progress = Extract<TrainingEvent, { type: 'run-progress' }>;
-type Snapshot = Extract<TrainingEvent, { type: 'run-snapshot' }>;
+type Progress = Extract<LabEvent, { type: 'run-progress' }>;
+type Snapshot = Extract<LabEvent, { type: 'run-snapshot' }>;
 
 function concat(a: Float64Array, b: Float64Array): Float64Array {
   if (a.length === 0) return b;
@@ -36,7 +36,7 @@ function joinPoints(a: CurvePoints, b: CurvePoints): CurvePoints {
 /** Holds and merges events for one consumer. */
 export class EventCoalescer {
   /** Events in arrival order; progress and snapshot entries are merged in place. */
-  private held: TrainingEvent[] = [];
+  private held: LabEvent[] = [];
   private progressAt = new Map<string, number>();
   private snapshotAt = new Map<string, number>();
   private busy = false;
@@ -47,7 +47,7 @@ export class EventCoalescer {
   constructor(private readonly deliver: Deliver, private readonly maxPerSecond = 30) {}
 
   /** Takes an event from the service. */
-  push(event: TrainingEvent): void {
+  push(event: LabEvent): void {
     if (this.closed) return;
     if (event.type === 'run-progress') {
       const at = this.progressAt.get(event.runId);
@@ -66,9 +66,11 @@ export class EventCoalescer {
         this.held.push(event);
       }
     } else {
-      // A state change: later progress of that run must come after it, in a new slot.
-      this.progressAt.delete(event.runId);
-      this.snapshotAt.delete(event.runId);
+      // A state change (or a project event): later progress must come after it, in a new slot.
+      if ('runId' in event) {
+        this.progressAt.delete(event.runId);
+        this.snapshotAt.delete(event.runId);
+      }
       this.held.push(event);
     }
     this.schedule();

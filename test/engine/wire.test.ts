@@ -10,7 +10,7 @@ describe('wire encoding', () => {
     const bits = (x: Float64Array) => Array.from(new Uint32Array(x.buffer, x.byteOffset, x.length * 2));
     expect(bits(back.a)).toEqual(bits(f));
     expect(Object.is(back.a[1], -0)).toBe(true);
-    expect(Array.from(back.nested[0].b as Int32Array)).toEqual([1, -2, 3]);
+    expect(Array.from((back.nested[0] as { b: Int32Array }).b)).toEqual([1, -2, 3]);
     expect(back.nested[1]).toBeInstanceOf(Uint8Array);
     expect(back.s).toBe('text');
     expect(back.empty.length).toBe(0);

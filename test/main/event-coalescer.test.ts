@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunMetrics } from '../../shared/run';
 import { EventCoalescer } from '../../src-main/training/event-coalescer';
-import type { TrainingEvent } from '../../src-main/training/training-service';
+import type { LabEvent as TrainingEvent } from '../../shared/ipc';
 
 const metrics = (step: number): RunMetrics => ({ step, epoch: step, train: { E: 0, EPerSample: 0 }, stepsPerSecond: 0, seconds: 0 });
 const progress = (runId: string, from: number, to: number): TrainingEvent => ({
@@ -53,7 +53,7 @@ describe('event coalescer', () => {
     c.push(progress('a', 5, 8));
     c.push(progress('b', 0, 3));
     await new Promise((r) => setTimeout(r, 20));
-    expect(received.map((e) => `${e.type}:${e.runId}`)).toEqual(['run-progress:a', 'run-state:a', 'run-progress:a', 'run-progress:b']);
+    expect(received.map((e) => `${e.type}:${'runId' in e ? e.runId : ''}`)).toEqual(['run-progress:a', 'run-state:a', 'run-progress:a', 'run-progress:b']);
     c.close();
   });
 

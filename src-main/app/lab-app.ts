@@ -1,0 +1,214 @@
+/**
+ * The application behind either transport: the worker pool, the training and project services,
+ * and the router with one handler per call of shared/ipc.ts. The Electron main process and the
+ * browser server (`npm run serve`) each build one and attach their transport to its router.
+ */
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, extname, join, relative, resolve, sep } from 'node:path';
+import { BUILTINS } from '../../shared/data/builtin';
+import type { AppInfo, CallRequest, LabEvent, WorkspaceFile } from '../../shared/ipc';
+import { Cancelled, type Handlers, Router, type RouterLog } from '../ipc/router';
+import { type FileSource, NotAvailable, ProjectService, type ProjectStore } from '../services/project-service';
+import { TrainingService } from '../training/training-service';
+import { WorkerPool } from '../training/worker-pool';
+import { RecentProjects } from './recent-projects';
+import type { CsvService } from './csv-service';
+
+/** Native file dialogs (Electron); each resolves with a path, or null when cancelled. */
+export interface Dialogs {
+  openProject(): Promise<string | null>;
+  saveProject(defaultName: string): Promise<string | null>;
+  openCsv(): Promise<string | null>;
+  openWeights(): Promise<string | null>;
+  saveWeights(defaultName: string): Promise<string | null>;
+}
+
+/** What the host (Electron or the browser server) provides. */
+export interface Host {
+  transport: 'electron' | 'browser';
+  version: string;
+  /** The folder the browser transport opens from and saves to; null in Electron. */
+  workspace: string | null;
+  /** Native dialogs (Electron), or null. */
+  dialogs: Dialogs | null;
+  /** Where recent projects (and recovery copies) are kept. */
+  appDataDir: string;
+  /** The trainer worker script (default: beside the built main process). */
+  workerUrl?: URL | string;
+  /** Worker threads (default: the machine's parallelism). */
+  threads?: number;
+  /** Reads and writes .mlplab files. */
+  store: ProjectStore | null;
+  /** CSV preview and import. */
+  csv: CsvService | null;
+  log?: RouterLog;
+}
+
+/** A running application. */
+export interface LabApp {
+  router: Router;
+  project: ProjectService;
+  training: TrainingService;
+  pool: WorkerPool;
+  recent: RecentProjects;
+  /** Stops every run and thread. */
+  close(): Promise<void>;
+}
+
+/** Builds the application for a host. */
+export function createLabApp(host: Host): LabApp {
+  const pool = new WorkerPool({ size: host.threads, workerUrl: host.workerUrl });
+  const training = new TrainingService(pool);
+  let router: Router | null = null;
+  const emit = (e: LabEvent) => router?.emit(e);
+  const project = new ProjectService(training, emit, host.store);
+  const recent = new RecentProjects(join(host.appDataDir, 'recent-projects.json'));
+  /** Paths main itself handed out (dialogs, recent list): the only paths Electron accepts. */
+  const granted = new Set<string>(recent.list().map((r) => resolve(r.path)));
+  const scratch = mkdtempSync(join(tmpdir(), 'mlp-lab-upload-'));
+
+  /** A path the renderer may use: inside the workspace (browser) or granted by main (Electron). */
+  const allowPath = (p: string): string => {
+    const full = resolve(host.workspace ?? '', p);
+    if (host.workspace) {
+      const rel = relative(resolve(host.workspace), full);
+      if (rel === '' || rel.startsWith('..') || rel.includes(`..${sep}`) || resolve(host.workspace, rel) !== full) {
+        throw new NotAvailable(`${p} is outside the workspace folder ${host.workspace}`);
+      }
+      return full;
+    }
+    if (!granted.has(full)) throw new NotAvailable('that file was not chosen in a file dialog: use File > Open');
+    return full;
+  };
+  /** A file source as a local path: granted paths as they are, uploads via a scratch file. */
+  const localFile = (src: FileSource): string => {
+    if ('path' in src) return allowPath(src.path);
+    const safe = basename(src.name).replace(/[^\w.\- ]/g, '_') || 'upload';
+    const file = join(mkdtempSync(join(scratch, 'f-')), safe);
+    writeFileSync(file, src.bytes);
+    return file;
+  };
+  const ask = async (pick: ((d: Dialogs) => Promise<string | null>) | null): Promise<string> => {
+    if (!host.dialogs || !pick) throw new NotAvailable('choose a file with the page\'s file picker, or from the workspace folder');
+    const p = await pick(host.dialogs);
+    if (!p) throw new Cancelled();
+    granted.add(resolve(p));
+    return resolve(p);
+  };
+  const remember = (path: string | null) => {
+    if (path) {
+      recent.add(path);
+      granted.add(resolve(path));
+    }
+  };
+
+  const csv = (): CsvService => {
+    if (!host.csv) throw new NotAvailable('CSV import is not available in this build');
+    return host.csv;
+  };
+
+  const handlers: Handlers = {
+    'lab:getAppInfo': (): AppInfo => ({
+      version: host.version,
+      platform: process.platform,
+      transport: host.transport,
+      workspace: host.workspace,
+      threads: pool.size,
+    }),
+    'lab:getProject': () => project.summary(),
+    'lab:newProject': (r: CallRequest<'lab:newProject'>) => project.newProject(r.builtin),
+    'lab:openProject': async (r: CallRequest<'lab:openProject'>) => {
+      const path = 'path' in r || 'bytes' in r ? localFile(r as FileSource) : await ask((d) => d.openProject());
+      const summary = await project.openProject(path);
+      if ('bytes' in r) return summary; // an upload has no place on disk to remember
+      remember(path);
+      return project.summary();
+    },
+    'lab:saveProject': async () => {
+      if (!project.currentPath && host.dialogs) {
+        const path = await ask((d) => d.saveProject(`${project.summary().name}.mlplab`));
+        const s = await project.save(path);
+        remember(path);
+        return s;
+      }
+      return project.save();
+    },
+    'lab:saveProjectAs': async (r: CallRequest<'lab:saveProjectAs'>) => {
+      if ('download' in r) {
+        if (!host.store) throw new NotAvailable('project files are not available in this build');
+        const file = join(mkdtempSync(join(scratch, 'd-')), 'download.mlplab');
+        await host.store.write(file, project.snapshot());
+        const { readFileSync } = await import('node:fs');
+        return { project: project.summary(), bytes: new Uint8Array(readFileSync(file)) };
+      }
+      const path = 'path' in r ? allowPath(withExtension(r.path, '.mlplab')) : await ask((d) => d.saveProject(`${project.summary().name}.mlplab`));
+      const s = await project.save(path);
+      remember(path);
+      return { project: s };
+    },
+    'lab:listRecentProjects': () => recent.list(),
+    'lab:listWorkspace': (): WorkspaceFile[] => {
+      if (!host.workspace) return [];
+      return readdirSync(host.workspace)
+        .filter((f) => /\.(mlplab|csv|json)$/i.test(f))
+        .map((name) => {
+          const st = statSync(join(host.workspace!, name));
+          return { name, size: st.size, modified: st.mtime.toISOString() };
+        })
+        .sort((a, b) => a.name.localeCompare(b.name));
+    },
+    'lab:updateSpec': (r: CallRequest<'lab:updateSpec'>) => project.updateSpec(r.spec),
+    'lab:setUiState': (r: CallRequest<'lab:setUiState'>) => project.setUiState(r.key, r.value),
+    'lab:listBuiltins': () => [...BUILTINS],
+    'lab:getDataset': () => project.getDataset(),
+    'lab:previewCsv': (r: CallRequest<'lab:previewCsv'>) => csv().preview(localFile(r.file as FileSource), r.options ?? {}),
+    'lab:importCsv': async (r: CallRequest<'lab:importCsv'>) => {
+      const service = csv();
+      const file = localFile(r.file as FileSource);
+      const name = 'name' in r.file ? r.file.name : basename(file);
+      const { dataset, info, spec } = await service.import(file, name, r, project.currentSpec);
+      return project.useImportedData(dataset, info, spec);
+    },
+    'lab:exportWeights': async (r: CallRequest<'lab:exportWeights'>) => {
+      const weights = project.weightsOf(r.runId);
+      if ('download' in r) return { weights };
+      const path = 'path' in r ? allowPath(withExtension(r.path, '.json')) : await ask((d) => d.saveWeights(`${project.summary().name}-weights.json`));
+      writeFileSync(path, `${JSON.stringify(weights, null, 1)}\n`);
+      return { path, weights };
+    },
+    'lab:importWeights': async (r: CallRequest<'lab:importWeights'>) => {
+      if ('bytes' in r) return project.importWeights(new TextDecoder().decode(r.bytes), r.name);
+      const path = 'path' in r ? allowPath(r.path) : await ask((d) => d.openWeights());
+      return project.importWeightsFile(path);
+    },
+    'lab:startRun': (r: CallRequest<'lab:startRun'>) => project.startRun(r.paused ?? false),
+    'lab:pauseRun': (r: CallRequest<'lab:pauseRun'>) => project.pauseRun(r.runId),
+    'lab:resumeRun': (r: CallRequest<'lab:resumeRun'>) => project.resumeRun(r.runId),
+    'lab:stepRun': (r: CallRequest<'lab:stepRun'>) => project.stepRun(r.runId, r.steps, r.epoch),
+    'lab:stopRun': (r: CallRequest<'lab:stopRun'>) => project.stopRun(r.runId),
+    'lab:resetRun': (r: CallRequest<'lab:resetRun'>) => project.resetRun(r.runId),
+    'lab:setRunSettings': (r: CallRequest<'lab:setRunSettings'>) => project.setRunSettings(r.runId, r.learningRate, r.speed),
+    'lab:getRun': (r: CallRequest<'lab:getRun'>) => project.getRun(r.runId),
+    'lab:deleteRun': (r: CallRequest<'lab:deleteRun'>) => project.deleteRun(r.runId),
+    'lab:checkGradient': (r: CallRequest<'lab:checkGradient'>) => project.checkGradient(r.runId, r.samples, r.tolerance),
+  };
+  router = new Router(handlers, host.log);
+
+  return {
+    router,
+    project,
+    training,
+    pool,
+    recent,
+    async close() {
+      await Promise.all(training.list().filter((id) => !['finished', 'stopped', 'diverged', 'failed'].includes(training.status(id))).map((id) => training.stop(id)));
+      await pool.close();
+      rmSync(scratch, { recursive: true, force: true });
+    },
+  };
+}
+
+function withExtension(path: string, ext: string): string {
+  return extname(path).toLowerCase() === ext ? path : `${path}${ext}`;
+}

@@ -1,0 +1,66 @@
+/**
+ * `npm run serve`: the lab in a plain browser. Starts the same services as the desktop app, serves
+ * the built renderer and the contract over a WebSocket on 127.0.0.1, and prints the URL with its
+ * token. Projects open from and save to a workspace folder (default: the current directory), or
+ * through the browser's file pickers and downloads.
+ *
+ *   node out/main/serve.js [--port N] [--host ADDR] [--workspace DIR] [--threads K]
+ */
+import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createLabApp } from './app/lab-app';
+import { startBrowserServer } from './ipc/browser-server';
+import { createHostStorage } from './app/host-storage';
+
+const VERSION = '0.1.0';
+
+/** Where the app keeps recent projects and recovery copies when run from a terminal. */
+function appDataDir(): string {
+  const dir = process.env['MLP_LAB_DATA'] ?? join(homedir(), '.mlp-lab');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '0' },
+      host: { type: 'string', default: '127.0.0.1' },
+      workspace: { type: 'string' },
+      threads: { type: 'string' },
+    },
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, got ${values.port}`);
+  const threads = values.threads === undefined ? undefined : Number(values.threads);
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw new Error(`--threads must be a whole number >= 1`);
+  const workspace = resolve(values.workspace ?? process.cwd());
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  const dataDir = appDataDir();
+  const app = createLabApp({
+    transport: 'browser',
+    version: VERSION,
+    workspace,
+    dialogs: null,
+    appDataDir: dataDir,
+    threads,
+    ...createHostStorage(dataDir),
+  });
+  const server = await startBrowserServer(app.router, { rendererDir: join(here, '../renderer'), host: values.host, port });
+  process.stdout.write(`MLP Lab is running at ${server.url}\nworkspace: ${workspace}\n(Ctrl+C to stop)\n`);
+  const stop = async () => {
+    await server.close();
+    await app.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`mlp-lab serve: ${(e as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,423 @@
+/**
+ * The open project and everything done to it: its spec and data, its runs (live ones on the
+ * training service, finished ones from the file), saving and opening, weights in and out. One
+ * instance per window (Electron) or per server (browser transport). It implements the calls of
+ * shared/ipc.ts; the router has validated every request before it arrives here.
+ */
+import { readFileSync } from 'node:fs';
+import { basename, extname } from 'node:path';
+import { BUILTINS, type BuiltinName, generateBuiltin } from '../../shared/data/builtin';
+import type { Dataset } from '../../shared/data/dataset';
+import { assembleLab, prepareParts } from '../../shared/lab';
+import type {
+  CallResponses,
+  DataPart,
+  DatasetInfo,
+  LabEvent,
+  ProjectSummary,
+  RunDetail,
+  RunSummary,
+} from '../../shared/ipc';
+import { isFinal, type RunRecord } from '../../shared/run';
+import { isCsvData, type LabSpec, parseSpec } from '../../shared/spec';
+import { parseWeightsFile, toWeightsFile, type WeightsFile, weightsFor } from '../../shared/weights-format';
+import { TrainingService } from '../training/training-service';
+
+/** The seed's XOR quadrants, as the app opens it. */
+export const DEFAULT_SPEC_JSON = {
+  format: 'mlp-lab-spec',
+  version: 1,
+  seed: 1,
+  data: { builtin: 'xor-quadrants', n: 1000 },
+  network: {
+    hidden: [{ units: 4, activation: 'tanh', init: { std: 1, bias: 0 } }],
+    output: { cost: 'sigmoid-cross-entropy', init: { std: 1, bias: 0 } },
+  },
+  training: { optimizer: 'gd', learningRate: 0.001, steps: 100000 },
+} as const;
+
+/** The seed's regression example. */
+export const SINE_SPEC_JSON = {
+  format: 'mlp-lab-spec',
+  version: 1,
+  seed: 1,
+  data: { builtin: 'sine-regression', n: 100 },
+  network: {
+    hidden: [{ units: 6, activation: 'tanh', init: { std: 1, bias: -0.5 } }],
+    output: { cost: 'sum-of-squares', init: { std: 1, bias: 0.5 } },
+  },
+  training: { optimizer: 'gd', learningRate: 0.001, steps: 100000 },
+} as const;
+
+/** What a project file holds, as the service sees it. */
+export interface ProjectData {
+  spec: LabSpec;
+  /** The raw dataset for CSV data; null for built-in data (regenerated from the spec). */
+  dataset: Dataset | null;
+  datasetInfo: DatasetInfo | null;
+  runs: RunRecord[];
+  uiState: Record<string, unknown>;
+}
+
+/** Reads and writes project files (src-main/storage). */
+export interface ProjectStore {
+  read(path: string): ProjectData | Promise<ProjectData>;
+  /** Writes atomically: the old file stays whole if anything fails. */
+  write(path: string, data: ProjectData): void | Promise<void>;
+}
+
+/** A file named by path or given as bytes (browser upload). */
+export type FileSource = { path: string } | { bytes: Uint8Array; name: string };
+
+/** A user-caused problem with a request the service cannot carry out. */
+export class NotAvailable extends Error {
+  override name = 'NotAvailable';
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** The project and its runs. */
+export class ProjectService {
+  private spec: LabSpec;
+  private raw: Dataset;
+  private datasetInfo: DatasetInfo;
+  private path: string | null = null;
+  private dirty = false;
+  private uiState: Record<string, unknown> = {};
+  /** Runs in creation order: live ones by id on the training service, ended ones kept here. */
+  private runOrder: string[] = [];
+  private stored = new Map<string, RunRecord>();
+  private pendingWeights: { file: WeightsFile; source: string } | null = null;
+
+  constructor(
+    readonly training: TrainingService,
+    private readonly emit: (event: LabEvent) => void,
+    private readonly store: ProjectStore | null = null,
+  ) {
+    this.spec = parseSpec(DEFAULT_SPEC_JSON);
+    this.raw = this.generate(this.spec);
+    this.datasetInfo = this.describeBuiltin(this.spec);
+    training.subscribe((ev) => {
+      this.emit(ev);
+      if (ev.type === 'run-state' && isFinal(ev.status)) {
+        this.dirty = true;
+        this.changed();
+      }
+    });
+  }
+
+  private generate(spec: LabSpec): Dataset {
+    if (isCsvData(spec.data)) throw new NotAvailable('this project has no CSV data loaded');
+    return generateBuiltin(spec.data.builtin, spec.data.n, spec.seed);
+  }
+
+  private describeBuiltin(spec: LabSpec): DatasetInfo {
+    const d = this.raw;
+    return {
+      source: 'builtin',
+      name: isCsvData(spec.data) ? '' : spec.data.builtin,
+      n: d.n,
+      inputNames: d.inputNames,
+      targetNames: d.targetNames,
+    };
+  }
+
+  private changed(): void {
+    this.emit({ type: 'project-changed', project: this.summary() });
+  }
+
+  /** The project as the window shows it. */
+  summary(): ProjectSummary {
+    return {
+      name: this.path ? basename(this.path, extname(this.path)) : 'Untitled',
+      path: this.path,
+      dirty: this.dirty,
+      spec: this.spec,
+      dataset: this.datasetInfo,
+      runs: this.runOrder.map((id) => this.runSummary(id)),
+      uiState: this.uiState,
+      pendingInitialWeights: this.pendingWeights ? { layers: this.pendingWeights.file.layers.length, source: this.pendingWeights.source } : null,
+    };
+  }
+
+  /** The current spec. */
+  get currentSpec(): LabSpec {
+    return this.spec;
+  }
+
+  /** True when there are unsaved changes. */
+  get isDirty(): boolean {
+    return this.dirty;
+  }
+
+  /** Where the project is saved, or null. */
+  get currentPath(): string | null {
+    return this.path;
+  }
+
+  private record(id: string): RunRecord {
+    const s = this.stored.get(id);
+    if (s) return s;
+    return this.training.record(id);
+  }
+
+  private runSummary(id: string): RunSummary {
+    const r = this.record(id);
+    return {
+      id: r.id,
+      createdAt: r.createdAt,
+      spec: r.spec,
+      status: r.status,
+      ...(r.message ? { message: r.message } : {}),
+      metrics: r.metrics,
+      ...(r.bestStep !== undefined ? { bestStep: r.bestStep } : {}),
+    };
+  }
+
+  private requireRun(id: string): RunRecord {
+    if (!this.runOrder.includes(id)) throw new NotAvailable(`there is no run "${id}" in this project`);
+    return this.record(id);
+  }
+
+  private isLive(id: string): boolean {
+    return !this.stored.has(id) && this.training.list().includes(id);
+  }
+
+  private requireLive(id: string): void {
+    this.requireRun(id);
+    if (!this.isLive(id)) throw new NotAvailable('this run was loaded from the project file and has ended: start a new run');
+  }
+
+  /** Replaces the whole project (new or opened). Live runs of the old project are stopped. */
+  private async replace(data: ProjectData, path: string | null): Promise<void> {
+    await Promise.all(this.runOrder.filter((id) => this.isLive(id) && !isFinal(this.training.status(id))).map((id) => this.training.stop(id)));
+    for (const id of this.runOrder) if (this.isLive(id)) this.training.remove(id);
+    this.spec = data.spec;
+    this.raw = data.dataset ?? this.generate(data.spec);
+    this.datasetInfo = data.datasetInfo ?? this.describeBuiltin(data.spec);
+    this.runOrder = data.runs.map((r) => r.id);
+    this.stored = new Map(data.runs.map((r) => [r.id, r]));
+    this.uiState = { ...data.uiState };
+    this.pendingWeights = null;
+    this.path = path;
+    this.dirty = false;
+    this.changed();
+  }
+
+  /** Everything the project file should hold now (live runs as they stand). */
+  snapshot(): ProjectData {
+    return {
+      spec: this.spec,
+      dataset: isCsvData(this.spec.data) ? this.raw : null,
+      datasetInfo: this.datasetInfo,
+      runs: this.runOrder.map((id) => this.record(id)),
+      uiState: this.uiState,
+    };
+  }
+
+  // -- calls ---------------------------------------------------------------------------------
+
+  getProject(): ProjectSummary {
+    return this.summary();
+  }
+
+  /** A new, unsaved project on a built-in dataset. */
+  async newProject(builtin?: string): Promise<ProjectSummary> {
+    const name = (builtin ?? 'xor-quadrants') as BuiltinName;
+    if (!BUILTINS.some((b) => b.name === name)) throw new NotAvailable(`there is no built-in dataset "${builtin}"`);
+    const base = name === 'sine-regression' ? SINE_SPEC_JSON : DEFAULT_SPEC_JSON;
+    const spec = parseSpec({ ...base, data: { builtin: name, n: BUILTINS.find((b) => b.name === name)!.defaultN } });
+    await this.replace({ spec, dataset: null, datasetInfo: null, runs: [], uiState: {} }, null);
+    return this.summary();
+  }
+
+  /** Opens a project file. */
+  async openProject(path: string): Promise<ProjectSummary> {
+    if (!this.store) throw new NotAvailable('project files are not available in this build');
+    const data = await this.store.read(path);
+    await this.replace(data, path);
+    return this.summary();
+  }
+
+  /** Saves to `path` (or the project's own path). */
+  async save(path?: string): Promise<ProjectSummary> {
+    if (!this.store) throw new NotAvailable('project files are not available in this build');
+    const target = path ?? this.path;
+    if (!target) throw new NotAvailable('this project has not been saved yet: use Save As');
+    await this.store.write(target, this.snapshot());
+    this.path = target;
+    this.dirty = false;
+    this.changed();
+    return this.summary();
+  }
+
+  /** Replaces the spec after validating it; regenerates built-in data when the data or seed changed. */
+  updateSpec(json: unknown): ProjectSummary {
+    const spec = parseSpec(json);
+    if (isCsvData(spec.data)) {
+      const old = this.spec.data;
+      const same = isCsvData(old) && old.csv === spec.data.csv && sameList(old.inputs, spec.data.inputs) && sameList(old.targets, spec.data.targets);
+      if (!same) throw new NotAvailable('to use another CSV file or other columns, import the file again (File > Import CSV)');
+    }
+    const regenerate = !isCsvData(spec.data) && (JSON.stringify(spec.data) !== JSON.stringify(this.spec.data) || spec.seed !== this.spec.seed);
+    const raw = regenerate ? this.generate(spec) : this.raw;
+    // Refuse a spec that does not fit the data (a cost that does not suit the targets) now.
+    assembleLab(spec, prepareParts(spec, raw));
+    this.spec = spec;
+    if (regenerate) {
+      this.raw = raw;
+      this.datasetInfo = this.describeBuiltin(spec);
+    }
+    this.dirty = true;
+    this.changed();
+    return this.summary();
+  }
+
+  /** The dataset the spec trains on (before the split). */
+  dataset(): Dataset {
+    return this.raw;
+  }
+
+  setUiState(key: string, value: unknown): null {
+    this.uiState = { ...this.uiState, [key]: value };
+    this.dirty = true;
+    return null;
+  }
+
+  /** The data after the split, for plots. */
+  getDataset(): CallResponses['lab:getDataset'] {
+    const parts = prepareParts(this.spec, this.dataset());
+    const part = (p: Dataset): DataPart => ({ n: p.n, inputs: p.inputs, targets: p.targets });
+    return {
+      inputNames: parts.train.inputNames,
+      targetNames: parts.train.targetNames,
+      ...(parts.train.classLabels ? { classLabels: parts.train.classLabels } : {}),
+      normalization: parts.normalization,
+      train: part(parts.train),
+      validation: part(parts.validation),
+      test: part(parts.test),
+    };
+  }
+
+  /** Starts a run of the current spec (from imported weights if any are waiting). */
+  startRun(paused = false): RunSummary {
+    const init = this.pendingWeights?.file;
+    const id = this.training.start(this.spec, this.dataset(), { ...(init ? { initialWeights: init } : {}), paused });
+    this.pendingWeights = null;
+    this.runOrder.push(id);
+    this.dirty = true;
+    this.changed();
+    return this.runSummary(id);
+  }
+
+  pauseRun(id: string): null {
+    this.requireLive(id);
+    this.training.pause(id);
+    return null;
+  }
+
+  resumeRun(id: string): null {
+    this.requireLive(id);
+    this.training.resume(id);
+    return null;
+  }
+
+  stepRun(id: string, steps?: number, epoch?: boolean): null {
+    this.requireLive(id);
+    this.training.step(id, epoch ? this.training.stepsPerEpoch(id) : (steps ?? 1));
+    return null;
+  }
+
+  async stopRun(id: string): Promise<RunSummary> {
+    this.requireLive(id);
+    await this.training.stop(id);
+    return this.runSummary(id);
+  }
+
+  resetRun(id: string): null {
+    this.requireLive(id);
+    this.training.reset(id);
+    return null;
+  }
+
+  setRunSettings(id: string, learningRate?: number, speed?: number): null {
+    this.requireLive(id);
+    if (learningRate !== undefined) this.training.setLearningRate(id, learningRate);
+    if (speed !== undefined) this.training.setSpeed(id, speed);
+    return null;
+  }
+
+  getRun(id: string): RunDetail {
+    const r = this.requireRun(id);
+    const weights = this.isLive(id) ? this.training.weights(id) : (r.finalWeights ?? r.initialWeights);
+    return { ...this.runSummary(id), curve: r.curve, initialWeights: r.initialWeights, weights, snapshots: r.snapshots };
+  }
+
+  async deleteRun(id: string): Promise<ProjectSummary> {
+    this.requireRun(id);
+    if (this.isLive(id)) {
+      if (!isFinal(this.training.status(id))) await this.training.stop(id);
+      this.training.remove(id);
+    }
+    this.stored.delete(id);
+    this.runOrder = this.runOrder.filter((r) => r !== id);
+    this.dirty = true;
+    this.changed();
+    return this.summary();
+  }
+
+  /** The weights file of a run: its latest weights with the data's names and normalisation. */
+  weightsOf(id: string): WeightsFile {
+    const r = this.requireRun(id);
+    const weights = this.isLive(id) ? this.training.weights(id) : (r.finalWeights ?? r.initialWeights);
+    const parts = prepareParts(r.spec, this.dataset());
+    const lab = assembleLab(r.spec, parts, weights);
+    return toWeightsFile(lab.net, {
+      inputs: parts.train.inputNames,
+      outputs: parts.train.targetNames,
+      normalization: parts.normalization,
+      classLabels: parts.train.classLabels,
+    });
+  }
+
+  /** Reads a weights file and keeps it as the next run's initial weights (shapes checked now). */
+  importWeights(text: string, source: string): ProjectSummary {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (e) {
+      throw Object.assign(new Error(`${source} is not valid JSON (${(e as Error).message})`), { name: 'WeightsError' });
+    }
+    const file = parseWeightsFile(json);
+    const lab = assembleLab(this.spec, prepareParts(this.spec, this.dataset()));
+    weightsFor(lab.net, file);
+    this.pendingWeights = { file, source };
+    this.changed();
+    return this.summary();
+  }
+
+  /** Reads a weights file from a path (see importWeights). */
+  importWeightsFile(path: string): ProjectSummary {
+    return this.importWeights(readFileSync(path, 'utf8'), basename(path));
+  }
+
+  /** Gradient check of the spec's network at a run's latest weights or at fresh initial weights. */
+  checkGradient(runId?: string, samples?: number, tolerance?: number): ReturnType<TrainingService['gradcheck']> {
+    const weights = runId ? (this.requireRun(runId), this.isLive(runId) ? this.training.weights(runId) : this.record(runId).finalWeights ?? undefined) : undefined;
+    const spec = runId ? this.record(runId).spec : this.spec;
+    return this.training.gradcheck(spec, this.dataset(), { ...(weights ? { weights } : {}), samples, tolerance });
+  }
+
+  /** Takes a dataset imported from CSV as the project's data, with the spec's data section for it. */
+  useImportedData(raw: Dataset, info: DatasetInfo, spec: LabSpec): ProjectSummary {
+    assembleLab(spec, prepareParts(spec, raw));
+    this.raw = raw;
+    this.datasetInfo = info;
+    this.spec = spec;
+    this.dirty = true;
+    this.changed();
+    return this.summary();
+  }
+}

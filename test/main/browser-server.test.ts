@@ -1,0 +1,131 @@
+/**
+ * The browser transport against the real app (worker pool, services): token and origin checks,
+ * calls and their validation, and events whose typed arrays arrive intact.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { LabEvent } from '../../shared/ipc';
+import { decodeMessage, encodeMessage } from '../../shared/wire';
+import { createLabApp, type LabApp } from '../../src-main/app/lab-app';
+import { type BrowserServer, isLoopback, startBrowserServer } from '../../src-main/ipc/browser-server';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+let app: LabApp;
+let server: BrowserServer;
+
+beforeAll(async () => {
+  const data = mkdtempSync(join(tmpdir(), 'mlp-serve-'));
+  app = createLabApp({
+    transport: 'browser', version: 'test', workspace: data, dialogs: null, appDataDir: data,
+    workerUrl: new URL('../../out/main/trainer-worker.js', import.meta.url), threads: 2, store: null, csv: null,
+    log: { warn: () => {}, error: () => {} },
+  });
+  server = await startBrowserServer(app.router, { rendererDir: join(root, 'out/renderer') });
+});
+
+afterAll(async () => {
+  await server.close();
+  await app.close();
+});
+
+function connect(token = server.token, headers: Record<string, string> = {}): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${token}`, { headers });
+    ws.binaryType = 'nodebuffer';
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+  });
+}
+
+class Client {
+  private id = 1;
+  private pending = new Map<number, (r: { ok: boolean; value?: unknown; error?: { name: string; message: string } }) => void>();
+  readonly events: LabEvent[] = [];
+  constructor(readonly ws: WebSocket) {
+    ws.on('message', (data: Buffer) => {
+      const m = decodeMessage(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)) as { id?: number; result?: never; events?: LabEvent[] };
+      if (m.events) this.events.push(...m.events);
+      else if (m.id !== undefined) this.pending.get(m.id)?.(m.result!);
+    });
+  }
+  call(call: string, payload: unknown): Promise<{ ok: boolean; value?: any; error?: { name: string; message: string } }> {
+    const id = this.id++;
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      this.ws.send(encodeMessage({ id, call, payload }));
+    });
+  }
+}
+
+describe('browser transport', () => {
+  it('listens on loopback and prints a URL carrying the token', () => {
+    expect(server.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/\\?token=[0-9a-f]{64}$`));
+    expect(isLoopback('127.0.0.1')).toBe(true);
+    expect(isLoopback('0.0.0.0')).toBe(false);
+    expect(isLoopback('192.168.1.5')).toBe(false);
+  });
+
+  it('serves the page only with the token, with a CSP', async () => {
+    const bad = await fetch(`http://127.0.0.1:${server.port}/`);
+    expect(bad.status).toBe(403);
+    const wrong = await fetch(`http://127.0.0.1:${server.port}/?token=${'0'.repeat(64)}`);
+    expect(wrong.status).toBe(403);
+    const good = await fetch(server.url);
+    expect(good.status).toBe(200);
+    expect(good.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(await good.text()).toContain('<div id="app">');
+    const escape = await fetch(`http://127.0.0.1:${server.port}/..%2f..%2fpackage.json`);
+    expect(escape.status).toBe(404);
+  });
+
+  it('refuses sockets without the token or from another origin', async () => {
+    await expect(connect('nope')).rejects.toThrow(/403/);
+    await expect(connect(server.token, { Origin: 'http://evil.example' })).rejects.toThrow(/403/);
+    const ok = await connect(server.token, { Origin: `http://127.0.0.1:${server.port}` });
+    ok.close();
+  });
+
+  it('answers calls, refuses malformed payloads with a message, and never passes them on', async () => {
+    const c = new Client(await connect());
+    const info = await c.call('lab:getAppInfo', {});
+    expect(info.ok).toBe(true);
+    expect(info.value).toMatchObject({ transport: 'browser', threads: 2 });
+    const bad = await c.call('lab:stepRun', { runId: 'x', steps: -3 });
+    expect(bad).toMatchObject({ ok: false, error: { name: 'BadRequest' } });
+    expect(bad.error!.message).toMatch(/lab:stepRun: malformed request at steps/);
+    const unknown = await c.call('lab:rmRf', {});
+    expect(unknown.error!.message).toMatch(/unknown call "lab:rmRf"/);
+    const badSpec = await c.call('lab:updateSpec', { spec: { format: 'mlp-lab-spec', version: 1, data: { builtin: 'xor-quadrants' }, network: { hidden: [{ units: 0 }], output: { cost: 'sigmoid-cross-entropy' } } } });
+    expect(badSpec.error).toMatchObject({ name: 'SpecError' });
+    expect(badSpec.error!.message).toMatch(/network\.hidden\[0\]\.units/);
+    c.ws.close();
+  });
+
+  it('trains a run and streams its events; typed arrays arrive as Float64Arrays', async () => {
+    const c = new Client(await connect());
+    const spec = (await c.call('lab:getProject', {})).value.spec;
+    await c.call('lab:updateSpec', { spec: { ...spec, training: { ...spec.training, steps: 500, learningRate: 0.01 } } });
+    const started = await c.call('lab:startRun', {});
+    expect(started.ok).toBe(true);
+    const runId = started.value.id as string;
+    const deadline = Date.now() + 20000;
+    while (!c.events.some((e) => e.type === 'run-state' && e.runId === runId && e.status === 'finished')) {
+      if (Date.now() > deadline) throw new Error('no finished event');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const progress = c.events.filter((e): e is Extract<LabEvent, { type: 'run-progress' }> => e.type === 'run-progress' && e.runId === runId);
+    expect(progress[0].points.train).toBeInstanceOf(Float64Array);
+    expect(progress.flatMap((p) => Array.from(p.points.steps))).toEqual(Array.from({ length: 500 }, (_, i) => i));
+    const snap = c.events.find((e) => e.type === 'run-snapshot');
+    expect(snap && 'weights' in snap && snap.weights).toBeInstanceOf(Float64Array);
+    const detail = await c.call('lab:getRun', { runId });
+    expect(detail.value.weights).toBeInstanceOf(Float64Array);
+    expect(Array.from(detail.value.weights as Float64Array)).toEqual(Array.from(app.training.weights(runId)));
+    c.ws.close();
+  });
+});
