@@ -116,8 +116,11 @@ export interface CurvePoints {
   validation: Float64Array;
 }
 
-/** How many training samples the periodic train accuracy / RMSE is measured on, at most. */
-const TRAIN_EVAL_SAMPLES = 4096;
+/**
+ * How many training samples the periodic train accuracy / RMSE is measured on, at most: enough
+ * for a steady read-out, few enough that measuring costs little next to training.
+ */
+const TRAIN_EVAL_SAMPLES = 1024;
 
 /** A growable list of doubles, drained into a Float64Array. */
 class DoubleList {

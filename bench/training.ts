@@ -1,0 +1,160 @@
+/**
+ * Benchmarks of the training service on real worker threads (issue 3), never part of npm test:
+ *
+ *   T1  streaming overhead: the seed's XOR run on a worker with progress at 30/s and snapshots
+ *       at 10/s, against the same run with reporting effectively off (target: <= 5% slower)
+ *   T2  the MNIST-sized epoch (60000 x 784 -> 256 tanh -> 10 softmax, batch 128, SGD) on 1 and 2
+ *       threads (target: 2 threads >= 1.8x faster)
+ *   T3  the seed's XOR run with threads 1 and 2 (small batches stay on one thread)
+ *   T4  parallel runs: one run alone vs two at once on two workers (total throughput)
+ *   T5  stop latency on a full-batch MNIST-sized step (target: < 50 ms)
+ *
+ *   npm run build && npx tsx bench/training.ts [--quick]
+ */
+import { generateBuiltin } from '../shared/data/builtin';
+import type { Dataset } from '../shared/data/dataset';
+import { Rng } from '../shared/engine/rng';
+import { parseSpec, type LabSpec } from '../shared/spec';
+import { TrainingService } from '../src-main/training/training-service';
+import { WorkerPool } from '../src-main/training/worker-pool';
+
+const workerUrl = new URL('../out/main/trainer-worker.js', import.meta.url);
+const quick = process.argv.includes('--quick');
+
+function xorSpec(steps: number, threads: number | 'auto' = 'auto'): LabSpec {
+  return parseSpec({
+    format: 'mlp-lab-spec', version: 1, seed: 1,
+    data: { builtin: 'xor-quadrants', n: 1000 },
+    network: { hidden: [{ units: 4, activation: 'tanh' }], output: { cost: 'sigmoid-cross-entropy' } },
+    training: { optimizer: 'gd', learningRate: 0.001, steps, threads },
+  });
+}
+
+/** Random MNIST-shaped data: 784 inputs in [0, 1), labels 0-9. */
+function mnistLike(n: number): Dataset {
+  const rng = new Rng(7);
+  const inputs = new Float64Array(n * 784);
+  for (let i = 0; i < inputs.length; i++) inputs[i] = rng.uniform();
+  const targets = new Float64Array(n);
+  for (let i = 0; i < n; i++) targets[i] = rng.int(10);
+  return { inputs, targets, n, inputNames: Array.from({ length: 784 }, (_, i) => `p${i}`), targetNames: ['digit'] };
+}
+
+function mnistSpec(steps: number, threads: number, batchSize: number | null, optimizer = 'sgd'): LabSpec {
+  return parseSpec({
+    format: 'mlp-lab-spec', version: 1, seed: 1,
+    data: { csv: 'synthetic.csv', inputs: Array.from({ length: 784 }, (_, i) => `p${i}`), targets: ['digit'] },
+    network: { hidden: [{ units: 256, activation: 'tanh', init: { scheme: 'xavier' } }], output: { cost: 'softmax-cross-entropy', init: { scheme: 'xavier' } } },
+    training: { optimizer, learningRate: 0.01, steps, threads, ...(batchSize ? { batchSize } : {}) },
+  });
+}
+
+async function timed(service: TrainingService, spec: LabSpec, data: Dataset): Promise<{ seconds: number; steps: number }> {
+  const id = service.start(spec, data);
+  const r = await service.wait(id);
+  if (r.status !== 'finished') throw new Error(`run ${r.status}: ${r.message}`);
+  return { seconds: r.metrics!.seconds, steps: r.metrics!.step };
+}
+
+function line(name: string, value: string): void {
+  process.stdout.write(`${name.padEnd(58)} ${value}\n`);
+}
+
+async function main(): Promise<void> {
+  process.stdout.write(`training benchmarks (${quick ? 'quick' : 'full'}), ${(await import('node:os')).availableParallelism()} cores\n\n`);
+
+  // T1: streaming overhead.
+  {
+    const steps = quick ? 20000 : 100000;
+    const xor = generateBuiltin('xor-quadrants', 1000, 1);
+    const best = async (progressMs: number, snapshotMs: number) => {
+      const pool = new WorkerPool({ size: 1, workerUrl });
+      const service = new TrainingService(pool, { progressMs, snapshotMs });
+      let min = Infinity;
+      for (let i = 0; i < 3; i++) min = Math.min(min, (await timed(service, xorSpec(steps), xor)).seconds);
+      await pool.close();
+      return min;
+    };
+    const silent = await best(1e9, 1e9);
+    const streaming = await best(33, 100);
+    line(`T1 XOR ${steps} steps, reporting off`, `${((silent / steps) * 1e6).toFixed(1)} us/step`);
+    line(`T1 XOR ${steps} steps, progress 30/s + snapshots 10/s`, `${((streaming / steps) * 1e6).toFixed(1)} us/step`);
+    line('T1 streaming overhead (target <= 5%)', `${(((streaming - silent) / silent) * 100).toFixed(1)}%`);
+  }
+
+  // T2: data-parallel MNIST-sized epoch.
+  const mnist = mnistLike(60000);
+  {
+    const steps = quick ? 60 : 469; // 469 batches of 128 = one epoch
+    const pool = new WorkerPool({ size: 2, workerUrl });
+    const service = new TrainingService(pool, { progressMs: 33, snapshotMs: 100 });
+    const one = await timed(service, mnistSpec(steps, 1, 128), mnist);
+    const two = await timed(service, mnistSpec(steps, 2, 128), mnist);
+    const scale = 469 / steps;
+    line(`T2 MNIST-sized epoch, batch 128, 1 thread`, `${(one.seconds * scale).toFixed(2)} s/epoch`);
+    line(`T2 MNIST-sized epoch, batch 128, 2 threads`, `${(two.seconds * scale).toFixed(2)} s/epoch`);
+    line('T2 speed-up with 2 threads (target >= 1.8x)', `${(one.seconds / two.seconds).toFixed(2)}x`);
+    await pool.close();
+  }
+
+  // T3: the seed's XOR with threads 1 and 2.
+  {
+    const steps = quick ? 20000 : 100000;
+    const xor = generateBuiltin('xor-quadrants', 1000, 1);
+    const pool = new WorkerPool({ size: 2, workerUrl });
+    const service = new TrainingService(pool);
+    const one = await timed(service, xorSpec(steps, 1), xor);
+    const two = await timed(service, xorSpec(steps, 2), xor);
+    line(`T3 XOR, threads 1`, `${((one.seconds / steps) * 1e6).toFixed(1)} us/step`);
+    line(`T3 XOR, threads 2 (one chunk per batch: stays on one thread)`, `${((two.seconds / steps) * 1e6).toFixed(1)} us/step`);
+    await pool.close();
+  }
+
+  // T4: parallel runs.
+  {
+    const steps = quick ? 20000 : 50000;
+    const xor = generateBuiltin('xor-quadrants', 1000, 1);
+    const pool = new WorkerPool({ size: 2, workerUrl });
+    const service = new TrainingService(pool);
+    let t = performance.now();
+    await timed(service, xorSpec(steps), xor);
+    const alone = (performance.now() - t) / 1000;
+    t = performance.now();
+    await Promise.all([1, 2].map((seed) => timed(service, { ...xorSpec(steps), seed }, xor)));
+    const pair = (performance.now() - t) / 1000;
+    line(`T4 one XOR run of ${steps} steps, wall time`, `${alone.toFixed(2)} s`);
+    line(`T4 two XOR runs at once on 2 workers, wall time`, `${pair.toFixed(2)} s`);
+    line('T4 total throughput, two runs vs one', `${((2 * alone) / pair).toFixed(2)}x`);
+    await pool.close();
+  }
+
+  // T5: stop latency in the middle of a long full-batch step.
+  {
+    const pool = new WorkerPool({ size: 1, workerUrl });
+    const service = new TrainingService(pool);
+    const latencies: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const id = service.start(mnistSpec(10, 1, null, 'gd'), mnist);
+      await new Promise<void>((resolve) => {
+        const off = service.subscribe((e) => {
+          if (e.type === 'run-state' && e.runId === id && e.status === 'running') {
+            off();
+            resolve();
+          }
+        });
+      });
+      await new Promise((r) => setTimeout(r, 300 + 100 * i));
+      const t0 = performance.now();
+      const r = await service.stop(id);
+      latencies.push(performance.now() - t0);
+      if (r.status !== 'stopped') throw new Error(`expected stopped, got ${r.status}`);
+    }
+    line('T5 stop latency mid full-batch step, worst of 5 (target < 50 ms)', `${Math.max(...latencies).toFixed(1)} ms`);
+    await pool.close();
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${(e as Error).stack ?? e}\n`);
+  process.exit(1);
+});
