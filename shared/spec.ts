@@ -36,17 +36,29 @@ export interface BuiltinDataSpec {
   split: SplitSpec;
 }
 
-/** Data read from a CSV file (header row; numeric columns in this version). */
+/** Data read from a CSV file (docs/spec-format.md, "CSV data"). */
 export interface CsvDataSpec {
   /** Path to the file; a relative path is relative to the spec file. */
   csv: string;
-  /** Input column names. */
+  /** Input column names; a categorical input becomes one 0/1 input per category ("colour=red"). */
   inputs: string[];
-  /** Target column names: numeric columns, or for softmax one column of class labels. */
+  /** Target column names: numeric columns, or one column of class labels (text or whole numbers). */
   targets: string[];
-  /** z-score the inputs (mean and std of the training split; stored with exported weights). */
+  /** z-score the inputs (mean and std of the training split; stored with exported weights). Default true. */
   normalize: boolean;
   split: SplitSpec;
+  /** Field delimiter, or "auto" (detected among , ; tab |). */
+  delimiter: ',' | ';' | '\t' | '|' | 'auto';
+  /** Decimal mark of numbers: "." (1.5), "," (1,5 as German spreadsheets write), or "auto". */
+  decimal: '.' | ',' | 'auto';
+  /** Whether the first row names the columns (else they are col1, col2, ...), or "auto". */
+  header: boolean | 'auto';
+  /** Text encoding: "utf-8" (with or without BOM), "windows-1252" (older Excel exports), or "auto". */
+  encoding: 'utf-8' | 'windows-1252' | 'auto';
+  /** A row missing a value in a used column: "drop" it, fill inputs with the column "mean", or stop with an "error". */
+  missing: 'drop' | 'mean' | 'error';
+  /** Columns read as categories although they hold numbers (zip codes, class ids). */
+  categorical: string[];
 }
 
 /** Where a lab's data comes from. */
@@ -168,8 +180,21 @@ function parseData(v: unknown): DataSpec {
     const targets = names(o.targets, 'data.targets');
     const both = inputs.filter((c) => targets.includes(c));
     if (both.length) throw new SpecError('data', `column "${both[0]}" is both an input and a target`);
-    const normalize = o.normalize === undefined ? false : bool(o.normalize, 'data.normalize');
-    return { csv: o.csv, inputs, targets, normalize, split: parseSplit(o.split) };
+    const normalize = o.normalize === undefined ? true : bool(o.normalize, 'data.normalize');
+    const choice = <T extends string | boolean>(v: unknown, path: string, allowed: readonly T[], fallback: T): T => {
+      const value = v === 'tab' && allowed.includes('\t' as T) ? '\t' : v;
+      if (value === undefined) return fallback;
+      if (!allowed.includes(value as T)) throw new SpecError(path, `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${show(v)}`);
+      return value as T;
+    };
+    const delimiter = choice(o.delimiter, 'data.delimiter', [',', ';', '\t', '|', 'auto'] as const, 'auto');
+    const decimal = choice(o.decimal, 'data.decimal', ['.', ',', 'auto'] as const, 'auto');
+    if (delimiter === ',' && decimal === ',') throw new SpecError('data.decimal', 'cannot be "," when data.delimiter is ","; a file with decimal commas separates fields with ";" (or tab)');
+    const header = choice(o.header, 'data.header', [true, false, 'auto'] as const, 'auto');
+    const encoding = choice(o.encoding, 'data.encoding', ['utf-8', 'windows-1252', 'auto'] as const, 'auto');
+    const missing = choice(o.missing, 'data.missing', ['drop', 'mean', 'error'] as const, 'drop');
+    const categorical = o.categorical === undefined || (Array.isArray(o.categorical) && o.categorical.length === 0) ? [] : names(o.categorical, 'data.categorical');
+    return { csv: o.csv, inputs, targets, normalize, split: parseSplit(o.split), delimiter, decimal, header, encoding, missing, categorical };
   }
   throw new SpecError('data', 'needs either "builtin" (a generated dataset) or "csv" (a file)');
 }

@@ -1,10 +1,11 @@
 /**
  * `mlp-lab predict WEIGHTS.json DATA.csv`: predictions of an exported network for the rows of
  * a CSV file that has the network's input columns (by name, in any order; other columns are
- * ignored). The stored normalisation is applied first, as everywhere weights are used.
+ * ignored; an input "colour=red" is 1 where column colour is red). The CSV is read by the same
+ * importer as training data, and the stored normalisation is applied first, as everywhere.
  */
 import { predictFromWeights } from '../../shared/weights-format';
-import { numericColumns, readCsvFile } from '../storage/csv';
+import { readPredictionInputs } from '../storage/prediction-inputs';
 import { parseArgs, UsageError } from './args';
 import { readWeights, writeText } from './files';
 import type { CliIo } from './io';
@@ -17,17 +18,14 @@ export function predict(argv: readonly string[], io: CliIo): number {
   if (args.positionals.length !== 2) throw new UsageError(`predict needs WEIGHTS.json and DATA.csv, got ${args.positionals.length} arguments`);
   const [weightsPath, csvPath] = args.positionals;
   const file = readWeights(weightsPath);
-  const table = readCsvFile(csvPath);
-  const x = numericColumns(table, file.inputs, 'input');
-  const n = table.rows.length;
+  const { x, n, columns, cells: echo } = readPredictionInputs(csvPath, file);
   const y = predictFromWeights(file, x, n);
   const k = file.outputs.length;
   const labels = file.cost === 'softmax-cross-entropy' ? (file.classLabels ?? file.outputs) : null;
-  const header = [...file.inputs, ...file.outputs.map((o) => `${o}${file.cost === 'sum-of-squares' ? '' : ':p'}`), ...(labels ? ['predicted'] : [])];
+  const header = [...columns, ...file.outputs.map((o) => `${o}${file.cost === 'sum-of-squares' ? '' : ':p'}`), ...(labels ? ['predicted'] : [])];
   const lines = [header.map(csvField).join(',')];
   for (let r = 0; r < n; r++) {
-    const row = table.rows[r];
-    const cells = file.inputs.map((c) => row[table.header.indexOf(c)].trim());
+    const cells = [...echo[r]];
     let best = 0;
     for (let j = 0; j < k; j++) {
       cells.push(String(y[r * k + j]));
