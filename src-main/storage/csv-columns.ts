@@ -9,7 +9,7 @@ import { type CellRef, type ColumnInfo, type DecimalMark, MAX_CATEGORIES } from 
 /** Distinct numbers counted per column before counting stops (enough to spot constants and class ids). */
 const MAX_DISTINCT_NUMBERS = MAX_CATEGORIES;
 /** A text column with a different value on every row is ID-like only with at least this many rows. */
-const MIN_ROWS_FOR_ID = 20;
+const MIN_ROWS_FOR_ID = 10;
 
 /** A column's accumulated values and counts. */
 export class ColumnBuilder {

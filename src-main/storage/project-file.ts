@@ -267,7 +267,8 @@ export function writeProjectFile(path: string, project: Project, options: WriteO
       // never created, or already renamed
     }
     const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'ENOSPC' ? 'the disk is full' : err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' : err.code === 'ENOENT' ? 'the folder does not exist' : err.message;
+    const noFolder = err.code === 'ENOENT' || /directory does not exist/.test(err.message);
+    const why = err.code === 'ENOSPC' ? 'the disk is full' : err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' : noFolder ? 'the folder does not exist' : err.message;
     throw new ProjectFileError('unsaved', path, `cannot save ${path}: ${why}; the file on disk is unchanged`);
   }
   syncFolder(dir);
