@@ -1,12 +1,15 @@
 /**
  * `mlp-lab`: the lab without a window. Trains a spec, checks gradients, predicts from exported
- * weights. Errors a user can cause print one line on stderr (no stack trace) and exit 1; a
- * mistake in the command line prints the usage and exits 2.
+ * weights, creates project files and exports their weights. Errors a user can cause print one
+ * line on stderr (no stack trace) and exit 1; a mistake in the command line prints the usage and
+ * exits 2.
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from './cli/args';
+import { EXPORT_USAGE, exportWeights } from './cli/export';
 import { GRADCHECK_USAGE, gradcheck } from './cli/gradcheck';
+import { INIT_USAGE, init } from './cli/init';
 import type { CliIo } from './cli/io';
 import { PREDICT_USAGE, predict } from './cli/predict';
 import { TRAIN_USAGE, train } from './cli/train';
@@ -15,10 +18,12 @@ const USAGE = `usage:
   ${TRAIN_USAGE}
   ${GRADCHECK_USAGE}
   ${PREDICT_USAGE}
+  ${INIT_USAGE}
+  ${EXPORT_USAGE}
   mlp-lab --help | --version
 
-A SPEC is a lab spec JSON file (docs/spec-format.md); weights files are described in
-docs/weights-format.md.`;
+A SPEC is a lab spec JSON file (docs/spec-format.md); a PROJECT file (docs/project-file.md) is
+accepted wherever a SPEC is. Weights files are described in docs/weights-format.md.`;
 
 const VERSION = '0.1.0';
 
@@ -33,6 +38,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return gradcheck(rest, io);
       case 'predict':
         return predict(rest, io);
+      case 'init':
+        return init(rest, io);
+      case 'export':
+        return exportWeights(rest, io);
       case undefined:
       case 'help':
       case '--help':

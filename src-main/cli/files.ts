@@ -6,6 +6,7 @@ import type { Dataset } from '../../shared/data/dataset';
 import { createLab, type Lab } from '../../shared/lab';
 import { parseSpec, type LabSpec } from '../../shared/spec';
 import { parseWeightsFile, type WeightsFile } from '../../shared/weights-format';
+import { isProjectFile, loadProject } from '../storage/load-data';
 
 /** A file the CLI cannot use; the message names it and says why. */
 export class InputError extends Error {
@@ -28,8 +29,9 @@ export function readJson(path: string, what: string): unknown {
   }
 }
 
-/** The spec at `path`, validated; errors are prefixed with the file name. */
+/** The spec at `path` (a spec JSON file, or a project file's spec), validated; errors are prefixed with the file name. */
 export function readSpec(path: string): LabSpec {
+  if (isProjectFile(path)) return loadProject(path).spec;
   const json = readJson(path, 'spec file');
   try {
     return parseSpec(json);

@@ -9,7 +9,7 @@ import { intOption, parseArgs, positiveOption, UsageError } from './args';
 import { createLabWithInit, readSpec } from './files';
 import type { CliIo } from './io';
 
-export const GRADCHECK_USAGE = 'mlp-lab gradcheck SPEC [--init WEIGHTS.json] [--tolerance T] [--samples N] [--json]';
+export const GRADCHECK_USAGE = 'mlp-lab gradcheck SPEC|PROJECT [--init WEIGHTS.json] [--tolerance T] [--samples N] [--json]';
 
 /** Runs `gradcheck`; returns the exit code. */
 export function gradcheck(argv: readonly string[], io: CliIo): number {

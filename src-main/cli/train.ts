@@ -10,7 +10,8 @@ import type { RunRecord } from '../../shared/run';
 import type { LabSpec } from '../../shared/spec';
 import { measure } from '../../shared/trainer';
 import { toWeightsFile, type WeightsFile } from '../../shared/weights-format';
-import { loadSpecData } from '../storage/load-data';
+import { isProjectFile, loadSpecData } from '../storage/load-data';
+import { projectRun, saveRunsToProject } from '../storage/project-runs';
 import { TrainingService } from '../training/training-service';
 import { WorkerPool } from '../training/worker-pool';
 import { intOption, parseArgs, UsageError } from './args';
@@ -19,7 +20,7 @@ import type { CliIo } from './io';
 import { ProgressBar } from './progress';
 
 export const TRAIN_USAGE =
-  'mlp-lab train SPEC [--steps N] [--seed S | --seeds S1,S2,...] [--threads K] [--init WEIGHTS.json] [--out WEIGHTS.json] [--json]';
+  'mlp-lab train SPEC|PROJECT [--steps N] [--seed S | --seeds S1,S2,...] [--threads K] [--init WEIGHTS.json] [--out WEIGHTS.json] [--save] [--json]';
 
 /** Where the trainer worker script is (tests and the packaged app may point elsewhere). */
 export interface TrainEnvironment {
@@ -30,11 +31,13 @@ export interface TrainEnvironment {
 export async function train(argv: readonly string[], io: CliIo, env: TrainEnvironment = {}): Promise<number> {
   const args = parseArgs(
     argv,
-    { steps: 'value', seed: 'value', seeds: 'value', threads: 'value', init: 'value', out: 'value', json: 'switch' },
+    { steps: 'value', seed: 'value', seeds: 'value', threads: 'value', init: 'value', out: 'value', json: 'switch', save: 'switch' },
     'train',
   );
   if (args.positionals.length !== 1) throw new UsageError(`train needs one SPEC file, got ${args.positionals.length}`);
   const specPath = args.positionals[0];
+  const save = args.options.has('save');
+  if (save && !isProjectFile(specPath)) throw new UsageError(`--save needs a project file; create one with: mlp-lab init ${specPath} -o PROJECT.mlplab`);
   let spec = readSpec(specPath);
   const steps = intOption(args, 'steps', 0);
   const threads = intOption(args, 'threads', 1);
@@ -86,6 +89,10 @@ export async function train(argv: readonly string[], io: CliIo, env: TrainEnviro
     });
     const records = await Promise.all(ids.map((id) => service.wait(id)));
     bar?.done();
+    if (save) {
+      saveRunsToProject(specPath, records.map((r) => projectRun(r, service.dataInfo(r.id))));
+      io.stderr.write(`${records.length === 1 ? 'run' : `${records.length} runs`} saved to ${specPath}\n`);
+    }
 
     let failed = false;
     records.forEach((record, i) => {
