@@ -55,6 +55,8 @@ export interface CsvPreview {
   sampledRows: number;
   /** True when the sample was the whole file (the inference saw every row). */
   wholeFile: boolean;
+  /** Data rows in the whole file: exact when `wholeFile`, else estimated from the sample. */
+  totalRowsEstimate: number;
   notes: string[];
 }
 
@@ -185,7 +187,8 @@ export async function previewCsv(path: string, options: CsvReadOptions = {}, row
     }
     shown.push(r.slice(0, table.columns.length));
   }
-  return { file: path, format, names: table.columns.map((c) => c.name), rows: shown, columns: table.columns, sampledRows: table.rows, wholeFile, notes: table.notes };
+  const totalRowsEstimate = wholeFile ? table.rows : Math.round((table.rows * size) / Math.max(1, head.length));
+  return { file: path, format, names: table.columns.map((c) => c.name), rows: shown, columns: table.columns, sampledRows: table.rows, wholeFile, totalRowsEstimate, notes: table.notes };
 }
 
 /**

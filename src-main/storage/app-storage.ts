@@ -1,0 +1,176 @@
+/**
+ * src-main/storage behind the app's two seams: the `ProjectStore` the project service reads and
+ * writes projects through, and the `CsvService` behind the import wizard. Wire them with
+ * `createAppStorage(appDataDir)` (src-main/app/host-storage.ts).
+ *
+ * The project service holds a dataset as the engine sees it (inputs and targets encoded). The
+ * project file keeps the imported table itself (every column, with its kind and categories), so
+ * the two services share a WeakMap from each encoded dataset to the table it came from; a
+ * dataset without one (made elsewhere) is stored as its encoded columns.
+ */
+import { basename } from 'node:path';
+import { generateBuiltin } from '../../shared/data/builtin';
+import type { Dataset } from '../../shared/data/dataset';
+import type { CostName } from '../../shared/engine/costs';
+import type { CsvPreviewPayload, DatasetInfo } from '../../shared/ipc';
+import { prepareParts } from '../../shared/lab';
+import type { RunRecord } from '../../shared/run';
+import { isCsvData, type LabSpec, parseSpec } from '../../shared/spec';
+import type { WeightsMeta } from '../../shared/weights-format';
+import type { CsvOptions, CsvService, ImportedData } from '../app/csv-service';
+import type { ProjectData, ProjectStore } from '../services/project-service';
+import { importCsv, previewCsv } from './csv-import';
+import type { ColumnInfo, CsvReadOptions, CsvTable } from './csv-types';
+import { proposeTask } from './dataset-encode';
+import { datasetFromTable } from './load-data';
+import type { Project, ProjectDataset, ProjectRun } from './project';
+import { readProjectFile, writeProjectFile } from './project-file';
+
+/** Settings key marking a dataset stored as encoded columns (no source table was known). */
+const ENCODED = 'encodedDataset';
+
+function numericColumn(name: string): ColumnInfo {
+  return { name, kind: 'numeric', valueType: 'number', categories: null, missing: 0, firstMissingLine: null, invalid: 0, firstInvalid: null, distinct: null, integer: false, stats: null, reason: null };
+}
+
+/** A dataset's encoded columns as a table (inputs then targets), for datasets with no source table. */
+function encodedTable(d: Dataset, source: string): ProjectDataset {
+  const names = [...d.inputNames, ...d.targetNames];
+  const data = names.map((_, j) => {
+    const k = j < d.inputNames.length ? d.inputNames.length : d.targetNames.length;
+    const from = j < d.inputNames.length ? d.inputs : d.targets;
+    const col = j < d.inputNames.length ? j : j - d.inputNames.length;
+    return Float64Array.from({ length: d.n }, (_, r) => from[r * k + col]);
+  });
+  return {
+    file: source, importedAt: new Date().toISOString(),
+    settings: { [ENCODED]: { inputs: d.inputNames, targets: d.targetNames, classLabels: d.classLabels ?? null } } as CsvReadOptions,
+    format: { delimiter: ',', decimal: '.', header: true, encoding: 'utf-8', newline: '\n' },
+    rows: d.n, columns: names.map(numericColumn), data, lines: Int32Array.from({ length: d.n }, (_, r) => r + 2), blankLines: 0, notes: [],
+  };
+}
+
+/** The dataset of a stored table: re-encoded for the spec, or read back as stored when it was stored encoded. */
+function datasetOf(spec: LabSpec, table: ProjectDataset): Dataset {
+  const encoded = (table.settings as Record<string, unknown>)[ENCODED] as { inputs: string[]; targets: string[]; classLabels: string[] | null } | undefined;
+  if (!encoded) return datasetFromTable(spec, table).data;
+  const n = table.rows;
+  const pack = (names: string[]) => {
+    const out = new Float64Array(n * names.length);
+    names.forEach((name, j) => {
+      const col = table.data[table.columns.findIndex((c) => c.name === name)];
+      for (let r = 0; r < n; r++) out[r * names.length + j] = col[r];
+    });
+    return out;
+  };
+  const d: Dataset = { inputs: pack(encoded.inputs), targets: pack(encoded.targets), n, inputNames: encoded.inputs, targetNames: encoded.targets };
+  if (encoded.classLabels) d.classLabels = encoded.classLabels;
+  return d;
+}
+
+function infoOf(d: Dataset, name: string): DatasetInfo {
+  return { source: 'csv', name, n: d.n, inputNames: [...d.inputNames], targetNames: [...d.targetNames] };
+}
+
+/** The cost a spec keeps for new targets, unless the targets rule it out (labels need a classifier's cost). */
+function costFor(table: CsvTable, targets: readonly string[], current: CostName): CostName {
+  const proposal = proposeTask(table, targets);
+  const labels = targets.some((t) => table.columns.find((c) => c.name === t)?.valueType === 'category');
+  if (!labels) return current;
+  if (current === 'sum-of-squares') return proposal.cost;
+  if (current === 'sigmoid-cross-entropy' && (proposal.classes?.length ?? 0) !== 2) return 'softmax-cross-entropy';
+  return current;
+}
+
+/** The project store and CSV service on .mlplab files and papaparse, sharing what tables datasets came from. */
+export function createAppStorage(appDataDir: string): { store: ProjectStore; csv: CsvService } {
+  void appDataDir; // recovery copies and the recent list take it directly (recovery.ts, recent-projects.ts)
+  const tables = new WeakMap<Dataset, ProjectDataset>();
+  const metas = new Map<string, WeightsMeta>();
+
+  const metaOf = (run: RunRecord, raw: Dataset | null): WeightsMeta | null => {
+    const known = (run as Partial<ProjectRun>).weightsMeta ?? metas.get(run.id);
+    if (known) return known;
+    try {
+      const d = run.spec.data;
+      const data = isCsvData(d) ? raw : generateBuiltin(d.builtin, d.n, run.spec.seed);
+      if (!data) return null;
+      const parts = prepareParts(run.spec, data);
+      const meta: WeightsMeta = { inputs: parts.train.inputNames, outputs: parts.train.targetNames, normalization: parts.normalization, ...(parts.train.classLabels ? { classLabels: parts.train.classLabels } : {}) };
+      metas.set(run.id, meta);
+      return meta;
+    } catch {
+      return null;
+    }
+  };
+
+  const store: ProjectStore = {
+    read(path: string): ProjectData {
+      const { project } = readProjectFile(path);
+      let dataset: Dataset | null = null;
+      let datasetInfo: DatasetInfo | null = null;
+      if (project.dataset) {
+        dataset = datasetOf(project.spec, project.dataset);
+        tables.set(dataset, project.dataset);
+        datasetInfo = infoOf(dataset, basename(project.dataset.file));
+      }
+      for (const r of project.runs) if (r.weightsMeta) metas.set(r.id, r.weightsMeta);
+      return { spec: project.spec, dataset, datasetInfo, runs: project.runs, uiState: project.ui };
+    },
+    write(path: string, data: ProjectData): void {
+      let dataset: ProjectDataset | null = null;
+      if (data.dataset) dataset = tables.get(data.dataset) ?? encodedTable(data.dataset, data.datasetInfo?.name ?? 'data.csv');
+      const raw = data.dataset;
+      const runs: ProjectRun[] = data.runs.map((r) => ({ ...r, weightsMeta: metaOf(r, raw) }));
+      const project: Project = { spec: data.spec, dataset, runs, ui: data.uiState };
+      writeProjectFile(path, project);
+    },
+  };
+
+  const csv: CsvService = {
+    async preview(path: string, options: CsvOptions): Promise<CsvPreviewPayload> {
+      const p = await previewCsv(path, options);
+      return {
+        file: p.file,
+        delimiter: p.format.delimiter,
+        decimal: p.format.decimal,
+        hasHeader: p.format.header,
+        columns: p.columns.map((c) => ({
+          name: c.name,
+          kind: c.kind,
+          missing: c.missing,
+          ...(c.categories ? { categories: c.categories.slice(0, 50) } : {}),
+          ...(c.stats ? { min: c.stats.min, max: c.stats.max, mean: c.stats.mean } : {}),
+          ...(c.reason ? { suggestion: `leave it out: ${c.reason}` } : c.invalid ? { suggestion: `line ${c.firstInvalid?.line} holds "${c.firstInvalid?.value}", not a number: fix it, or read the column as categories` } : {}),
+        })),
+        rows: p.rows,
+        totalRowsEstimate: p.totalRowsEstimate,
+      };
+    },
+    async import(path, name, request, current): Promise<ImportedData> {
+      const options = request.options ?? {};
+      const table = await importCsv(path, options);
+      const spec = parseSpec({
+        ...current,
+        data: {
+          csv: name,
+          inputs: request.inputs,
+          targets: request.targets,
+          normalize: request.normalize ?? true,
+          split: request.split ?? current.data.split,
+          delimiter: table.format.delimiter,
+          decimal: table.format.decimal,
+          header: table.format.header,
+          encoding: table.format.encoding,
+          missing: options.missing ?? 'drop',
+        },
+        network: { ...current.network, output: { ...current.network.output, cost: costFor(table, request.targets, current.network.output.cost) } },
+      });
+      const stored: ProjectDataset = { ...table, file: name, importedAt: new Date().toISOString(), settings: options };
+      const dataset = datasetFromTable(spec, stored).data;
+      tables.set(dataset, stored);
+      return { dataset, info: infoOf(dataset, name), spec };
+    },
+  };
+  return { store, csv };
+}
