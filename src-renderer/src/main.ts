@@ -1,6 +1,7 @@
-/** Renderer entry: the Vue app with its Pinia store registry. */
+/** Renderer entry: the Vue app with its Pinia store registry and the global styles. */
 import { createApp } from 'vue';
 import { createPinia } from 'pinia';
 import App from './App.vue';
+import './styles.css';
 
 createApp(App).use(createPinia()).mount('#app');

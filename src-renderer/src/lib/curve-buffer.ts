@@ -1,0 +1,100 @@
+/**
+ * A run's whole cost curve in the renderer, kept in full (never thinned): growable Float64Arrays
+ * of (step, E/N) for training and for validation. The chart downsamples what it shows
+ * (downsample.ts); this keeps everything, so zooming in always finds the real points.
+ */
+import type { CurvePoints } from '@shared/trainer';
+
+/** A growable list of (x, y) pairs in two Float64Arrays; x is expected to increase. */
+export class PointList {
+  private xs = new Float64Array(1024);
+  private ys = new Float64Array(1024);
+  /** Number of points held. */
+  length = 0;
+
+  /**
+   * Appends the pairs (x[i], y[i]) whose x is beyond the last one held: appending the same
+   * points twice (a stored curve, then events that overlap it) keeps one copy.
+   */
+  append(x: Float64Array, y: Float64Array): void {
+    const n = Math.min(x.length, y.length);
+    let from = 0;
+    if (this.length) {
+      const last = this.xs[this.length - 1];
+      while (from < n && x[from] <= last) from++;
+    }
+    if (from >= n) return;
+    const m = n - from;
+    this.reserve(this.length + m);
+    this.xs.set(x.subarray(from, n), this.length);
+    this.ys.set(y.subarray(from, n), this.length);
+    this.length += m;
+  }
+
+  private reserve(size: number): void {
+    if (size <= this.xs.length) return;
+    let cap = this.xs.length;
+    while (cap < size) cap *= 2;
+    const xs = new Float64Array(cap);
+    const ys = new Float64Array(cap);
+    xs.set(this.xs.subarray(0, this.length));
+    ys.set(this.ys.subarray(0, this.length));
+    this.xs = xs;
+    this.ys = ys;
+  }
+
+  /** The x values held (a view, valid until the next append). */
+  get x(): Float64Array {
+    return this.xs.subarray(0, this.length);
+  }
+
+  /** The y values held (a view, valid until the next append). */
+  get y(): Float64Array {
+    return this.ys.subarray(0, this.length);
+  }
+
+  /** The last x, or NaN when empty. */
+  get lastX(): number {
+    return this.length ? this.xs[this.length - 1] : Number.NaN;
+  }
+
+  /** The last y, or NaN when empty. */
+  get lastY(): number {
+    return this.length ? this.ys[this.length - 1] : Number.NaN;
+  }
+
+  /** Forgets every point. */
+  clear(): void {
+    this.length = 0;
+  }
+}
+
+/** Training and validation E/N against step for one run. */
+export class CurveBuffer {
+  readonly train = new PointList();
+  readonly validation = new PointList();
+
+  /** Appends the points of a progress event (or of a stored curve). */
+  append(points: CurvePoints): void {
+    this.train.append(points.steps, points.train);
+    this.validation.append(points.validationSteps, points.validation);
+  }
+
+  /** The largest step seen in either series (0 when empty). */
+  get lastStep(): number {
+    const a = this.train.length ? this.train.lastX : 0;
+    const b = this.validation.length ? this.validation.lastX : 0;
+    return Math.max(a, b);
+  }
+
+  /** Total points held. */
+  get size(): number {
+    return this.train.length + this.validation.length;
+  }
+
+  /** Forgets every point (a reset run starts again at step 0). */
+  clear(): void {
+    this.train.clear();
+    this.validation.clear();
+  }
+}

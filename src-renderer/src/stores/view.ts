@@ -1,0 +1,118 @@
+/**
+ * What the views (diagram, boundary, metrics) show: the weights of the selected run, or of the
+ * active run while it matches the current spec, or else the current spec's initial weights
+ * (computed here with the engine, exactly as a run would draw them from the seed), so editing
+ * the network shows the new network at once. Also the view settings (theme, discretise, ...).
+ */
+import { defineStore } from 'pinia';
+import { computed, markRaw, ref, shallowRef, watch } from 'vue';
+import type { Dataset } from '@shared/data/dataset';
+import type { Network } from '@shared/engine/network';
+import type { DatasetPayload, DataPart } from '@shared/ipc';
+import { assembleLab, networkFor } from '@shared/lab';
+import type { LabSpec } from '@shared/spec';
+import { sameModel } from '../lib/spec-edit';
+import { useProjectStore } from './project';
+import { useRunsStore } from './runs';
+
+/** The weights the views show and where they come from. */
+export interface Shown {
+  spec: LabSpec;
+  weights: Float64Array;
+  /** The run's step, or null for a preview of the spec's initial weights. */
+  step: number | null;
+  runId: string | null;
+  /** "Run 2 at step 1,200" or "initial weights (no run yet)". */
+  label: string;
+  /** Changes whenever the weights change (for watchers). */
+  revision: number;
+}
+
+/** The parts of a dataset payload as engine datasets. */
+export function payloadParts(d: DatasetPayload): { train: Dataset; validation: Dataset; test: Dataset } {
+  const part = (p: DataPart): Dataset => ({
+    inputs: p.inputs, targets: p.targets, n: p.n, inputNames: d.inputNames, targetNames: d.targetNames,
+    ...(d.classLabels ? { classLabels: d.classLabels } : {}),
+  });
+  return { train: part(d.train), validation: part(d.validation), test: part(d.test) };
+}
+
+/** Theme preference: follow the OS, or fixed. */
+export type ThemeChoice = 'system' | 'light' | 'dark';
+
+export const useViewStore = defineStore('view', () => {
+  const project = useProjectStore();
+  const runs = useRunsStore();
+  /** A run picked in the run list; null follows the active run. */
+  const selectedRunId = ref<string | null>(null);
+  const theme = ref<ThemeChoice>('system');
+  const systemDark = ref(typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches);
+  if (typeof matchMedia === 'function') {
+    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', (e) => (systemDark.value = e.matches));
+  }
+  const dark = computed(() => (theme.value === 'system' ? systemDark.value : theme.value === 'dark'));
+  watch(dark, (d) => document.documentElement.setAttribute('data-theme', d ? 'dark' : 'light'), { immediate: true });
+
+  /** The current spec's initial weights for the loaded data, or null (no data yet, or it fails). */
+  const preview = shallowRef<{ spec: LabSpec; weights: Float64Array; error: string | null } | null>(null);
+  watch(
+    () => [project.spec, project.dataset, project.datasetSpec] as const,
+    ([spec, data, dataSpec]) => {
+      // The loaded data must belong to this spec (only the hidden layers may differ).
+      if (!spec || !data || !dataSpec || !sameData(dataSpec, spec)) return;
+      try {
+        const parts = payloadParts(data);
+        const lab = assembleLab(spec, { ...parts, normalization: data.normalization });
+        preview.value = markRaw({ spec, weights: lab.initial, error: null });
+      } catch (e) {
+        preview.value = markRaw({ spec, weights: new Float64Array(0), error: (e as Error).message });
+      }
+    },
+    { immediate: true },
+  );
+
+  const shown = computed<Shown | null>(() => {
+    const spec = project.spec;
+    const picked = selectedRunId.value ? runs.find(selectedRunId.value) : undefined;
+    const a = runs.active;
+    const run = picked ?? (a && spec && sameModel(a.spec, spec) ? a : undefined);
+    if (run && run.weights && run.weights.length) {
+      return {
+        spec: run.spec,
+        weights: run.weights,
+        step: run.weightsStep,
+        runId: run.id,
+        label: `Run ${run.index} at step ${run.weightsStep.toLocaleString('en-US')}`,
+        revision: run.weightsRevision,
+      };
+    }
+    const p = preview.value;
+    if (!p || p.error || !p.weights.length) return null;
+    return { spec: p.spec, weights: p.weights, step: null, runId: null, label: 'initial weights of the current network (no run yet)', revision: -1 };
+  });
+
+  /** Cached networks by shape: building one allocates, setting its weights does not. */
+  let cached: { key: string; net: Network } | null = null;
+
+  /** The shown network with its weights, sized for the loaded data; null when they do not fit. */
+  function network(): Network | null {
+    const s = shown.value;
+    const d = project.dataset;
+    if (!s || !d) return null;
+    const key = JSON.stringify([s.spec.network, d.inputNames.length, d.targetNames.length]);
+    if (!cached || cached.key !== key) cached = { key, net: markRaw(networkFor(s.spec, d.inputNames.length, d.targetNames.length)) };
+    if (cached.net.size !== s.weights.length) return null;
+    cached.net.params.set(s.weights);
+    return cached.net;
+  }
+
+  function toggleTheme(): void {
+    theme.value = dark.value ? 'light' : 'dark';
+  }
+
+  return { selectedRunId, theme, dark, preview, shown, network, toggleTheme };
+});
+
+function sameData(a: LabSpec, b: LabSpec): boolean {
+  return JSON.stringify([a.data, a.seed, a.network.output.cost]) === JSON.stringify([b.data, b.seed, b.network.output.cost]);
+}
