@@ -1,0 +1,68 @@
+/**
+ * Driving the lab page as a person would: controls found by role and accessible name, and a few
+ * read-outs (status line, accuracy, chart caption, canvas pixels) to wait on.
+ */
+import type { Page } from 'playwright-core';
+
+/** Polls `check` until it returns a truthy value (returned) or `timeoutMs` passes (throws `what`). */
+export async function waitFor<T>(check: () => Promise<T> | T, what: string, timeoutMs = 30_000, everyMs = 100): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v;
+      last = v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${String(last)})`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Opens the lab and waits until the project, its data and the diagram are there. */
+export async function openLab(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.getByRole('group', { name: /^Network: / }).waitFor({ timeout: 20_000 });
+}
+
+/** Types a value into the number field called `name` and commits it (Enter), then waits for it to stick. */
+export async function setNumber(page: Page, name: string, value: number): Promise<void> {
+  const field = page.getByRole('spinbutton', { name, exact: true });
+  await field.fill(String(value));
+  await field.press('Enter');
+  await waitFor(async () => Number(await field.inputValue()) === value && (await field.getAttribute('aria-invalid')) === 'false', `${name} = ${value}`, 10_000);
+}
+
+/** Chooses `value` in the select called `name`. */
+export async function choose(page: Page, name: string, value: string): Promise<void> {
+  await page.getByRole('combobox', { name, exact: true }).selectOption(value);
+}
+
+/** The network diagram's accessible summary ("Network: 2 inputs → 4 tanh → 1 sigmoid output; ..."). */
+export async function diagramSummary(page: Page): Promise<string> {
+  return (await page.getByRole('group', { name: /^Network: / }).getAttribute('aria-label')) ?? '';
+}
+
+/** The run status line's text. */
+export async function statusText(page: Page): Promise<string> {
+  return (await page.getByRole('status', { name: 'Run status' }).textContent()) ?? '';
+}
+
+/** The step the status line shows. */
+export async function shownStep(page: Page): Promise<number> {
+  const t = (await page.getByTestId('step').textContent().catch(() => null)) ?? '';
+  return Number(t.replace(/,/g, '')) || 0;
+}
+
+/** The accuracy the metrics panel shows (0..1), or NaN. */
+export async function accuracy(page: Page): Promise<number> {
+  const v = await page.getByRole('status', { name: 'Accuracy on training data' }).getAttribute('data-value');
+  return v === null ? Number.NaN : Number(v);
+}
+
+/** The pixels of the decision-boundary canvas as a data URL (compare two moments). */
+export async function boundaryPixels(page: Page): Promise<string> {
+  return page.locator('canvas.boundary-canvas').evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+}
