@@ -7,12 +7,12 @@ import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { basename, extname, join, relative, resolve, sep } from 'node:path';
 import { BUILTINS } from '../../shared/data/builtin';
-import type { AppInfo, CallRequest, LabEvent, WorkspaceFile } from '../../shared/ipc';
+import type { AppInfo, CallRequest, LabEvent, ProjectSummary, RecentProject, WorkspaceFile } from '../../shared/ipc';
 import { Cancelled, type Handlers, Router, type RouterLog } from '../ipc/router';
 import { type FileSource, NotAvailable, ProjectService, type ProjectStore } from '../services/project-service';
 import { TrainingService } from '../training/training-service';
 import { WorkerPool } from '../training/worker-pool';
-import { RecentProjects } from './recent-projects';
+import { addRecent, readRecent } from '../storage/recent-projects';
 import type { CsvService } from './csv-service';
 
 /** Native file dialogs (Electron); each resolves with a path, or null when cancelled. */
@@ -51,7 +51,13 @@ export interface LabApp {
   project: ProjectService;
   training: TrainingService;
   pool: WorkerPool;
-  recent: RecentProjects;
+  /** Recently opened projects that still exist, newest first. */
+  recent: { list(): RecentProject[] };
+  /**
+   * Opens a project file that main itself was handed (command line, a double-click, the menu's
+   * recent list), granting its path like a dialog would, and remembers it.
+   */
+  openFile(path: string): Promise<ProjectSummary>;
   /** Stops every run and thread. */
   close(): Promise<void>;
 }
@@ -63,9 +69,8 @@ export function createLabApp(host: Host): LabApp {
   let router: Router | null = null;
   const emit = (e: LabEvent) => router?.emit(e);
   const project = new ProjectService(training, emit, host.store);
-  const recent = new RecentProjects(join(host.appDataDir, 'recent-projects.json'));
   /** Paths main itself handed out (dialogs, recent list): the only paths Electron accepts. */
-  const granted = new Set<string>(recent.list().map((r) => resolve(r.path)));
+  const granted = new Set<string>(readRecent(host.appDataDir).map((r) => resolve(r.path)));
   const scratch = mkdtempSync(join(tmpdir(), 'mlp-lab-upload-'));
 
   /** A path the renderer may use: inside the workspace (browser) or granted by main (Electron). */
@@ -96,9 +101,13 @@ export function createLabApp(host: Host): LabApp {
     granted.add(resolve(p));
     return resolve(p);
   };
+  const recent = {
+    list: (): RecentProject[] =>
+      readRecent(host.appDataDir, true).map((r) => ({ path: r.path, name: basename(r.path, extname(r.path)), openedAt: r.openedAt })),
+  };
   const remember = (path: string | null) => {
     if (path) {
-      recent.add(path);
+      addRecent(host.appDataDir, path);
       granted.add(resolve(path));
     }
   };
@@ -201,6 +210,13 @@ export function createLabApp(host: Host): LabApp {
     training,
     pool,
     recent,
+    async openFile(path: string) {
+      const full = resolve(path);
+      granted.add(full);
+      await project.openProject(full);
+      remember(full);
+      return project.summary();
+    },
     async close() {
       await Promise.all(training.list().filter((id) => !['finished', 'stopped', 'diverged', 'failed'].includes(training.status(id))).map((id) => training.stop(id)));
       await pool.close();

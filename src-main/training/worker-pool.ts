@@ -10,9 +10,14 @@ import type { FromWorker, ReplyEvent, ToWorker } from '../../shared/worker-proto
 /** A request as the caller writes it: the pool adds the correlation id. */
 export type RequestBody = ToWorker extends infer T ? (T extends unknown ? Omit<T, 'id'> : never) : never;
 
-/** Where the built trainer worker is: beside the built main-process code (out/main). */
+/**
+ * Where the built trainer worker is: out/main/trainer-worker.js. This module may itself be built
+ * into out/main (an entry) or out/main/chunks (shared by several entries), so look from out/main.
+ */
 export function defaultWorkerUrl(): URL {
-  return new URL('./trainer-worker.js', import.meta.url);
+  const here = new URL('.', import.meta.url);
+  const main = here.pathname.endsWith('/chunks/') ? new URL('..', here) : here;
+  return new URL('trainer-worker.js', main);
 }
 
 /** Options of a pool. */
