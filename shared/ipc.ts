@@ -106,6 +106,18 @@ export interface AppInfo {
   threads: number;
 }
 
+/** An autosaved copy of a project that was not saved before the app stopped. */
+export interface RecoveryInfo {
+  /** The copy (pass it to lab:openRecovery). */
+  path: string;
+  /** The project file it belongs to, or null for a project never saved. */
+  source: string | null;
+  /** The project's name, or "Untitled". */
+  name: string;
+  /** ISO 8601 time of the copy. */
+  savedAt: string;
+}
+
 /** A file in the workspace folder (browser transport). */
 export interface WorkspaceFile {
   name: string;
@@ -176,6 +188,10 @@ export const CALLS = {
   ]),
   /** Recently opened projects, newest first. */
   'lab:listRecentProjects': z.object({}).strict(),
+  /** Autosaved copies of projects whose changes were never saved (after a crash), newest first. */
+  'lab:listRecovery': z.object({}).strict(),
+  /** Opens an autosaved copy as an unsaved project (it saves over the project it came from). */
+  'lab:openRecovery': z.object({ path: z.string().min(1).max(4096) }).strict(),
   /** .mlplab and .csv files in the workspace folder (browser transport). */
   'lab:listWorkspace': z.object({}).strict(),
   /** Replaces the project's spec (validated with parseSpec; the data is regenerated if it changed). */
@@ -242,6 +258,8 @@ export interface CallResponses {
   'lab:saveProject': ProjectSummary;
   'lab:saveProjectAs': { project: ProjectSummary; bytes?: Uint8Array };
   'lab:listRecentProjects': RecentProject[];
+  'lab:listRecovery': RecoveryInfo[];
+  'lab:openRecovery': ProjectSummary;
   'lab:listWorkspace': WorkspaceFile[];
   'lab:updateSpec': ProjectSummary;
   'lab:setUiState': null;

@@ -7,12 +7,13 @@ import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { basename, extname, join, relative, resolve, sep } from 'node:path';
 import { BUILTINS } from '../../shared/data/builtin';
-import type { AppInfo, CallRequest, LabEvent, ProjectSummary, RecentProject, WorkspaceFile } from '../../shared/ipc';
+import type { AppInfo, CallRequest, LabEvent, ProjectSummary, RecentProject, RecoveryInfo, WorkspaceFile } from '../../shared/ipc';
 import { Cancelled, type Handlers, Router, type RouterLog } from '../ipc/router';
 import { type FileSource, NotAvailable, ProjectService, type ProjectStore } from '../services/project-service';
 import { TrainingService } from '../training/training-service';
 import { WorkerPool } from '../training/worker-pool';
 import { addRecent, readRecent } from '../storage/recent-projects';
+import type { RecoveryStore } from '../storage/app-storage';
 import type { CsvService } from './csv-service';
 
 /** Native file dialogs (Electron); each resolves with a path, or null when cancelled. */
@@ -42,6 +43,10 @@ export interface Host {
   store: ProjectStore | null;
   /** CSV preview and import. */
   csv: CsvService | null;
+  /** Autosave copies (null: no autosave). */
+  recovery?: RecoveryStore | null;
+  /** Seconds between autosaves of a project with unsaved changes (default 60). */
+  autosaveSeconds?: number;
   log?: RouterLog;
 }
 
@@ -112,6 +117,29 @@ export function createLabApp(host: Host): LabApp {
     }
   };
 
+  // Autosave: a project with unsaved changes gets a recovery copy at most every minute, so a
+  // crash loses at most that much; a real save removes the copy.
+  const untitledKey = { untitled: `${process.pid}-${Date.now()}` };
+  const recoveryKey = () => (project.currentPath ? { path: project.currentPath } : untitledKey);
+  let lastAutosave = Date.now();
+  const autosaveMs = (host.autosaveSeconds ?? 60) * 1000;
+  const autosave = host.recovery
+    ? setInterval(() => {
+        if (!project.isDirty || Date.now() - lastAutosave < autosaveMs) return;
+        lastAutosave = Date.now();
+        try {
+          host.recovery!.write(recoveryKey(), project.snapshot());
+        } catch (e) {
+          host.log?.error('autosave failed', e);
+        }
+      }, Math.min(autosaveMs, 15000))
+    : null;
+  autosave?.unref();
+  const saved = () => {
+    host.recovery?.discard(recoveryKey());
+    host.recovery?.discard(untitledKey);
+  };
+
   const csv = (): CsvService => {
     if (!host.csv) throw new NotAvailable('CSV import is not available in this build');
     return host.csv;
@@ -139,9 +167,12 @@ export function createLabApp(host: Host): LabApp {
         const path = await ask((d) => d.saveProject(`${project.summary().name}.mlplab`));
         const s = await project.save(path);
         remember(path);
+        saved();
         return s;
       }
-      return project.save();
+      const s = await project.save();
+      saved();
+      return s;
     },
     'lab:saveProjectAs': async (r: CallRequest<'lab:saveProjectAs'>) => {
       if ('download' in r) {
@@ -154,9 +185,20 @@ export function createLabApp(host: Host): LabApp {
       const path = 'path' in r ? allowPath(withExtension(r.path, '.mlplab')) : await ask((d) => d.saveProject(`${project.summary().name}.mlplab`));
       const s = await project.save(path);
       remember(path);
+      saved();
       return { project: s };
     },
     'lab:listRecentProjects': () => recent.list(),
+    'lab:listRecovery': (): RecoveryInfo[] =>
+      (host.recovery?.list() ?? [])
+        .filter((c) => c.source !== (project.currentPath ? resolve(project.currentPath) : null) || !project.isDirty)
+        .map((c) => ({ ...c, name: c.source ? basename(c.source, extname(c.source)) : 'Untitled' })),
+    'lab:openRecovery': async (r: CallRequest<'lab:openRecovery'>) => {
+      const copy = host.recovery?.list().find((c) => resolve(c.path) === resolve(r.path));
+      if (!copy) throw new NotAvailable('that autosaved copy no longer exists');
+      if (copy.source) granted.add(resolve(copy.source));
+      return project.openCopy(copy.path, copy.source);
+    },
     'lab:listWorkspace': (): WorkspaceFile[] => {
       if (!host.workspace) return [];
       return readdirSync(host.workspace)
@@ -218,6 +260,7 @@ export function createLabApp(host: Host): LabApp {
       return project.summary();
     },
     async close() {
+      if (autosave) clearInterval(autosave);
       await Promise.all(training.list().filter((id) => !['finished', 'stopped', 'diverged', 'failed'].includes(training.status(id))).map((id) => training.stop(id)));
       await pool.close();
       rmSync(scratch, { recursive: true, force: true });

@@ -241,6 +241,19 @@ export class ProjectService {
     return this.summary();
   }
 
+  /**
+   * Opens an autosaved copy as the project at `source` (or an untitled one), with unsaved
+   * changes: saving writes it over the project it came from.
+   */
+  async openCopy(copy: string, source: string | null): Promise<ProjectSummary> {
+    if (!this.store) throw new NotAvailable('project files are not available in this build');
+    const data = await this.store.read(copy);
+    await this.replace(data, source);
+    this.dirty = true;
+    this.changed();
+    return this.summary();
+  }
+
   /** Saves to `path` (or the project's own path). */
   async save(path?: string): Promise<ProjectSummary> {
     if (!this.store) throw new NotAvailable('project files are not available in this build');

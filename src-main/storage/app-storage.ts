@@ -25,6 +25,7 @@ import { proposeTask } from './dataset-encode';
 import { datasetFromTable } from './load-data';
 import type { Project, ProjectDataset, ProjectRun } from './project';
 import { readProjectFile, writeProjectFile } from './project-file';
+import { discardRecovery, listRecovery, type RecoveryCopy, type RecoveryKey, writeRecovery } from './recovery';
 
 /** Settings key marking a dataset stored as encoded columns (no source table was known). */
 const ENCODED = 'encodedDataset';
@@ -82,9 +83,15 @@ function costFor(table: CsvTable, targets: readonly string[], current: CostName)
   return current;
 }
 
+/** Recovery copies of the open project (autosave), in the storage model of recovery.ts. */
+export interface RecoveryStore {
+  write(key: RecoveryKey, data: ProjectData): RecoveryCopy;
+  discard(key: RecoveryKey): void;
+  list(): RecoveryCopy[];
+}
+
 /** The project store and CSV service on .mlplab files and papaparse, sharing what tables datasets came from. */
-export function createAppStorage(appDataDir: string): { store: ProjectStore; csv: CsvService } {
-  void appDataDir; // recovery copies and the recent list take it directly (recovery.ts, recent-projects.ts)
+export function createAppStorage(appDataDir: string): { store: ProjectStore; csv: CsvService; recovery: RecoveryStore } {
   const tables = new WeakMap<Dataset, ProjectDataset>();
   const metas = new Map<string, WeightsMeta>();
 
@@ -118,13 +125,23 @@ export function createAppStorage(appDataDir: string): { store: ProjectStore; csv
       return { spec: project.spec, dataset, datasetInfo, runs: project.runs, uiState: project.ui };
     },
     write(path: string, data: ProjectData): void {
-      let dataset: ProjectDataset | null = null;
-      if (data.dataset) dataset = tables.get(data.dataset) ?? encodedTable(data.dataset, data.datasetInfo?.name ?? 'data.csv');
-      const raw = data.dataset;
-      const runs: ProjectRun[] = data.runs.map((r) => ({ ...r, weightsMeta: metaOf(r, raw) }));
-      const project: Project = { spec: data.spec, dataset, runs, ui: data.uiState };
-      writeProjectFile(path, project);
+      writeProjectFile(path, toProject(data));
     },
+  };
+
+  /** The storage model of what the app holds. */
+  const toProject = (data: ProjectData): Project => {
+    let dataset: ProjectDataset | null = null;
+    if (data.dataset) dataset = tables.get(data.dataset) ?? encodedTable(data.dataset, data.datasetInfo?.name ?? 'data.csv');
+    const raw = data.dataset;
+    const runs: ProjectRun[] = data.runs.map((r) => ({ ...r, weightsMeta: metaOf(r, raw) }));
+    return { spec: data.spec, dataset, runs, ui: data.uiState };
+  };
+
+  const recovery: RecoveryStore = {
+    write: (key, data) => writeRecovery(appDataDir, key, toProject(data)),
+    discard: (key) => discardRecovery(appDataDir, key),
+    list: () => listRecovery(appDataDir),
   };
 
   const csv: CsvService = {
@@ -172,5 +189,5 @@ export function createAppStorage(appDataDir: string): { store: ProjectStore; csv
       return { dataset, info: infoOf(dataset, name), spec };
     },
   };
-  return { store, csv };
+  return { store, csv, recovery };
 }
