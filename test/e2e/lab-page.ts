@@ -64,5 +64,5 @@ export async function accuracy(page: Page): Promise<number> {
 
 /** The pixels of the decision-boundary canvas as a data URL (compare two moments). */
 export async function boundaryPixels(page: Page): Promise<string> {
-  return page.locator('canvas.boundary-canvas').evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+  return page.locator('canvas.boundary-canvas').evaluate((c) => (c as unknown as { toDataURL(): string }).toDataURL());
 }

@@ -121,16 +121,16 @@ describe.skipIf(noBrowser)('the lab in a browser', () => {
 
   it('labels every control, explains choices with formulas, and opens the seed’s equations from the diagram', async () => {
     const { page } = lab.get();
-    const unnamed = await page.evaluate(() => {
-      const bad: string[] = [];
-      for (const el of Array.from(document.querySelectorAll('button, input, select, textarea, [tabindex="0"]'))) {
-        const e = el as HTMLElement;
+    // In-page code as text: the test project has no DOM types.
+    const unnamed = (await page.evaluate(`(() => {
+      const bad = [];
+      for (const e of document.querySelectorAll('button, input, select, textarea, [tabindex="0"]')) {
         if (e.closest('dialog:not([open])')) continue;
-        const labelled = e.getAttribute('aria-label') || e.getAttribute('aria-labelledby') || (e as HTMLInputElement).labels?.length || e.textContent?.trim();
-        if (!labelled) bad.push(e.outerHTML.slice(0, 120));
+        const named = e.getAttribute('aria-label') || e.getAttribute('aria-labelledby') || (e.labels && e.labels.length) || e.textContent.trim();
+        if (!named) bad.push(e.outerHTML.slice(0, 120));
       }
       return bad;
-    });
+    })()`)) as string[];
     expect(unnamed).toEqual([]);
     await page.getByRole('button', { name: 'Explain the tanh activation' }).click();
     const help = page.getByRole('note', { name: 'About tanh' });
