@@ -138,7 +138,9 @@ async function main(): Promise<void> {
     console.log(`3. input: ${eventStats.count} click/pointer events over 16 ms (Event Timing; the rest were faster), worst ${ms(eventStats.max)}; playwright click round trip ${ms(roundTrip.mean)} mean, ${ms(roundTrip.max)} max; long tasks: ${longTasks.count}, longest ${ms(longTasks.max)}`);
     console.log(`   cost chart redraws (whole run so far): ${chart.count}, ${ms(chart.mean)} mean, ${ms(chart.p95)} p95, ${ms(chart.max)} max`);
     console.log(`   worst input-to-paint per control: ${[...perControl].map(([c, d]) => `${c} ${ms(d)}`).join(', ') || 'all under 16 ms'}`);
-    const pass = forcedFps >= 20 && eventStats.max <= 100 && longTasks.max <= 100;
+    // Input is judged by input-to-paint; a long task on a 2-core machine shared with the trainer
+    // threads may be the page waiting for a core, and is reported, not judged.
+    const pass = forcedFps >= 20 && eventStats.max <= 100;
     console.log(`targets (boundary >= 20 fps sustained, input <= 100 ms): ${pass ? 'met' : 'NOT met'}`);
     console.log(JSON.stringify({ liveFps, live, forcedFps, forced: forcedStats, input: eventStats, clickRoundTrip: roundTrip, longTasks }));
     process.exitCode = pass ? 0 : 1;

@@ -1,82 +1,7 @@
 /**
- * Drawing the 2-D data view on a canvas: the network's field over the plane as a heatmap
- * (probability of class 1, regions of the most probable class shaded by confidence, or a
- * regression output), the decision boundary, and the data points on top. Pure drawing: the
- * component decides what and when.
+ * Drawing the 2-D data view on a canvas: the heatmap image (field-paint.ts), the decision
+ * boundary and the data points on top. Pure drawing: the component decides what and when.
  */
-import { classRgb, divergingLut, mix, type Rgb } from './colormap';
-import { contourSegments } from './contour';
-import type { PlaneField } from './plane';
-
-/** How the field is coloured. */
-export type FieldMode = 'binary' | 'multiclass' | 'value';
-
-/** Settings of one heatmap. */
-export interface HeatOptions {
-  mode: FieldMode;
-  /** For binary / value mode: which output. */
-  output: number;
-  /** Hard class colours instead of probabilities / confidence. */
-  discretise: boolean;
-  background: Rgb;
-  /** value mode: the output range mapped onto the colour scale. */
-  valueRange?: [number, number];
-}
-
-/** Fills `img` (R x R) with the field's colours. */
-export function paintField(img: ImageData, field: PlaneField, o: HeatOptions): void {
-  const R = field.resolution;
-  const k = field.outputs;
-  const y = field.y;
-  const px = img.data;
-  if (o.mode === 'multiclass') {
-    const colours = Array.from({ length: k }, (_, c) => classRgb(c, k));
-    for (let i = 0; i < R * R; i++) {
-      let best = 0;
-      for (let c = 1; c < k; c++) if (y[i * k + c] > y[i * k + best]) best = c;
-      const conf = (y[i * k + best] - 1 / k) / (1 - 1 / k);
-      const t = o.discretise ? 0.6 : 0.12 + 0.68 * Math.max(0, Math.min(1, conf));
-      const rgb = mix(o.background, colours[best], t);
-      px[i * 4] = rgb[0];
-      px[i * 4 + 1] = rgb[1];
-      px[i * 4 + 2] = rgb[2];
-      px[i * 4 + 3] = 255;
-    }
-    return;
-  }
-  const lut = divergingLut(o.background, 0.8);
-  const [lo, hi] = o.valueRange ?? [0, 1];
-  const scale = hi > lo ? 1 / (hi - lo) : 1;
-  for (let i = 0; i < R * R; i++) {
-    let p = (y[i * k + o.output] - lo) * scale;
-    if (o.discretise) p = p > 0.5 ? 0.85 : 0.15;
-    const j = Math.max(0, Math.min(255, Math.round(p * 255))) * 3;
-    px[i * 4] = lut[j];
-    px[i * 4 + 1] = lut[j + 1];
-    px[i * 4 + 2] = lut[j + 2];
-    px[i * 4 + 3] = 255;
-  }
-}
-
-/** The decision boundary in grid units: the 0.5 contour, or where the most probable class changes. */
-export function boundarySegments(field: PlaneField, mode: FieldMode, output: number): Float32Array[] {
-  const R = field.resolution;
-  const k = field.outputs;
-  if (mode === 'binary') return [contourSegments(field.y, R, R, 0.5, k, output)];
-  if (mode !== 'multiclass') return [];
-  // For each class c, the zero level of p_c - max_{j != c} p_j is where c stops being the most probable.
-  const margin = new Float64Array(R * R);
-  const out: Float32Array[] = [];
-  for (let c = 0; c < k; c++) {
-    for (let i = 0; i < R * R; i++) {
-      let other = -Infinity;
-      for (let j = 0; j < k; j++) if (j !== c && field.y[i * k + j] > other) other = field.y[i * k + j];
-      margin[i] = field.y[i * k + c] - other;
-    }
-    out.push(contourSegments(margin, R, R, 0));
-  }
-  return out;
-}
 
 /** A data point to draw: position in plane units, colour, and which part of the data it is in. */
 export interface PlotPoints {
@@ -133,8 +58,12 @@ export function drawPoints(ctx: CanvasRenderingContext2D, pts: PlotPoints, f: Fr
       ctx.strokeStyle = stroke;
       ctx.stroke();
     } else {
+      // A halo first, so rings and diamonds stay visible on a region of their own colour.
+      ctx.strokeStyle = stroke;
+      ctx.lineWidth = 3.5;
+      ctx.stroke();
       ctx.strokeStyle = colour;
-      ctx.lineWidth = 2;
+      ctx.lineWidth = 1.8;
       ctx.stroke();
       ctx.lineWidth = 1;
     }
