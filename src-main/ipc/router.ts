@@ -19,7 +19,7 @@ export interface RouterLog {
 /** Names of errors that carry a message meant for the user. */
 const USER_ERRORS = new Set([
   'SpecError', 'DataError', 'CsvError', 'WeightsError', 'ProjectFileError', 'InputError', 'RangeError',
-  'BadRequest', 'ImportCancelled', 'WorkerCrash', 'NotAvailable', 'Cancelled',
+  'BadRequest', 'ImportCancelled', 'WorkerCrash', 'NotAvailable', 'Cancelled', 'NativeModuleError',
 ]);
 
 /** The error a handler throws when the user cancelled a dialog: the renderer shows nothing. */

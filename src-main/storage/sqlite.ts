@@ -15,6 +15,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -53,14 +54,17 @@ export interface RuntimeInfo {
   electron?: string;
   platform: string;
   arch: string;
+  /** True inside a packaged app (code in app.asar), whose own better-sqlite3 electron-builder built for Electron. */
+  packaged?: boolean;
 }
 
 /**
- * The `nativeBinding` to pass to better-sqlite3: undefined under plain Node (the package finds
- * its own build), else the path of the Electron build for this Electron version.
+ * The `nativeBinding` to pass to better-sqlite3: undefined under plain Node and in a packaged
+ * app (the package finds its own build; electron-builder rebuilt it for Electron), else the
+ * path of the Electron build `npm start` made for this Electron version.
  */
 export function nativeBindingFor(runtime: RuntimeInfo, nodeModules: string): string | undefined {
-  if (!runtime.electron) return undefined;
+  if (!runtime.electron || runtime.packaged) return undefined;
   return addonPath(electronBuildDir(nodeModules, runtime.electron, runtime.platform, runtime.arch));
 }
 
@@ -99,7 +103,8 @@ function checkedBinding(runtime: RuntimeInfo): string | undefined {
 
 /** The runtime this process is. */
 export function currentRuntime(): RuntimeInfo {
-  return { electron: process.versions.electron, platform: process.platform, arch: process.arch };
+  const packaged = /[\\/]app\.asar[\\/]/.test(fileURLToPath(import.meta.url));
+  return { electron: process.versions.electron, platform: process.platform, arch: process.arch, packaged };
 }
 
 /**

@@ -26,6 +26,10 @@ describe('native module selection', () => {
     expect(nativeBindingFor({ electron: '46.0.0', platform: 'win32', arch: 'arm64' }, '/app/node_modules')).not.toBe(path);
   });
 
+  it('a packaged app uses its own better-sqlite3, which electron-builder rebuilt for Electron', () => {
+    expect(nativeBindingFor({ electron: '45.5.0', platform: 'win32', arch: 'x64', packaged: true }, '/app/node_modules')).toBeUndefined();
+  });
+
   it('bin/rebuild-native.js builds into the very folder the loader reads', () => {
     const printed = execFileSync(process.execPath, [join(root, 'bin/rebuild-native.js'), '--print-dir'], { encoding: 'utf8' }).trim();
     const electron = (JSON.parse(execFileSync(process.execPath, ['-p', 'JSON.stringify(require("electron/package.json"))'], { cwd: root, encoding: 'utf8' })) as { version: string }).version;
