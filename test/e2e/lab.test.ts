@@ -80,6 +80,12 @@ describe.skipIf(noBrowser)('the lab in a browser', () => {
     const { page } = lab.get();
     await choose(page, 'Dataset', 'sine-regression');
     await waitFor(async () => (await diagramSummary(page)).includes('1 input → 6 tanh → 1 identity output'), 'the sine lab');
+    // A cost the data cannot use is refused with the reason, and then offered disabled.
+    const costSelect = page.getByRole('combobox', { name: 'Output function and error', exact: true });
+    await costSelect.selectOption('softmax-cross-entropy');
+    await page.getByRole('alert').filter({ hasText: 'softmax-cross-entropy needs class labels' }).waitFor();
+    expect(await costSelect.inputValue()).toBe('sum-of-squares');
+    expect(await costSelect.locator('option[value="softmax-cross-entropy"]').isDisabled()).toBe(true);
     await setNumber(page, 'Learning rate', 100);
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     const banner = page.getByRole('alert', { name: 'Run diverged' });
