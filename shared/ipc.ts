@@ -14,7 +14,7 @@
 import { z } from 'zod';
 import type { BuiltinInfo } from './data/builtin';
 import type { GradcheckResult } from './engine/gradcheck';
-import type { CostCurve, RunMetrics, RunStatus, WeightSnapshot } from './run';
+import type { CostCurve, RunMetrics, RunStatus, RunSummary, WeightSnapshot } from './run';
 import type { LabSpec } from './spec';
 import type { CurvePoints } from './trainer';
 import type { Normalization, WeightsFile } from './weights-format';
@@ -23,16 +23,7 @@ import type { Normalization, WeightsFile } from './weights-format';
 // 1. Payloads
 // ---------------------------------------------------------------------------------------------
 
-/** A run as lists show it (no curves or weights). */
-export interface RunSummary {
-  id: string;
-  createdAt: string;
-  spec: LabSpec;
-  status: RunStatus;
-  message?: string;
-  metrics: RunMetrics | null;
-  bestStep?: number;
-}
+export type { RunSummary } from './run';
 
 /** A run with its whole cost curve and kept snapshots. */
 export interface RunDetail extends RunSummary {

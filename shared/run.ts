@@ -77,3 +77,19 @@ export interface RunRecord {
   /** A bounded number of snapshots across the run. */
   snapshots: WeightSnapshot[];
 }
+
+/** A run as lists show it: everything but the curve and the weights. */
+export type RunSummary = Pick<RunRecord, 'id' | 'createdAt' | 'spec' | 'status' | 'message' | 'metrics' | 'bestStep'>;
+
+/** The summary of a run record (no copies of curves or weights). */
+export function summarizeRun(r: RunSummary): RunSummary {
+  return {
+    id: r.id,
+    createdAt: r.createdAt,
+    spec: r.spec,
+    status: r.status,
+    ...(r.message ? { message: r.message } : {}),
+    metrics: r.metrics,
+    ...(r.bestStep !== undefined ? { bestStep: r.bestStep } : {}),
+  };
+}

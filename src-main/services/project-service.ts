@@ -18,7 +18,7 @@ import type {
   RunDetail,
   RunSummary,
 } from '../../shared/ipc';
-import { isFinal, type RunRecord } from '../../shared/run';
+import { isFinal, type RunRecord, summarizeRun } from '../../shared/run';
 import { isCsvData, type LabSpec, parseSpec } from '../../shared/spec';
 import { parseWeightsFile, toWeightsFile, type WeightsFile, weightsFor } from '../../shared/weights-format';
 import { TrainingService } from '../training/training-service';
@@ -164,16 +164,8 @@ export class ProjectService {
   }
 
   private runSummary(id: string): RunSummary {
-    const r = this.record(id);
-    return {
-      id: r.id,
-      createdAt: r.createdAt,
-      spec: r.spec,
-      status: r.status,
-      ...(r.message ? { message: r.message } : {}),
-      metrics: r.metrics,
-      ...(r.bestStep !== undefined ? { bestStep: r.bestStep } : {}),
-    };
+    const s = this.stored.get(id);
+    return s ? summarizeRun(s) : this.training.summary(id);
   }
 
   private requireRun(id: string): RunRecord {

@@ -7,7 +7,7 @@
 import type { Dataset } from '../../shared/data/dataset';
 import type { GradcheckResult } from '../../shared/engine/gradcheck';
 import { assembleLab, type LabParts, prepareParts } from '../../shared/lab';
-import { isFinal, type RunMetrics, type RunRecord, type RunStatus } from '../../shared/run';
+import { isFinal, type RunMetrics, type RunRecord, type RunStatus, type RunSummary, summarizeRun } from '../../shared/run';
 import type { LabSpec } from '../../shared/spec';
 import { chunkPlan, type CurvePoints, flopsPerSample } from '../../shared/trainer';
 import type { WeightsFile } from '../../shared/weights-format';
@@ -369,20 +369,20 @@ export class TrainingService {
     return [...this.runs.keys()];
   }
 
+  /** A run's summary (cheap: no curve or weight copies). */
+  summary(id: string): RunSummary {
+    const e = this.entry(id);
+    return summarizeRun(e);
+  }
+
   /** Everything known of a run now (copies). */
   record(id: string): RunRecord {
     const e = this.entry(id);
     return {
-      id: e.id,
-      createdAt: e.createdAt,
-      spec: e.spec,
-      status: e.status,
-      ...(e.message ? { message: e.message } : {}),
-      metrics: e.metrics,
+      ...summarizeRun(e),
       curve: e.log.curve(),
       initialWeights: Float64Array.from(e.initial),
       finalWeights: isFinal(e.status) ? Float64Array.from(e.weights) : null,
-      ...(e.bestStep !== undefined ? { bestStep: e.bestStep } : {}),
       snapshots: e.log.snapshots(),
     };
   }
