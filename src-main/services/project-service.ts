@@ -110,7 +110,7 @@ export class ProjectService {
 
   private generate(spec: LabSpec): Dataset {
     if (isCsvData(spec.data)) throw new NotAvailable('this project has no CSV data loaded');
-    return generateBuiltin(spec.data.builtin, spec.data.n, spec.seed);
+    return generateBuiltin(spec.data.builtin, spec.data.n, spec.seed, spec.data);
   }
 
   private describeBuiltin(spec: LabSpec): DatasetInfo {

@@ -100,7 +100,7 @@ export function createAppStorage(appDataDir: string): { store: ProjectStore; csv
     if (known) return known;
     try {
       const d = run.spec.data;
-      const data = isCsvData(d) ? raw : generateBuiltin(d.builtin, d.n, run.spec.seed);
+      const data = isCsvData(d) ? raw : generateBuiltin(d.builtin, d.n, run.spec.seed, d);
       if (!data) return null;
       const parts = prepareParts(run.spec, data);
       const meta: WeightsMeta = { inputs: parts.train.inputNames, outputs: parts.train.targetNames, normalization: parts.normalization, ...(parts.train.classLabels ? { classLabels: parts.train.classLabels } : {}) };

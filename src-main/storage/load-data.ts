@@ -73,7 +73,7 @@ export function loadProject(path: string): Project {
  */
 export function loadSpecData(spec: LabSpec, specPath?: string): Dataset {
   const d = spec.data;
-  if (!isCsvData(d)) return generateBuiltin(d.builtin, d.n, spec.seed);
+  if (!isCsvData(d)) return generateBuiltin(d.builtin, d.n, spec.seed, d);
   if (specPath && isProjectFile(specPath)) {
     const project = loadProject(specPath);
     if (!project.dataset) throw new ProjectFileError('corrupt', specPath, `${specPath} has a CSV spec but no stored dataset; create the project again with mlp-lab init`);
