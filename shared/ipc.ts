@@ -42,9 +42,38 @@ export interface DatasetInfo {
   n: number;
   inputNames: string[];
   targetNames: string[];
+  /** What the imported file holds, per column (CSV data; absent for built-in data). */
+  summary?: DatasetSummary;
 }
 
-/** The open project as the window shows it. */
+/** One column of an imported file, as the dataset summary shows it. */
+export interface ColumnSummary {
+  name: string;
+  /** How the project uses it. */
+  role: 'input' | 'target' | 'unused';
+  kind: 'numeric' | 'categorical' | 'constant' | 'id';
+  /** Missing cells in the whole file. */
+  missing: number;
+  /** Numbers only: over the non-missing values of the whole file. */
+  min?: number;
+  max?: number;
+  mean?: number;
+  /** Categorical columns: each category and how many rows hold it (up to 50, most frequent first). */
+  categories?: { label: string; count: number }[];
+}
+
+/** What an imported dataset holds, for the summary shown after an import. */
+export interface DatasetSummary {
+  /** Data rows in the file. */
+  rows: number;
+  /** Rows the network sees (after leaving out rows with missing values). */
+  used: number;
+  /** How rows missing a value were handled. */
+  missing: 'drop' | 'mean' | 'error';
+  columns: ColumnSummary[];
+  /** Classification targets: samples per class among the rows used. */
+  classBalance: { label: string; count: number }[] | null;
+}
 export interface ProjectSummary {
   /** File name without extension, or "Untitled". */
   name: string;
@@ -156,6 +185,8 @@ const csvOptions = z
     decimal: z.enum(['.', ',', 'auto']).optional(),
     header: z.boolean().optional(),
     missing: z.enum(['drop', 'mean']).optional(),
+    /** Columns read as categories although they hold numbers (zip codes, class ids). */
+    categorical: z.array(z.string().min(1).max(1000)).max(10_000).optional(),
   })
   .strict();
 
@@ -166,7 +197,16 @@ export const CALLS = {
   /** The open project. */
   'lab:getProject': z.object({}).strict(),
   /** A new project on a built-in dataset (default: the seed's XOR quadrants). */
-  'lab:newProject': z.object({ builtin: z.string().max(100).optional() }).strict(),
+  'lab:newProject': z
+    .object({
+      builtin: z.string().max(100).optional(),
+      /** The dataset's parameters (defaults: the dataset's own, seed 1). */
+      n: z.number().int().min(2).max(1_000_000).optional(),
+      noise: z.number().min(0).max(100).optional(),
+      classes: z.number().int().min(2).max(10).optional(),
+      seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+    })
+    .strict(),
   /** Opens a project file: a path, uploaded bytes, or {} to ask with a dialog (Electron). */
   'lab:openProject': z.union([fileSource, z.object({}).strict()]),
   /** Saves to the project's path (fails with a clear message if it has none yet: use Save As). */
@@ -231,6 +271,32 @@ export const CALLS = {
   'lab:deleteRun': runId.strict(),
   /** Gradient check of the project's network (at a run's current weights, or fresh initial weights). */
   'lab:checkGradient': z.object({ runId: z.string().optional(), samples: z.number().int().min(1).max(1000).optional(), tolerance: z.number().positive().optional() }).strict(),
+
+  // -- Data, projects and run history in the window ---------------------------------------------
+  /** Cancels the CSV import under way (its lab:importCsv then fails with ImportCancelled). */
+  'lab:cancelImport': z.object({}).strict(),
+  /** Deletes an autosaved copy the user chose not to restore. */
+  'lab:discardRecovery': z.object({ path: z.string().min(1).max(4096) }).strict(),
+  /**
+   * Makes a run's spec the current spec; with `weights`, its latest weights become the next run's
+   * initial weights (as lab:importWeights would).
+   */
+  'lab:restoreRun': runId.extend({ weights: z.boolean().optional() }).strict(),
+  /** Forgets imported or restored weights waiting for the next run (it starts from the seed again). */
+  'lab:clearInitialWeights': z.object({}).strict(),
+  /**
+   * Starts one run per override set, side by side on the worker pool: each maps spec paths
+   * ("seed", "training.learningRate", "network.hidden.0.units") to numbers, applied to the current
+   * spec and validated like lab:updateSpec. For N seeds or a small grid of one hyperparameter.
+   */
+  'lab:startRuns': z
+    .object({
+      overrides: z
+        .array(z.record(z.string().regex(/^[A-Za-z]\w*(\.\w+)*$/).max(100), z.number().finite()))
+        .min(1)
+        .max(16),
+    })
+    .strict(),
 } as const;
 
 /** The name of a call. */
@@ -270,6 +336,11 @@ export interface CallResponses {
   'lab:getRun': RunDetail;
   'lab:deleteRun': ProjectSummary;
   'lab:checkGradient': GradcheckResult;
+  'lab:cancelImport': null;
+  'lab:discardRecovery': null;
+  'lab:restoreRun': ProjectSummary;
+  'lab:clearInitialWeights': ProjectSummary;
+  'lab:startRuns': RunSummary[];
 }
 /** What a call answers. */
 export type CallResponse<C extends CallName> = CallResponses[C];
@@ -285,7 +356,9 @@ export type LabEvent =
   | { type: 'run-snapshot'; runId: string; step: number; weights: Float64Array }
   | { type: 'project-changed'; project: ProjectSummary }
   /** A menu item the renderer carries out (it knows the selection): export weights, start, ... */
-  | { type: 'menu-command'; command: MenuCommand };
+  | { type: 'menu-command'; command: MenuCommand }
+  /** How far the CSV import under way has read (at most ~10 a second, and once at the end). */
+  | { type: 'import-progress'; file: string; bytesRead: number; totalBytes: number; rows: number };
 
 /** Menu items whose action needs the renderer. */
 export type MenuCommand = 'export-weights' | 'import-csv' | 'train' | 'step' | 'reset' | 'check-gradient' | 'toggle-theme';
@@ -301,6 +374,9 @@ export const EVENT_CHANNEL = 'lab:event';
 export interface WireError {
   name: string;
   message: string;
+  /** Where in a file the problem is (CsvError): the 1-based line and the column's name. */
+  line?: number;
+  column?: string;
 }
 
 /** A call's outcome as it crosses a transport. */
@@ -308,9 +384,15 @@ export type CallResult<T> = { ok: true; value: T } | { ok: false; error: WireErr
 
 /** The error a client throws for a failed call: `name` says what kind, `message` what to do. */
 export class LabError extends Error {
-  constructor(name: string, message: string) {
+  /** Where in a file the problem is, when the error says (CsvError). */
+  readonly line?: number;
+  readonly column?: string;
+
+  constructor(name: string, message: string, where: { line?: number; column?: string } = {}) {
     super(message);
     this.name = name;
+    if (where.line !== undefined) this.line = where.line;
+    if (where.column !== undefined) this.column = where.column;
   }
 }
 

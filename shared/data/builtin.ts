@@ -38,6 +38,11 @@ export interface BuiltinInfo {
   cost: 'sigmoid-cross-entropy' | 'softmax-cross-entropy' | 'sum-of-squares';
   /** Number of input columns. */
   inputs: number;
+  /**
+   * The network and training a new lab on this dataset starts with (tanh hidden layers of these
+   * sizes); absent for the seed post's two datasets, which start with the seed's own settings.
+   */
+  starter?: { hidden: number[]; optimizer: 'adam'; learningRate: number; steps: number };
 }
 
 /** What each built-in dataset is. */
@@ -74,6 +79,7 @@ export const BUILTINS: readonly BuiltinInfo[] = [
     task: 'binary',
     cost: 'sigmoid-cross-entropy',
     inputs: 2,
+    starter: { hidden: [6], optimizer: 'adam', learningRate: 0.01, steps: 2000 },
   },
   {
     name: 'spiral',
@@ -85,6 +91,7 @@ export const BUILTINS: readonly BuiltinInfo[] = [
     task: 'binary',
     cost: 'sigmoid-cross-entropy',
     inputs: 2,
+    starter: { hidden: [16, 16], optimizer: 'adam', learningRate: 0.01, steps: 4000 },
   },
   {
     name: 'blobs',
@@ -97,6 +104,7 @@ export const BUILTINS: readonly BuiltinInfo[] = [
     task: 'multiclass',
     cost: 'softmax-cross-entropy',
     inputs: 2,
+    starter: { hidden: [6], optimizer: 'adam', learningRate: 0.01, steps: 1500 },
   },
   {
     name: 'two-moons',
@@ -108,6 +116,7 @@ export const BUILTINS: readonly BuiltinInfo[] = [
     task: 'binary',
     cost: 'sigmoid-cross-entropy',
     inputs: 2,
+    starter: { hidden: [8], optimizer: 'adam', learningRate: 0.01, steps: 2000 },
   },
   {
     name: 'sine-curve',
@@ -119,6 +128,7 @@ export const BUILTINS: readonly BuiltinInfo[] = [
     task: 'regression',
     cost: 'sum-of-squares',
     inputs: 1,
+    starter: { hidden: [3], optimizer: 'adam', learningRate: 0.01, steps: 3000 },
   },
 ];
 

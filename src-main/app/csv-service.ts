@@ -4,6 +4,7 @@
 import type { Dataset } from '../../shared/data/dataset';
 import type { CallRequest, CsvPreviewPayload, DatasetInfo } from '../../shared/ipc';
 import type { LabSpec } from '../../shared/spec';
+import type { ImportControl } from '../storage/csv-import';
 
 /** Options the import wizard sets. */
 export type CsvOptions = NonNullable<CallRequest<'lab:previewCsv'>['options']>;
@@ -18,5 +19,6 @@ export interface ImportedData {
 /** Preview and import of CSV files. */
 export interface CsvService {
   preview(path: string, options: CsvOptions): Promise<CsvPreviewPayload>;
-  import(path: string, name: string, request: CallRequest<'lab:importCsv'>, current: LabSpec): Promise<ImportedData>;
+  /** Imports a whole file; `control` reports progress and cancels (ImportCancelled). */
+  import(path: string, name: string, request: CallRequest<'lab:importCsv'>, current: LabSpec, control?: ImportControl): Promise<ImportedData>;
 }

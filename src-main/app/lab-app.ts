@@ -135,10 +135,22 @@ export function createLabApp(host: Host): LabApp {
       }, Math.min(autosaveMs, 15000))
     : null;
   autosave?.unref();
+  /** An autosaved copy opened with lab:openRecovery: the project now saved in its place. */
+  let restoredCopy: string | null = null;
+  /** Deletes one recovery copy and its note (the layout of storage/recovery.ts: <key>.mlplab + <key>.json). */
+  const dropCopy = (copyPath: string) => {
+    rmSync(copyPath, { force: true });
+    rmSync(copyPath.replace(/\.mlplab$/i, '.json'), { force: true });
+  };
   const saved = () => {
     host.recovery?.discard(recoveryKey());
     host.recovery?.discard(untitledKey);
+    // A restored copy of a project never saved has another session's key: remove it by path.
+    if (restoredCopy) dropCopy(restoredCopy);
+    restoredCopy = null;
   };
+  /** The CSV import under way, to cancel (one at a time: a new import cancels the last). */
+  let importing: AbortController | null = null;
 
   const csv = (): CsvService => {
     if (!host.csv) throw new NotAvailable('CSV import is not available in this build');
@@ -154,10 +166,14 @@ export function createLabApp(host: Host): LabApp {
       threads: pool.size,
     }),
     'lab:getProject': () => project.summary(),
-    'lab:newProject': (r: CallRequest<'lab:newProject'>) => project.newProject(r.builtin),
+    'lab:newProject': (r: CallRequest<'lab:newProject'>) => {
+      restoredCopy = null;
+      return project.newProject(r.builtin, { n: r.n, noise: r.noise, classes: r.classes, seed: r.seed });
+    },
     'lab:openProject': async (r: CallRequest<'lab:openProject'>) => {
       const path = 'path' in r || 'bytes' in r ? localFile(r as FileSource) : await ask((d) => d.openProject());
       const summary = await project.openProject(path);
+      restoredCopy = null;
       if ('bytes' in r) return summary; // an upload has no place on disk to remember
       remember(path);
       return project.summary();
@@ -197,7 +213,9 @@ export function createLabApp(host: Host): LabApp {
       const copy = host.recovery?.list().find((c) => resolve(c.path) === resolve(r.path));
       if (!copy) throw new NotAvailable('that autosaved copy no longer exists');
       if (copy.source) granted.add(resolve(copy.source));
-      return project.openCopy(copy.path, copy.source);
+      const summary = await project.openCopy(copy.path, copy.source);
+      restoredCopy = copy.path;
+      return summary;
     },
     'lab:listWorkspace': (): WorkspaceFile[] => {
       if (!host.workspace) return [];
@@ -218,8 +236,18 @@ export function createLabApp(host: Host): LabApp {
       const service = csv();
       const file = localFile(r.file as FileSource);
       const name = 'name' in r.file ? r.file.name : basename(file);
-      const { dataset, info, spec } = await service.import(file, name, r, project.currentSpec);
-      return project.useImportedData(dataset, info, spec);
+      importing?.abort();
+      const control = new AbortController();
+      importing = control;
+      try {
+        const { dataset, info, spec } = await service.import(file, name, r, project.currentSpec, {
+          signal: control.signal,
+          onProgress: (p) => emit({ type: 'import-progress', file: name, bytesRead: p.bytesRead, totalBytes: p.totalBytes, rows: p.rows }),
+        });
+        return project.useImportedData(dataset, info, spec);
+      } finally {
+        if (importing === control) importing = null;
+      }
     },
     'lab:exportWeights': async (r: CallRequest<'lab:exportWeights'>) => {
       const weights = project.weightsOf(r.runId);
@@ -243,6 +271,20 @@ export function createLabApp(host: Host): LabApp {
     'lab:getRun': (r: CallRequest<'lab:getRun'>) => project.getRun(r.runId),
     'lab:deleteRun': (r: CallRequest<'lab:deleteRun'>) => project.deleteRun(r.runId),
     'lab:checkGradient': (r: CallRequest<'lab:checkGradient'>) => project.checkGradient(r.runId, r.samples, r.tolerance),
+
+    // -- data, projects and run history in the window ---------------------------------------
+    'lab:cancelImport': () => {
+      importing?.abort();
+      return null;
+    },
+    'lab:discardRecovery': (r: CallRequest<'lab:discardRecovery'>) => {
+      const copy = host.recovery?.list().find((c) => resolve(c.path) === resolve(r.path));
+      if (copy) dropCopy(copy.path);
+      return null;
+    },
+    'lab:restoreRun': (r: CallRequest<'lab:restoreRun'>) => project.restoreRun(r.runId, r.weights ?? false),
+    'lab:clearInitialWeights': () => project.clearInitialWeights(),
+    'lab:startRuns': (r: CallRequest<'lab:startRuns'>) => project.startRuns(r.overrides),
   };
   router = new Router(handlers, host.log);
 

@@ -32,7 +32,16 @@ export class Cancelled extends Error {
 
 /** Turns anything thrown into what crosses the transport. */
 export function toWireError(e: unknown, log?: RouterLog): WireError {
-  if (e instanceof Error && USER_ERRORS.has(e.name)) return { name: e.name, message: e.message };
+  if (e instanceof Error && USER_ERRORS.has(e.name)) {
+    // A CsvError also says where (line, column), so the import wizard can point at the cell.
+    const { line, column } = e as { line?: unknown; column?: unknown };
+    return {
+      name: e.name,
+      message: e.message,
+      ...(typeof line === 'number' ? { line } : {}),
+      ...(typeof column === 'string' ? { column } : {}),
+    };
+  }
   log?.error('internal error while handling a request', e);
   const message = e instanceof Error ? e.message : String(e);
   return { name: 'InternalError', message: `MLP Lab hit an internal error: ${message}. Your project is unchanged; please report this.` };

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { BUILTINS, type BuiltinName, generateBuiltin } from '../../shared/data/builtin';
+import { BUILTINS, type BuiltinName, type BuiltinParams, builtinInfo, generateBuiltin } from '../../shared/data/builtin';
 import type { Dataset } from '../../shared/data/dataset';
 import { assembleLab, prepareParts } from '../../shared/lab';
 import type {
@@ -216,11 +216,26 @@ export class ProjectService {
   }
 
   /** A new, unsaved project on a built-in dataset. */
-  async newProject(builtin?: string): Promise<ProjectSummary> {
+  async newProject(builtin?: string, params: BuiltinParams & { n?: number; seed?: number } = {}): Promise<ProjectSummary> {
     const name = (builtin ?? 'xor-quadrants') as BuiltinName;
     if (!BUILTINS.some((b) => b.name === name)) throw new NotAvailable(`there is no built-in dataset "${builtin}"`);
-    const base = name === 'sine-regression' ? SINE_SPEC_JSON : DEFAULT_SPEC_JSON;
-    const spec = parseSpec({ ...base, data: { builtin: name, n: BUILTINS.find((b) => b.name === name)!.defaultN } });
+    const info = builtinInfo(name);
+    const seedBase = name === 'sine-regression' ? SINE_SPEC_JSON : DEFAULT_SPEC_JSON;
+    // The seed's datasets start with the seed's settings; the others with their starter network.
+    const base = info.starter
+      ? {
+          ...DEFAULT_SPEC_JSON,
+          network: { hidden: info.starter.hidden.map((units) => ({ units, activation: 'tanh' })), output: { cost: info.cost } },
+          training: { optimizer: info.starter.optimizer, learningRate: info.starter.learningRate, steps: info.starter.steps },
+        }
+      : seedBase;
+    const data = {
+      builtin: name,
+      n: params.n ?? info.defaultN,
+      ...(params.noise !== undefined ? { noise: params.noise } : {}),
+      ...(params.classes !== undefined && info.classes ? { classes: params.classes } : {}),
+    };
+    const spec = parseSpec({ ...base, seed: params.seed ?? base.seed, data });
     await this.replace({ spec, dataset: null, datasetInfo: null, runs: [], uiState: {} }, null);
     return this.summary();
   }
@@ -415,6 +430,59 @@ export class ProjectService {
     return this.training.gradcheck(spec, this.dataset(), { ...(weights ? { weights } : {}), samples, tolerance });
   }
 
+  // -- run history: restore a run, parallel runs ------------------------------------------------
+
+  /**
+   * Makes a run's spec the current spec (regenerating built-in data when it differs); with
+   * `useWeights`, the run's latest weights become the next run's initial weights.
+   */
+  restoreRun(id: string, useWeights: boolean): ProjectSummary {
+    const r = this.requireRun(id);
+    const index = this.runOrder.indexOf(id) + 1;
+    // How many threads a run used is not part of the model: the current setting stays.
+    this.updateSpec({ ...r.spec, training: { ...r.spec.training, threads: this.spec.training.threads } });
+    if (useWeights) this.pendingWeights = { file: this.weightsOf(id), source: `run ${index}` };
+    this.changed();
+    return this.summary();
+  }
+
+  /** Forgets initial weights waiting for the next run. */
+  clearInitialWeights(): ProjectSummary {
+    this.pendingWeights = null;
+    this.changed();
+    return this.summary();
+  }
+
+  /**
+   * Starts one run per override set (spec path -> number) of the current spec, side by side. All
+   * are validated before any starts; each run uses one thread so they really run in parallel on
+   * the pool. Built-in data is generated per run (a seed changes the data too).
+   */
+  startRuns(overrides: Record<string, number>[]): RunSummary[] {
+    const prepared = overrides.map((o, i) => {
+      const json = JSON.parse(JSON.stringify(this.spec)) as Record<string, unknown>;
+      for (const [path, value] of Object.entries(o)) setPath(json, path, value);
+      if (overrides.length > 1) (json.training as Record<string, unknown>).threads = 1;
+      const what = Object.entries(o).map(([k, v]) => `${k} = ${v}`).join(', ') || 'the current spec';
+      try {
+        const spec = parseSpec(json);
+        const raw = isCsvData(spec.data) ? this.raw : generateBuiltin(spec.data.builtin, spec.data.n, spec.seed, spec.data);
+        assembleLab(spec, prepareParts(spec, raw));
+        return { spec, raw };
+      } catch (e) {
+        const err = e as Error;
+        throw Object.assign(new Error(`run ${i + 1} (${what}): ${err.message}`), { name: err.name || 'SpecError' });
+      }
+    });
+    const init = this.pendingWeights?.file;
+    const ids = prepared.map(({ spec, raw }) => this.training.start(spec, raw, init ? { initialWeights: init } : {}));
+    this.pendingWeights = null;
+    this.runOrder.push(...ids);
+    this.dirty = true;
+    this.changed();
+    return ids.map((id) => this.runSummary(id));
+  }
+
   /** Takes a dataset imported from CSV as the project's data, with the spec's data section for it. */
   useImportedData(raw: Dataset, info: DatasetInfo, spec: LabSpec): ProjectSummary {
     assembleLab(spec, prepareParts(spec, raw));
@@ -425,4 +493,18 @@ export class ProjectService {
     this.changed();
     return this.summary();
   }
+}
+
+/** Sets `value` at a dotted path ("network.hidden.0.units") of plain JSON; refuses paths that do not exist. */
+function setPath(json: Record<string, unknown>, path: string, value: number): void {
+  const keys = path.split('.');
+  let at: unknown = json;
+  for (const k of keys.slice(0, -1)) {
+    if (typeof at !== 'object' || at === null || !Object.hasOwn(at, k)) throw new NotAvailable(`${path} is not a field of the spec`);
+    at = (at as Record<string, unknown>)[k];
+  }
+  const last = keys[keys.length - 1];
+  const known = typeof at === 'object' && at !== null && Object.hasOwn(at, last);
+  if (!known || ['__proto__', 'constructor', 'prototype'].includes(last)) throw new NotAvailable(`${path} is not a field of the spec`);
+  (at as Record<string, unknown>)[last] = value;
 }

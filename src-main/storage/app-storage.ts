@@ -18,6 +18,7 @@ import type { RunRecord } from '../../shared/run';
 import { isCsvData, type LabSpec, parseSpec } from '../../shared/spec';
 import type { WeightsMeta } from '../../shared/weights-format';
 import type { CsvOptions, CsvService, ImportedData } from '../app/csv-service';
+import { summarizeDataset } from '../app/dataset-summary';
 import type { ProjectData, ProjectStore } from '../services/project-service';
 import { importCsv, previewCsv } from './csv-import';
 import type { ColumnInfo, CsvReadOptions, CsvTable } from './csv-types';
@@ -119,7 +120,7 @@ export function createAppStorage(appDataDir: string): { store: ProjectStore; csv
       if (project.dataset) {
         dataset = datasetOf(project.spec, project.dataset);
         tables.set(dataset, project.dataset);
-        datasetInfo = infoOf(dataset, basename(project.dataset.file));
+        datasetInfo = { ...infoOf(dataset, basename(project.dataset.file)), summary: summarizeDataset(project.dataset, dataset, project.spec) };
       }
       for (const r of project.runs) if (r.weightsMeta) metas.set(r.id, r.weightsMeta);
       return { spec: project.spec, dataset, datasetInfo, runs: project.runs, uiState: project.ui };
@@ -164,9 +165,9 @@ export function createAppStorage(appDataDir: string): { store: ProjectStore; csv
         totalRowsEstimate: p.totalRowsEstimate,
       };
     },
-    async import(path, name, request, current): Promise<ImportedData> {
+    async import(path, name, request, current, control): Promise<ImportedData> {
       const options = request.options ?? {};
-      const table = await importCsv(path, options);
+      const table = await importCsv(path, options, control);
       const spec = parseSpec({
         ...current,
         data: {
@@ -180,13 +181,14 @@ export function createAppStorage(appDataDir: string): { store: ProjectStore; csv
           header: table.format.header,
           encoding: table.format.encoding,
           missing: options.missing ?? 'drop',
+          categorical: options.categorical ?? [],
         },
         network: { ...current.network, output: { ...current.network.output, cost: costFor(table, request.targets, current.network.output.cost) } },
       });
       const stored: ProjectDataset = { ...table, file: name, importedAt: new Date().toISOString(), settings: options };
       const dataset = datasetFromTable(spec, stored).data;
       tables.set(dataset, stored);
-      return { dataset, info: infoOf(dataset, name), spec };
+      return { dataset, info: { ...infoOf(dataset, name), summary: summarizeDataset(stored, dataset, spec) }, spec };
     },
   };
   return { store, csv, recovery };

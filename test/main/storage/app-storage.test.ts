@@ -36,7 +36,9 @@ describe('app storage', () => {
     const { dataset, info, spec } = await csv.import(fixture, 'kunden.csv', request, current);
     expect(spec.network.output.cost).toBe('sigmoid-cross-entropy');
     expect(spec.data).toMatchObject({ csv: 'kunden.csv', delimiter: ';', decimal: ',', missing: 'mean' });
-    expect(info).toEqual({ source: 'csv', name: 'kunden.csv', n: 12, inputNames: ['Alter', 'Region=Nord', 'Region=Ost', 'Region=Süd', 'Region=West'], targetNames: ['Gekündigt=ja'] });
+    const { summary, ...named } = info;
+    expect(named).toEqual({ source: 'csv', name: 'kunden.csv', n: 12, inputNames: ['Alter', 'Region=Nord', 'Region=Ost', 'Region=Süd', 'Region=West'], targetNames: ['Gekündigt=ja'] });
+    expect(summary).toMatchObject({ rows: 12, used: 12, classBalance: [{ label: 'nein', count: 7 }, { label: 'ja', count: 5 }] });
     const run: RunRecord = { ...fakeRun('r1', spec, 2, 5 * 4 + 4 + 4 + 1) };
     delete (run as Partial<typeof run> & { weightsMeta?: unknown }).weightsMeta;
     const path = join(dir, 'app.mlplab');
