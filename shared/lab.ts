@@ -2,8 +2,8 @@
  * From a spec and its data to a network that trains: the one place that turns a `LabSpec` into
  * engine objects, used by the CLI, the trainer workers and the tests alike.
  */
-import { taskOf } from './engine/costs';
-import { cost as costByName } from './engine/costs';
+import { costFor, taskOf } from './engine/costs';
+import { conditionalMeanRmse, mixtureOutputs } from './engine/mdn';
 import { initialize, type LayerInit } from './engine/init';
 import { accuracy, rmse } from './engine/metrics';
 import { Network } from './engine/network';
@@ -37,17 +37,30 @@ export interface Evaluation {
   EPerSample: number;
   /** Classification only: fraction right. */
   accuracy?: number;
-  /** Regression only: root mean squared error. */
+  /** Regression: root mean squared error; mixture density: that of the conditional mean (PRML (5.158)). */
   rmse?: number;
 }
 
-/** The network a spec describes for `inputs` inputs and `outputs` outputs (parameters zero). */
-export function networkFor(spec: LabSpec, inputs: number, outputs: number): Network {
-  const layers = [
+/**
+ * The network a spec describes for `inputs` inputs and `targets` target columns (parameters
+ * zero). The output layer has one unit per target column, or K(D+2) for a mixture density
+ * network of K components over D target columns (PRML §5.6).
+ */
+export function networkFor(spec: LabSpec, inputs: number, targets: number): Network {
+  return new Network(inputs, layerShapes(spec, targets), costFor(spec.network.output));
+}
+
+/** Units of the output layer a spec gives `targets` target columns: targets, or K(D+2) for a mixture. */
+export function outputUnits(spec: LabSpec, targets: number): number {
+  const out = spec.network.output;
+  return out.cost === 'mixture-density' ? mixtureOutputs(out.components ?? 1, targets) : targets;
+}
+
+function layerShapes(spec: LabSpec, targets: number): { units: number; activation: string }[] {
+  return [
     ...spec.network.hidden.map((h) => ({ units: h.units, activation: h.activation })),
-    { units: outputs, activation: 'linear' },
+    { units: outputUnits(spec, targets), activation: 'linear' },
   ];
-  return new Network(inputs, layers, costByName(spec.network.output.cost));
 }
 
 /** The per-layer initialisations of a spec, output layer last. */
@@ -116,7 +129,9 @@ export function evaluate(lab: Lab, data: Dataset = lab.data): Evaluation {
   const y = net.predict(data.inputs, data.n);
   const E = net.cost.value(net.forward(data.inputs, data.n), data.targets, data.n, k);
   const ev: Evaluation = { E, EPerSample: E / data.n };
-  if (taskOf(net.cost.name) === 'regression') ev.rmse = rmse(y, data.targets, data.n, k);
+  const task = taskOf(net.cost.name);
+  if (task === 'regression') ev.rmse = rmse(y, data.targets, data.n, k);
+  else if (task === 'density') ev.rmse = conditionalMeanRmse(y, data.targets, data.n, k, net.cost.components ?? 1);
   else ev.accuracy = accuracy(y, data.targets, data.n, k, net.cost.name);
   return ev;
 }

@@ -81,8 +81,18 @@ export interface HiddenLayerSpec {
 /** The output layer: its unit count follows the data; the cost names the output function. */
 export interface OutputSpec {
   cost: CostName;
+  /**
+   * mixture-density only: K, the number of Gaussian components (PRML §5.6); the layer then has
+   * K(D+2) units for D target columns. Default 3; absent for the other costs.
+   */
+  components?: number;
   init: InitSpec;
 }
+
+/** K of a mixture density output when the spec leaves it out (PRML figure 5.21's three branches). */
+export const DEFAULT_COMPONENTS = 3;
+/** The most mixture components a spec may ask for. */
+export const MAX_COMPONENTS = 50;
 
 /** The network: hidden layers in order, then the output layer. */
 export interface NetworkSpec {
@@ -242,7 +252,14 @@ function parseNetwork(v: unknown): NetworkSpec {
   if (!isCostName(out.cost)) {
     throw new SpecError('network.output.cost', `must be one of ${COST_NAMES.join(', ')}, got ${show(out.cost)}`);
   }
-  return { hidden, output: { cost: out.cost, init: parseInit(out.init, 'network.output.init') } };
+  const init = parseInit(out.init, 'network.output.init');
+  if (out.cost !== 'mixture-density') {
+    if (out.components !== undefined) throw new SpecError('network.output.components', `applies only to the mixture-density cost, not to ${out.cost}: leave it out`);
+    return { hidden, output: { cost: out.cost, init } };
+  }
+  const components = out.components === undefined ? DEFAULT_COMPONENTS : int(out.components, 'network.output.components', 1);
+  if (components > MAX_COMPONENTS) throw new SpecError('network.output.components', `must be at most ${MAX_COMPONENTS}, got ${components}`);
+  return { hidden, output: { cost: out.cost, components, init } };
 }
 
 function parseInit(v: unknown, path: string): InitSpec {

@@ -3,7 +3,8 @@
  * test): batches, the optimizer, weight decay, validation and early stopping, divergence, and
  * the cost curve. The worker around it only adds timing, messages and the control block.
  */
-import { taskOf } from './engine/costs';
+import { targetWidth, taskOf } from './engine/costs';
+import { conditionalMeanRmse } from './engine/mdn';
 import { accuracy, rmse } from './engine/metrics';
 import type { Network } from './engine/network';
 import { createOptimizer, type Objective, type Optimizer } from './engine/optimizers';
@@ -83,7 +84,7 @@ export class LocalGradient implements GradientEngine {
         return e;
       }
       const d = net.inputs;
-      const k = net.outputs;
+      const k = targetWidth(net.cost, net.outputs);
       grad.fill(0);
       let e = 0;
       for (let c = 0; c < chunks; c++) {
@@ -215,7 +216,7 @@ export class Trainer {
     this.order = Int32Array.from({ length: n }, (_, i) => i);
     this.cursor = n; // forces a shuffle before the first mini-batch
     this.xb = new Float64Array(tr.batchSize === null ? 0 : batch * net.inputs);
-    this.tb = new Float64Array(tr.batchSize === null ? 0 : batch * net.outputs);
+    this.tb = new Float64Array(tr.batchSize === null ? 0 : batch * targetWidth(net.cost, net.outputs));
     this.batchX = lab.data.inputs;
     this.batchT = lab.data.targets;
     this.batchN = n;
@@ -422,13 +423,15 @@ export function measure(net: Network, data: Dataset, limit: number): PartMetrics
   if (n === 0) return { E: 0, EPerSample: 0 };
   const k = net.outputs;
   const x = data.inputs.subarray(0, n * net.inputs);
-  const t = data.targets.subarray(0, n * k);
+  const t = data.targets.subarray(0, n * targetWidth(net.cost, k));
   const a = net.forward(x, n);
   const E = net.cost.value(a, t, n, k);
   const y = new Float64Array(n * k);
   net.cost.output(a, y, n, k);
   const m: PartMetrics = { E: (E / n) * data.n, EPerSample: E / n };
-  if (taskOf(net.cost.name) === 'regression') m.rmse = rmse(y, t, n, k);
+  const task = taskOf(net.cost.name);
+  if (task === 'regression') m.rmse = rmse(y, t, n, k);
+  else if (task === 'density') m.rmse = conditionalMeanRmse(y, t, n, k, net.cost.components ?? 1);
   else m.accuracy = accuracy(y, t, n, k, net.cost.name);
   return m;
 }

@@ -6,11 +6,16 @@
  * function and receives the logits a.
  *
  * E is a SUM over samples (PRML (5.11), and the seed), never a mean.
+ *
+ * The mixture density cost of PRML §5.6 (mdn.ts) joins them as a fourth pair: its output
+ * function turns the logits into mixing coefficients, means and widths, and it takes K, so
+ * `costFor(output spec)` builds it; `cost('mixture-density')` is the one-component case.
  */
 import { logistic } from './activations';
+import { mixtureDensityCost } from './mdn';
 
 /** The cost names a spec may use. */
-export const COST_NAMES = ['sum-of-squares', 'sigmoid-cross-entropy', 'softmax-cross-entropy'] as const;
+export const COST_NAMES = ['sum-of-squares', 'sigmoid-cross-entropy', 'softmax-cross-entropy', 'mixture-density'] as const;
 /** One of `COST_NAMES`. */
 export type CostName = (typeof COST_NAMES)[number];
 
@@ -21,6 +26,10 @@ export interface Cost {
   readonly outputFunction: string;
   /** The smallest number of output units this cost accepts. */
   readonly minOutputs: number;
+  /** Mixture density cost only (mdn.ts): the number of mixture components K. */
+  readonly components?: number;
+  /** Target values per sample for k outputs; without it, k (a mixture density network's k = K(D+2) has D). */
+  targetsPerSample?(k: number): number;
   /** y = output function of the logits a; y may alias a. */
   output(a: Float64Array, y: Float64Array, n: number, k: number): void;
   /** E summed over all n samples, computed stably from the logits (no log 0, no overflow). */
@@ -124,6 +133,7 @@ const TABLE: Record<CostName, Cost> = {
   'sum-of-squares': sumOfSquares,
   'sigmoid-cross-entropy': sigmoidCrossEntropy,
   'softmax-cross-entropy': softmaxCrossEntropy,
+  'mixture-density': mixtureDensityCost(1),
 };
 
 /** True when `name` is one of the cost names. */
@@ -139,7 +149,23 @@ export function cost(name: string): Cost {
   return TABLE[name];
 }
 
-/** The task a cost serves, for metrics: regression (RMSE) or classification (accuracy). */
-export function taskOf(name: CostName): 'regression' | 'binary' | 'multiclass' {
-  return name === 'sum-of-squares' ? 'regression' : name === 'sigmoid-cross-entropy' ? 'binary' : 'multiclass';
+/**
+ * The cost an output spec names, with its parameters: `cost(name)` for the canonical pairs, a
+ * mixture of `components` Gaussians (default 1) for mixture-density (PRML §5.6, mdn.ts).
+ */
+export function costFor(output: { cost: string; components?: number }): Cost {
+  return output.cost === 'mixture-density' ? mixtureDensityCost(output.components ?? 1) : cost(output.cost);
+}
+
+/** Target values per sample of a network with k outputs and this cost (k, or D for a mixture). */
+export function targetWidth(c: Cost, k: number): number {
+  return c.targetsPerSample ? c.targetsPerSample(k) : k;
+}
+
+/**
+ * The task a cost serves, for metrics: regression (RMSE), classification (accuracy), or a
+ * conditional density (E/N is its negative log likelihood; RMSE of the conditional mean).
+ */
+export function taskOf(name: CostName): 'regression' | 'binary' | 'multiclass' | 'density' {
+  return name === 'sum-of-squares' ? 'regression' : name === 'sigmoid-cross-entropy' ? 'binary' : name === 'mixture-density' ? 'density' : 'multiclass';
 }

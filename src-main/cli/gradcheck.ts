@@ -3,6 +3,7 @@
  * network and the first samples of its data. Exit 0 when every relative error is within the
  * tolerance, 1 otherwise.
  */
+import { targetWidth } from '../../shared/engine/costs';
 import { gradientCheck } from '../../shared/engine/gradcheck';
 import { loadSpecData } from '../storage/load-data';
 import { intOption, parseArgs, positiveOption, UsageError } from './args';
@@ -21,7 +22,7 @@ export function gradcheck(argv: readonly string[], io: CliIo): number {
   const data = loadSpecData(spec, specPath);
   const lab = createLabWithInit(spec, data, args.options.get('init'));
   const n = Math.min(lab.data.n, intOption(args, 'samples', 1) ?? 10);
-  const k = lab.net.outputs;
+  const k = targetWidth(lab.net.cost, lab.net.outputs);
   const result = gradientCheck(
     lab.net,
     lab.data.inputs.subarray(0, n * lab.net.inputs),

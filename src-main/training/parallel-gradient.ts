@@ -13,6 +13,7 @@
  * (Atomics.wait / notify) and an arrival counter per phase. Messages would be far slower and a
  * helper in its wait loop could not receive them anyway.
  */
+import { targetWidth } from '../../shared/engine/costs';
 import type { Network } from '../../shared/engine/network';
 import { AbortedError, chunkPlan, flopsPerSample, type GradientEngine, MAX_PARALLEL_CHUNKS } from '../../shared/trainer';
 
@@ -93,7 +94,7 @@ function computeChunk(net: Network, v: ParallelViews, x: Float64Array, t: Float6
   const rows = v.ints[I.CHUNK_ROWS];
   const n = v.ints[I.ROWS];
   const d = net.inputs;
-  const k = net.outputs;
+  const k = targetWidth(net.cost, net.outputs);
   const r0 = c * rows;
   const m = Math.min(rows, n - r0);
   v.slotE[slot] = net.gradient(x.subarray(r0 * d, (r0 + m) * d), t.subarray(r0 * k, (r0 + m) * k), m);
@@ -184,7 +185,7 @@ export class ParallelGradient implements GradientEngine {
       const fromBatch = x !== this.trainX;
       if (fromBatch) {
         v.batchX.set(x.subarray(0, n * net.inputs));
-        v.batchT.set(t.subarray(0, n * net.outputs));
+        v.batchT.set(t.subarray(0, n * targetWidth(net.cost, net.outputs)));
       }
       v.ints[I.FROM_BATCH] = fromBatch ? 1 : 0;
       v.ints[I.ROWS] = n;

@@ -5,6 +5,7 @@
  * for why a control block and not messages).
  */
 import { parentPort } from 'node:worker_threads';
+import { targetWidth } from '../../shared/engine/costs';
 import { gradientCheck } from '../../shared/engine/gradcheck';
 import { assembleLab, networkFor } from '../../shared/lab';
 import { AbortedError, Trainer } from '../../shared/trainer';
@@ -58,7 +59,7 @@ function runGradcheck(req: GradcheckRequest): void {
   const result = gradientCheck(
     lab.net,
     lab.data.inputs.subarray(0, n * lab.net.inputs),
-    lab.data.targets.subarray(0, n * lab.net.outputs),
+    lab.data.targets.subarray(0, n * targetWidth(lab.net.cost, lab.net.outputs)),
     n,
     { tolerance: req.tolerance },
   );

@@ -42,10 +42,13 @@ describe('costs', () => {
   it('E is a sum over samples: doubling the batch doubles E', () => {
     for (const name of COST_NAMES) {
       const c = cost(name);
-      const a = Float64Array.of(0.3, -0.2, 0.1, 0.7);
-      const t = name === 'sum-of-squares' ? Float64Array.of(1, 0, 0.5, 0.2) : Float64Array.of(1, 0, 0, 1);
-      const one = c.value(a, t, 2, 2);
-      const twice = c.value(Float64Array.of(...a, ...a), Float64Array.of(...t, ...t), 4, 2);
+      // Two samples; a one-component mixture density has 3 outputs (pi, mu, ln sigma) per 1-D target.
+      const mdn = name === 'mixture-density';
+      const k = mdn ? 3 : 2;
+      const a = mdn ? Float64Array.of(0.3, -0.2, 0.1, 0.7, 0.4, -0.5) : Float64Array.of(0.3, -0.2, 0.1, 0.7);
+      const t = name === 'sum-of-squares' ? Float64Array.of(1, 0, 0.5, 0.2) : mdn ? Float64Array.of(0.5, 0.2) : Float64Array.of(1, 0, 0, 1);
+      const one = c.value(a, t, 2, k);
+      const twice = c.value(Float64Array.of(...a, ...a), Float64Array.of(...t, ...t), 4, k);
       expect(twice).toBeCloseTo(2 * one, 14);
     }
   });

@@ -65,6 +65,16 @@ export const COST_HELP: Record<CostName, Explanation> = {
     formulas: ['y_k = \\frac{\\exp(a_k)}{\\sum_j \\exp(a_j)}', 'E(\\mathbf{w}) = -\\sum_{n=1}^{N}\\sum_{k=1}^{K} t_{nk} \\ln y_k(\\mathbf{x}_n, \\mathbf{w})', '\\frac{\\partial E}{\\partial a_k} = y_k - t_k'],
     source: 'PRML (5.24), (5.25)',
   },
+  'mixture-density': {
+    title: 'mixture density network: Gaussian mixture output, negative log likelihood',
+    text: 'A target that can take several values for one input (an inverse problem): the K(D+2) outputs are the mixing coefficients (softmax), the means and the widths (exponential) of K Gaussians, and E is the negative log likelihood of the targets under that mixture. Choose the number of components K below.',
+    formulas: [
+      '\\pi_k = \\frac{\\exp(a^{\\pi}_k)}{\\sum_l \\exp(a^{\\pi}_l)},\\; \\sigma_k = \\exp(a^{\\sigma}_k),\\; \\boldsymbol{\\mu}_k = \\mathbf{a}^{\\mu}_k',
+      'E(\\mathbf{w}) = -\\sum_{n=1}^{N} \\ln \\sum_{k=1}^{K} \\pi_k(\\mathbf{x}_n) \\, \\mathcal{N}(\\mathbf{t}_n \\mid \\boldsymbol{\\mu}_k(\\mathbf{x}_n), \\sigma_k^2(\\mathbf{x}_n) \\mathbf{I})',
+      '\\frac{\\partial E}{\\partial a^{\\pi}_k} = \\pi_k - \\gamma_k',
+    ],
+    source: 'PRML (5.148)–(5.157)',
+  },
 };
 
 /** Output-function names as the builder shows them. */
@@ -72,6 +82,7 @@ export const OUTPUT_FUNCTION: Record<CostName, string> = {
   'sum-of-squares': 'identity',
   'sigmoid-cross-entropy': 'logistic sigmoid',
   'softmax-cross-entropy': 'softmax',
+  'mixture-density': 'Gaussian mixture (softmax, identity, exp)',
 };
 
 /** The task each cost serves, in words. */
@@ -79,6 +90,7 @@ export const COST_TASK: Record<CostName, string> = {
   'sum-of-squares': 'regression',
   'sigmoid-cross-entropy': 'two-class (binary) classification',
   'softmax-cross-entropy': 'multiclass classification',
+  'mixture-density': 'conditional density (regression with several branches)',
 };
 
 /** Optimizers. */

@@ -1,8 +1,10 @@
 /**
  * Quality of a network on a part of the data, computed in the renderer from the dataset and the
- * latest weights: accuracy and a confusion matrix for classification, RMSE and R^2 for regression.
+ * latest weights: accuracy and a confusion matrix for classification, RMSE and R^2 for regression
+ * (of the conditional mean, for a mixture density network).
  */
-import { taskOf, type CostName } from '@shared/engine/costs';
+import { targetWidth, taskOf, type CostName } from '@shared/engine/costs';
+import { conditionalMean } from '@shared/engine/mdn';
 import type { Network } from '@shared/engine/network';
 
 /** Classification quality: counts[t][p] = samples of true class t predicted as p. */
@@ -44,10 +46,16 @@ function classOf(v: Float64Array, r: number, k: number, multiclass: boolean): nu
 export function measureQuality(
   net: Network, cost: CostName, inputs: Float64Array, targets: Float64Array, n: number, classLabels?: string[],
 ): Quality {
-  const k = net.outputs;
-  const y = n > 0 ? net.predict(inputs, n) : new Float64Array(0);
+  let k = net.outputs;
+  let y = n > 0 ? net.predict(inputs, n) : new Float64Array(0);
   const task = taskOf(cost);
-  if (task === 'regression') {
+  if (task === 'density') {
+    // A mixture density network is scored by its conditional mean, PRML (5.158).
+    const D = targetWidth(net.cost, k);
+    y = conditionalMean(y, n, net.cost.components ?? 1, D);
+    k = D;
+  }
+  if (task === 'regression' || task === 'density') {
     let res = 0;
     let r2sum = 0;
     for (let j = 0; j < k; j++) {
