@@ -10,9 +10,15 @@
  *
  * weights[i][j] connects input i to unit j; the last layer is linear and the cost's output
  * function (identity, sigmoid, softmax) turns its outputs into predictions.
+ *
+ * Version 2 adds the mixture density network (PRML §5.6): "cost": "mixture-density" with
+ * "components": K; "outputs" then names the D target columns and the last layer has K(D+2)
+ * units (mixing logits, means, log standard deviations: shared/engine/mdn.ts). Files of the
+ * other costs are still written as version 1, so readers of version 1 keep reading them.
  */
 import { type ActivationName, isActivationName } from './engine/activations';
-import { type CostName, cost as costByName, isCostName } from './engine/costs';
+import { COST_NAMES, type CostName, costFor, isCostName, targetWidth } from './engine/costs';
+import { mixtureOutputs } from './engine/mdn';
 import { Network } from './engine/network';
 
 /** Input normalisation applied to raw inputs before the first layer: (x - mean) / std. */
@@ -29,14 +35,20 @@ export interface WeightsLayer {
   bias: number[];
 }
 
-/** The weights file, version 1. */
+/** The newest weights format version this build reads (it reads every older one too). */
+export const WEIGHTS_VERSION = 2;
+
+/** The weights file: version 1, or version 2 (which a mixture density network needs). */
 export interface WeightsFile {
   format: 'mlp-lab-weights';
-  version: 1;
+  version: 1 | 2;
   inputs: string[];
+  /** One name per output unit; for mixture-density, one per target column (D of them). */
   outputs: string[];
   normalization: Normalization | null;
   cost: CostName;
+  /** mixture-density only (version 2): K, the number of Gaussian components. */
+  components?: number;
   /** For classifiers trained from a label column: the label of each output (optional). */
   classLabels?: string[];
   layers: WeightsLayer[];
@@ -57,16 +69,19 @@ export interface WeightsMeta {
 
 /** The weights file for a network's current parameters. */
 export function toWeightsFile(net: Network, meta: WeightsMeta): WeightsFile {
-  if (meta.inputs.length !== net.inputs || meta.outputs.length !== net.outputs) {
-    throw new WeightsError(`names do not fit the network: ${meta.inputs.length} input and ${meta.outputs.length} output names for ${net.inputs} inputs and ${net.outputs} outputs`);
+  const targets = targetWidth(net.cost, net.outputs);
+  if (meta.inputs.length !== net.inputs || meta.outputs.length !== targets) {
+    throw new WeightsError(`names do not fit the network: ${meta.inputs.length} input and ${meta.outputs.length} output names for ${net.inputs} inputs and ${targets} ${targets === net.outputs ? 'outputs' : 'targets'}`);
   }
+  const mixture = net.cost.name === 'mixture-density';
   const file: WeightsFile = {
     format: 'mlp-lab-weights',
-    version: 1,
+    version: mixture ? 2 : 1,
     inputs: [...meta.inputs],
     outputs: [...meta.outputs],
     normalization: meta.normalization ? { mean: [...meta.normalization.mean], std: [...meta.normalization.std] } : null,
     cost: net.cost.name,
+    ...(mixture ? { components: net.cost.components ?? 1 } : {}),
     layers: net.layers.map((l) => {
       const weights: number[][] = [];
       for (let i = 0; i < l.inputs; i++) weights.push(Array.from(l.weights.subarray(i * l.units, (i + 1) * l.units)));
@@ -82,12 +97,25 @@ export function parseWeightsFile(json: unknown): WeightsFile {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new WeightsError('a weights file must be a JSON object');
   const o = json as Record<string, unknown>;
   if (o.format !== 'mlp-lab-weights') throw new WeightsError(`"format" must be "mlp-lab-weights": this is not an MLP Lab weights file`);
-  if (o.version !== 1) {
-    throw new WeightsError(`"version" ${JSON.stringify(o.version)} is not supported: this MLP Lab reads version 1${typeof o.version === 'number' && o.version > 1 ? ' (the file is from a newer MLP Lab)' : ''}`);
+  if (o.version !== 1 && o.version !== 2) {
+    throw new WeightsError(`"version" ${JSON.stringify(o.version)} is not supported: this MLP Lab reads versions 1 and ${WEIGHTS_VERSION}${typeof o.version === 'number' && o.version > WEIGHTS_VERSION ? ' (the file is from a newer MLP Lab)' : ''}`);
   }
+  const version = o.version;
   const inputs = strings(o.inputs, 'inputs');
   const outputs = strings(o.outputs, 'outputs');
-  if (!isCostName(o.cost)) throw new WeightsError(`"cost" must be one of sum-of-squares, sigmoid-cross-entropy, softmax-cross-entropy, got ${JSON.stringify(o.cost)}`);
+  if (!isCostName(o.cost)) throw new WeightsError(`"cost" must be one of ${COST_NAMES.join(', ')}, got ${JSON.stringify(o.cost)}`);
+  let components: number | undefined;
+  if (o.cost === 'mixture-density') {
+    if (version < 2) throw new WeightsError('"cost" mixture-density needs a version 2 file (version 1 has no mixture density networks)');
+    if (!(typeof o.components === 'number' && Number.isInteger(o.components) && o.components >= 1)) {
+      throw new WeightsError(`"components" must be a whole number >= 1 for mixture-density, got ${JSON.stringify(o.components)}`);
+    }
+    components = o.components;
+  } else if (o.components !== undefined) {
+    throw new WeightsError(`"components" belongs to mixture-density weights, not to ${o.cost}`);
+  }
+  // The last layer has one unit per output name, or K(D+2) for a mixture over D target columns.
+  const lastUnits = components === undefined ? outputs.length : mixtureOutputs(components, outputs.length);
   if (!Array.isArray(o.layers) || o.layers.length === 0) throw new WeightsError('"layers" must be a non-empty list');
   let fanIn = inputs.length;
   const layers = o.layers.map((raw, l): WeightsLayer => {
@@ -109,7 +137,11 @@ export function parseWeightsFile(json: unknown): WeightsFile {
     return { activation: r.activation, weights, bias };
   });
   if (layers[layers.length - 1].activation !== 'linear') throw new WeightsError(`the last layer must be linear (the cost applies the output function)`);
-  if (fanIn !== outputs.length) throw new WeightsError(`the last layer has ${fanIn} units but "outputs" names ${outputs.length}`);
+  if (fanIn !== lastUnits) {
+    throw new WeightsError(components === undefined
+      ? `the last layer has ${fanIn} units but "outputs" names ${outputs.length}`
+      : `the last layer has ${fanIn} units but a mixture of ${components} components over the ${outputs.length} targets "outputs" names needs ${components} x (${outputs.length} + 2) = ${lastUnits}`);
+  }
   let normalization: Normalization | null = null;
   if (o.normalization !== null && o.normalization !== undefined) {
     const n = o.normalization as Record<string, unknown>;
@@ -119,15 +151,14 @@ export function parseWeightsFile(json: unknown): WeightsFile {
     if (std.some((s) => !(s > 0))) throw new WeightsError('normalization std values must be greater than 0');
     normalization = { mean, std };
   }
-  const file: WeightsFile = { format: 'mlp-lab-weights', version: 1, inputs, outputs, normalization, cost: o.cost, layers };
+  const file: WeightsFile = { format: 'mlp-lab-weights', version, inputs, outputs, normalization, cost: o.cost, ...(components !== undefined ? { components } : {}), layers };
   if (o.classLabels !== undefined) {
     const labels = strings(o.classLabels, 'classLabels');
     if (labels.length !== outputs.length) throw new WeightsError(`"classLabels" must name ${outputs.length} classes, names ${labels.length}`);
     file.classLabels = labels;
   }
   try {
-    costByName(file.cost);
-    new Network(inputs.length, layers.map((l) => ({ units: l.bias.length, activation: l.activation })), costByName(file.cost));
+    new Network(inputs.length, layers.map((l) => ({ units: l.bias.length, activation: l.activation })), costFor(file));
   } catch (e) {
     throw new WeightsError((e as Error).message);
   }
@@ -136,7 +167,7 @@ export function parseWeightsFile(json: unknown): WeightsFile {
 
 /** A network holding the file's weights. */
 export function networkFromWeights(file: WeightsFile): Network {
-  const net = new Network(file.inputs.length, file.layers.map((l) => ({ units: l.bias.length, activation: l.activation })), costByName(file.cost));
+  const net = new Network(file.inputs.length, file.layers.map((l) => ({ units: l.bias.length, activation: l.activation })), costFor(file));
   file.layers.forEach((l, k) => {
     const layer = net.layers[k];
     l.weights.forEach((row, i) => layer.weights.set(row, i * layer.units));
@@ -165,6 +196,9 @@ export function weightsFor(net: Network, file: WeightsFile): Float64Array {
     }
   });
   if (file.cost !== net.cost.name) throw new WeightsError(`the weights were trained with ${file.cost}, the network uses ${net.cost.name}`);
+  if ((file.components ?? 1) !== (net.cost.components ?? 1)) {
+    throw new WeightsError(`the weights are a mixture of ${file.components ?? 1} components, the network's of ${net.cost.components ?? 1}`);
+  }
   return Float64Array.from(networkFromWeights(file).params);
 }
 
@@ -180,7 +214,8 @@ function numbers(v: unknown, what: string): number[] {
 
 /**
  * Predictions from a weights file for raw inputs x (n x inputs, row-major): the stored
- * normalisation first, then the network, then the cost's output function. The one code path
+ * normalisation first, then the network, then the cost's output function (for mixture-density,
+ * n rows of K(D+2) mixture parameters: pi, mu, sigma; see shared/engine/mdn.ts). The one code path
  * behind `mlp-lab predict`, the app's predictions and exported-model checks.
  */
 export function predictFromWeights(file: WeightsFile, x: Float64Array, n: number, net = networkFromWeights(file)): Float64Array {

@@ -3,8 +3,11 @@
  * a CSV file that has the network's input columns (by name, in any order; other columns are
  * ignored; an input "colour=red" is 1 where column colour is red). The CSV is read by the same
  * importer as training data, and the stored normalisation is applied first, as everywhere.
+ * For a mixture density network the columns are the mixture's parameters per component
+ * (pi_k, mu_k, sigma_k; PRML (5.150)-(5.152)), then the conditional mean and mode of each target.
  */
-import { predictFromWeights } from '../../shared/weights-format';
+import { conditionalMean, conditionalMode } from '../../shared/engine/mdn';
+import { predictFromWeights, type WeightsFile } from '../../shared/weights-format';
 import { readPredictionInputs } from '../storage/prediction-inputs';
 import { parseArgs, UsageError } from './args';
 import { readWeights, writeText } from './files';
@@ -20,6 +23,7 @@ export function predict(argv: readonly string[], io: CliIo): number {
   const file = readWeights(weightsPath);
   const { x, n, columns, cells: echo } = readPredictionInputs(csvPath, file);
   const y = predictFromWeights(file, x, n);
+  if (file.cost === 'mixture-density') return writeOut(args.options.get('out'), mixtureTable(file, y, n, columns, echo), n, io);
   const k = file.outputs.length;
   const labels = file.cost === 'softmax-cross-entropy' ? (file.classLabels ?? file.outputs) : null;
   const header = [...columns, ...file.outputs.map((o) => `${o}${file.cost === 'sum-of-squares' ? '' : ':p'}`), ...(labels ? ['predicted'] : [])];
@@ -34,13 +38,49 @@ export function predict(argv: readonly string[], io: CliIo): number {
     if (labels) cells.push(labels[best]);
     lines.push(cells.map(csvField).join(','));
   }
+  return writeOut(args.options.get('out'), lines, n, io);
+}
+
+/** Writes the CSV lines to `out` (saying so on stderr) or to stdout; returns exit code 0. */
+function writeOut(out: string | undefined, lines: string[], n: number, io: CliIo): number {
   const text = `${lines.join('\n')}\n`;
-  const out = args.options.get('out');
   if (out) {
     writeText(out, text);
     io.stderr.write(`${n} predictions written to ${out}\n`);
   } else io.stdout.write(text);
   return 0;
+}
+
+/**
+ * The CSV lines of a mixture density network's predictions: the echoed input columns, then per
+ * component k "pik", "muk" (one "muk:target" per target when there are several) and "sigmak",
+ * then "target:mean" (PRML (5.158)) and "target:mode" (the most probable component's mean).
+ */
+function mixtureTable(file: WeightsFile, y: Float64Array, n: number, columns: string[], echo: string[][]): string[] {
+  const K = file.components ?? 1;
+  const D = file.outputs.length;
+  const k = K * (D + 2);
+  const header = [...columns];
+  for (let j = 1; j <= K; j++) {
+    header.push(`pi${j}`, ...(D === 1 ? [`mu${j}`] : file.outputs.map((o) => `mu${j}:${o}`)), `sigma${j}`);
+  }
+  header.push(...file.outputs.map((o) => `${o}:mean`), ...file.outputs.map((o) => `${o}:mode`));
+  const mean = conditionalMean(y, n, K, D);
+  const mode = conditionalMode(y, n, K, D);
+  const lines = [header.map(csvField).join(',')];
+  for (let r = 0; r < n; r++) {
+    const cells = [...echo[r]];
+    const o = r * k;
+    for (let j = 0; j < K; j++) {
+      cells.push(String(y[o + j]));
+      for (let d = 0; d < D; d++) cells.push(String(y[o + K + j * D + d]));
+      cells.push(String(y[o + K + K * D + j]));
+    }
+    for (let d = 0; d < D; d++) cells.push(String(mean[r * D + d]));
+    for (let d = 0; d < D; d++) cells.push(String(mode[r * D + d]));
+    lines.push(cells.map(csvField).join(','));
+  }
+  return lines;
 }
 
 function csvField(s: string): string {

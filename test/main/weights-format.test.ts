@@ -62,7 +62,7 @@ describe('weights file', () => {
   it('refuses foreign, newer and inconsistent files with a message that says what is wrong', () => {
     const { file } = exported('sigmoid-cross-entropy');
     expect(() => parseWeightsFile({ format: 'something' })).toThrow(/not an MLP Lab weights file/);
-    expect(() => parseWeightsFile({ ...file, version: 2 })).toThrow(/version" 2 is not supported: this MLP Lab reads version 1 \(the file is from a newer MLP Lab\)/);
+    expect(() => parseWeightsFile({ ...file, version: 3 })).toThrow(/version" 3 is not supported: this MLP Lab reads versions 1 and 2 \(the file is from a newer MLP Lab\)/);
     const broken = structuredClone(file);
     broken.layers[1].weights.pop();
     expect(() => parseWeightsFile(broken)).toThrow(/layer 2: "weights" must have 5 rows \(one per input\), has 4/);
