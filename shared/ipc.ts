@@ -14,6 +14,7 @@
 import { z } from 'zod';
 import type { BuiltinInfo } from './data/builtin';
 import type { GradcheckResult } from './engine/gradcheck';
+import type { GalleryEntry } from './gallery';
 import type { CostCurve, RunMetrics, RunStatus, RunSummary, WeightSnapshot } from './run';
 import type { LabSpec } from './spec';
 import type { CurvePoints } from './trainer';
@@ -231,6 +232,10 @@ export const CALLS = {
   'lab:setUiState': z.object({ key: z.string().min(1).max(100), value: z.unknown() }).strict(),
   /** The built-in datasets. */
   'lab:listBuiltins': z.object({}).strict(),
+  /** The PRML gallery: example labs reproducing figures of chapter 5, with notes (shared/gallery.ts). */
+  'lab:listExamples': z.object({}).strict(),
+  /** Opens a gallery example as a new, unsaved project. */
+  'lab:openExample': z.object({ id: z.string().min(1).max(100) }).strict(),
   /** The project's data after the split, for plots. */
   'lab:getDataset': z.object({}).strict(),
   /** Parses the first rows of a CSV file with the given (or detected) options. */
@@ -321,6 +326,8 @@ export interface CallResponses {
   'lab:updateSpec': ProjectSummary;
   'lab:setUiState': null;
   'lab:listBuiltins': BuiltinInfo[];
+  'lab:listExamples': GalleryEntry[];
+  'lab:openExample': ProjectSummary;
   'lab:getDataset': DatasetPayload;
   'lab:previewCsv': CsvPreviewPayload;
   'lab:importCsv': ProjectSummary;

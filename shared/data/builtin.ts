@@ -11,9 +11,10 @@
  */
 import { Rng } from '../engine/rng';
 import type { Dataset } from './dataset';
+import { generatePrml, PRML_BUILTINS, PRML_NAMES } from './prml';
 
 /** The built-in dataset names a spec may use. */
-export const BUILTIN_NAMES = ['xor-quadrants', 'sine-regression', 'circle', 'spiral', 'blobs', 'two-moons', 'sine-curve'] as const;
+export const BUILTIN_NAMES = ['xor-quadrants', 'sine-regression', 'circle', 'spiral', 'blobs', 'two-moons', 'sine-curve', ...PRML_NAMES] as const;
 /** One of `BUILTIN_NAMES`. */
 export type BuiltinName = (typeof BUILTIN_NAMES)[number];
 
@@ -130,6 +131,8 @@ export const BUILTINS: readonly BuiltinInfo[] = [
     inputs: 1,
     starter: { hidden: [3], optimizer: 'adam', learningRate: 0.01, steps: 3000 },
   },
+  // PRML chapter 5's figures (prml.ts).
+  ...PRML_BUILTINS,
 ];
 
 /** The description of built-in dataset `name`. */
@@ -162,6 +165,7 @@ export function generateBuiltin(name: BuiltinName, n: number, seed: number, para
     case 'blobs': return blobs(n, params.classes ?? info.classes!.default, noise, rng);
     case 'two-moons': return twoMoons(n, noise, rng);
     case 'sine-curve': return sineCurve(n, noise, rng);
+    default: return generatePrml(name, n, noise, rng);
   }
 }
 

@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { basename, extname, join, relative, resolve, sep } from 'node:path';
 import { BUILTINS } from '../../shared/data/builtin';
+import { GALLERY } from '../../shared/gallery';
 import type { AppInfo, CallRequest, LabEvent, ProjectSummary, RecentProject, RecoveryInfo, WorkspaceFile } from '../../shared/ipc';
 import { Cancelled, type Handlers, Router, type RouterLog } from '../ipc/router';
 import { type FileSource, NotAvailable, ProjectService, type ProjectStore } from '../services/project-service';
@@ -230,6 +231,8 @@ export function createLabApp(host: Host): LabApp {
     'lab:updateSpec': (r: CallRequest<'lab:updateSpec'>) => project.updateSpec(r.spec),
     'lab:setUiState': (r: CallRequest<'lab:setUiState'>) => project.setUiState(r.key, r.value),
     'lab:listBuiltins': () => [...BUILTINS],
+    'lab:listExamples': () => [...GALLERY],
+    'lab:openExample': (r: CallRequest<'lab:openExample'>) => project.openExample(r.id),
     'lab:getDataset': () => project.getDataset(),
     'lab:previewCsv': (r: CallRequest<'lab:previewCsv'>) => csv().preview(localFile(r.file as FileSource), r.options ?? {}),
     'lab:importCsv': async (r: CallRequest<'lab:importCsv'>) => {

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { BUILTINS, type BuiltinName, type BuiltinParams, builtinInfo, generateBuiltin } from '../../shared/data/builtin';
 import type { Dataset } from '../../shared/data/dataset';
+import { exampleSpec } from '../../shared/gallery';
 import { assembleLab, prepareParts } from '../../shared/lab';
 import type {
   CallResponses,
@@ -236,6 +237,15 @@ export class ProjectService {
       ...(params.classes !== undefined && info.classes ? { classes: params.classes } : {}),
     };
     const spec = parseSpec({ ...base, seed: params.seed ?? base.seed, data });
+    await this.replace({ spec, dataset: null, datasetInfo: null, runs: [], uiState: {} }, null);
+    return this.summary();
+  }
+
+  /** A new, unsaved project from a gallery example (shared/gallery.ts): its spec on built-in data. */
+  async openExample(id: string): Promise<ProjectSummary> {
+    const json = exampleSpec(id);
+    if (json === null) throw new NotAvailable(`there is no example "${id}" in the gallery`);
+    const spec = parseSpec(json);
     await this.replace({ spec, dataset: null, datasetInfo: null, runs: [], uiState: {} }, null);
     return this.summary();
   }

@@ -4,7 +4,7 @@
  * printing each component's pi, mu and sigma with the conditional mean and mode.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,6 +53,15 @@ describe('mlp-lab with a mixture density network', () => {
     const g = cli('gradcheck', 'mdn.json', '--json');
     expect(g.code, g.stdout + g.stderr).toBe(0);
     expect(JSON.parse(g.stdout).passed).toBe(true);
+  });
+
+  it('every PRML gallery spec trains from the command line as it is', () => {
+    const gallery = join(root, 'docs/examples/prml');
+    for (const f of readdirSync(gallery).filter((n) => n.endsWith('.json'))) {
+      const r = cli('train', join(gallery, f), '--steps', '20', '--json');
+      expect(r.code, `${f}: ${r.stderr}`).toBe(0);
+      expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!)).toMatchObject({ type: 'summary' });
+    }
   });
 
   it('predict prints pi, mu, sigma per component, then the conditional mean and mode, as CSV columns', () => {
