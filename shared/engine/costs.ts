@@ -12,6 +12,7 @@
  * `costFor(output spec)` builds it; `cost('mixture-density')` is the one-component case.
  */
 import { logistic } from './activations';
+import { fastExp } from './fast-math';
 import { mixtureDensityCost } from './mdn';
 
 /** The cost names a spec may use. */
@@ -36,6 +37,20 @@ export interface Cost {
   value(a: Float64Array, t: Float64Array, n: number, k: number): number;
   /** dE/da = y - t for every sample and output, written into `delta` (may alias a). */
   delta(a: Float64Array, t: Float64Array, delta: Float64Array, n: number, k: number): void;
+  /**
+   * `value` and `delta` in one pass, sharing the exponentials: returns E and fills `delta`
+   * (which may alias a). Bit for bit the same E as `value` and the same delta as `delta`, also
+   * on a copy whose `value` or `delta` was replaced (`{ ...cost, delta }`): the built-in ones then
+   * call those two. Optional: a cost without it gets `value` then `delta`. Call it as a method.
+   */
+  valueAndDelta?(a: Float64Array, t: Float64Array, delta: Float64Array, n: number, k: number): number;
+}
+
+/** `value` then `delta`: what `valueAndDelta` means, for costs whose parts were replaced. */
+function separately(c: Cost, a: Float64Array, t: Float64Array, delta: Float64Array, n: number, k: number): number {
+  const e = c.value(a, t, n, k);
+  c.delta(a, t, delta, n, k);
+  return e;
 }
 
 /** E = 1/2 sum (y - t)^2 with y = a; PRML (5.11). */
@@ -57,12 +72,24 @@ const sumOfSquares: Cost = {
   delta(a, t, delta, n, k) {
     for (let i = 0, len = n * k; i < len; i++) delta[i] = a[i] - t[i];
   },
+  valueAndDelta(a, t, delta, n, k) {
+    if (this.value !== sumOfSquares.value || this.delta !== sumOfSquares.delta) return separately(this, a, t, delta, n, k);
+    let e = 0;
+    for (let i = 0, len = n * k; i < len; i++) {
+      const d = a[i] - t[i];
+      e += d * d;
+      delta[i] = d;
+    }
+    return 0.5 * e;
+  },
 };
 
 /**
  * Independent binary outputs y = sigma(a); E = -sum [t ln y + (1 - t) ln(1 - y)], PRML (5.21).
  * Computed as max(a, 0) - a t + ln(1 + e^-|a|), which equals it for every a without forming
  * ln 0 (the seed clips y to [1e-10, 1 - 1e-10] instead; the two agree wherever no clip applies).
+ * Both E and y come from one q = e^-a per output: y = 1 / (1 + q) (`logistic`), and
+ * e^-|a| = q for a >= 0, 1 / q for a < 0 (q = Infinity gives 0, as it should).
  */
 const sigmoidCrossEntropy: Cost = {
   name: 'sigmoid-cross-entropy',
@@ -75,12 +102,25 @@ const sigmoidCrossEntropy: Cost = {
     let e = 0;
     for (let i = 0, len = n * k; i < len; i++) {
       const ai = a[i];
-      e += (ai > 0 ? ai : 0) - ai * t[i] + Math.log1p(Math.exp(-Math.abs(ai)));
+      const q = fastExp(-ai);
+      e += ai > 0 ? ai - ai * t[i] + Math.log1p(q) : Math.log1p(1 / q) - ai * t[i];
     }
     return e;
   },
   delta(a, t, delta, n, k) {
     for (let i = 0, len = n * k; i < len; i++) delta[i] = logistic(a[i]) - t[i];
+  },
+  valueAndDelta(a, t, delta, n, k) {
+    if (this.value !== sigmoidCrossEntropy.value || this.delta !== sigmoidCrossEntropy.delta) return separately(this, a, t, delta, n, k);
+    let e = 0;
+    for (let i = 0, len = n * k; i < len; i++) {
+      const ai = a[i];
+      const ti = t[i];
+      const q = fastExp(-ai);
+      e += ai > 0 ? ai - ai * ti + Math.log1p(q) : Math.log1p(1 / q) - ai * ti;
+      delta[i] = 1 / (1 + q) - ti; // = logistic(ai) - ti, the same bits
+    }
+    return e;
   },
 };
 
@@ -99,7 +139,7 @@ const softmaxCrossEntropy: Cost = {
       for (let j = 0; j < k; j++) if (a[o + j] > max) max = a[o + j];
       let sum = 0;
       for (let j = 0; j < k; j++) {
-        const e = Math.exp(a[o + j] - max);
+        const e = fastExp(a[o + j] - max);
         y[o + j] = e;
         sum += e;
       }
@@ -114,7 +154,7 @@ const softmaxCrossEntropy: Cost = {
       let max = -Infinity;
       for (let j = 0; j < k; j++) if (a[o + j] > max) max = a[o + j];
       let sum = 0;
-      for (let j = 0; j < k; j++) sum += Math.exp(a[o + j] - max);
+      for (let j = 0; j < k; j++) sum += fastExp(a[o + j] - max);
       const lse = max + Math.log(sum);
       for (let j = 0; j < k; j++) {
         const tj = t[o + j];
@@ -126,6 +166,36 @@ const softmaxCrossEntropy: Cost = {
   delta(a, t, delta, n, k) {
     softmaxCrossEntropy.output(a, delta, n, k);
     for (let i = 0, len = n * k; i < len; i++) delta[i] -= t[i];
+  },
+  valueAndDelta(a, t, delta, n, k) {
+    if (this.value !== softmaxCrossEntropy.value || this.delta !== softmaxCrossEntropy.delta) return separately(this, a, t, delta, n, k);
+    let e = 0;
+    for (let r = 0; r < n; r++) {
+      const o = r * k;
+      let max = -Infinity;
+      for (let j = 0; j < k; j++) if (a[o + j] > max) max = a[o + j];
+      // The exponentials go into delta first, unless delta aliases the logits (E still needs
+      // them): then they are computed again. The same values either way.
+      let sum = 0;
+      if (delta !== a) {
+        for (let j = 0; j < k; j++) {
+          const ej = fastExp(a[o + j] - max);
+          delta[o + j] = ej;
+          sum += ej;
+        }
+      } else {
+        for (let j = 0; j < k; j++) sum += fastExp(a[o + j] - max);
+      }
+      const lse = max + Math.log(sum);
+      for (let j = 0; j < k; j++) {
+        const tj = t[o + j];
+        if (tj !== 0) e -= tj * (a[o + j] - lse);
+      }
+      const inv = 1 / sum;
+      if (delta !== a) for (let j = 0; j < k; j++) delta[o + j] = delta[o + j] * inv - t[o + j];
+      else for (let j = 0; j < k; j++) delta[o + j] = fastExp(a[o + j] - max) * inv - t[o + j];
+    }
+    return e;
   },
 };
 

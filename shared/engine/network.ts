@@ -12,7 +12,7 @@
  */
 import { type Activation, activation as activationByName } from './activations';
 import { type Cost } from './costs';
-import { fillRows, gemmNN, gemmNT, gemmTN, sumRows } from './kernels';
+import { gemmNN, gemmNT, gemmTN, sumRows } from './kernels';
 
 /** One layer's shape: how many units and which activation (a name or a function object). */
 export interface LayerShape {
@@ -139,9 +139,8 @@ export class Network {
     for (let l = 0; l < this.layers.length; l++) {
       const layer = this.layers[l];
       const z = ws.outputs[l];
-      // a = x . W + b, PRML (5.2); the bias is written first and the product added onto it.
-      fillRows(n, layer.units, layer.bias, z);
-      gemmNN(n, layer.units, layer.inputs, input, layer.weights, z, true);
+      // a = x . W + b, PRML (5.2); the kernel adds the bias as it stores each entry.
+      gemmNN(n, layer.units, layer.inputs, input, layer.weights, z, false, layer.bias);
       layer.activation.apply(z, n * layer.units);
       input = z;
     }
@@ -168,12 +167,21 @@ export class Network {
 
   /**
    * Backpropagation: fills `grads` with dE/dparams summed over the n samples and returns E.
-   * With `withInputGradient`, dE/dx is also computed (see `inputGradient`).
+   * With `withInputGradient`, dE/dx is also computed (see `inputGradient`). With `withError`
+   * false, E is not computed and NaN is returned: a training step that only needs the gradient
+   * (the seed's `fit`) saves the cost's logarithms. The gradient is the same bits either way.
    */
-  gradient(x: Float64Array, t: Float64Array, n: number, withInputGradient = false): number {
+  gradient(x: Float64Array, t: Float64Array, n: number, withInputGradient = false, withError = true): number {
     const a = this.forward(x, n);
-    const e = this.cost.value(a, t, n, this.outputs);
-    this.backward(x, t, n, withInputGradient);
+    const delta = this.ws.deltas[this.layers.length - 1];
+    let e = Number.NaN;
+    if (!withError) this.cost.delta(a, t, delta, n, this.outputs);
+    else if (this.cost.valueAndDelta) e = this.cost.valueAndDelta(a, t, delta, n, this.outputs);
+    else {
+      e = this.cost.value(a, t, n, this.outputs);
+      this.cost.delta(a, t, delta, n, this.outputs);
+    }
+    this.backpropagate(x, n, withInputGradient);
     return e;
   }
 
@@ -184,10 +192,16 @@ export class Network {
 
   /** Backward pass after `forward(x, n)`; see `gradient`. */
   backward(x: Float64Array, t: Float64Array, n: number, withInputGradient = false): void {
-    const ws = this.ws;
     const L = this.layers.length;
     // Output units: delta = y - t for a canonical output function and cost, PRML (5.18).
-    this.cost.delta(ws.outputs[L - 1], t, ws.deltas[L - 1], n, this.outputs);
+    this.cost.delta(this.ws.outputs[L - 1], t, this.ws.deltas[L - 1], n, this.outputs);
+    this.backpropagate(x, n, withInputGradient);
+  }
+
+  /** The backward pass from the output deltas (already in the workspace) down to the inputs. */
+  private backpropagate(x: Float64Array, n: number, withInputGradient: boolean): void {
+    const ws = this.ws;
+    const L = this.layers.length;
     for (let l = L - 1; l >= 0; l--) {
       const layer = this.layers[l];
       const delta = ws.deltas[l];
