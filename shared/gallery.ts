@@ -56,7 +56,7 @@ export const GALLERY: readonly GalleryEntry[] = [
     note:
       'PRML figure 5.4: two classes in the plane, label 1 drawn from one Gaussian and label 0 from a mixture of two (the data of Netlab\'s demmlp2), 400 training and 400 test points. ' +
       'A network with two tanh hidden units and a logistic sigmoid output learns a decision boundary (its y = 0.5 contour) bent where its two hidden units\' lines meet (see the hidden-unit thumbnails). ' +
-      'The dashed green curve is the Bayes-optimal boundary, computed from the densities that generated the data: the network\'s boundary follows it where the data are dense, and its accuracy on 20,000 new points from the same densities (82.5%) is within a point of the Bayes rate (83%; the 400 test points are a noisier estimate, 79%).',
+      'The dotted green curve is the Bayes-optimal boundary, computed from the densities that generated the data: the network\'s boundary follows it where the data are dense, and its accuracy on 20,000 new points from the same densities (82.5%) is within a point of the Bayes rate (83%; the 400 test points are a noisier estimate, 79%).',
   },
   {
     id: 'fig5.9-m1', figure: '5.9 (M = 1)', title: 'Sinusoidal data, one hidden unit', file: 'fig5.9-m1.json',
