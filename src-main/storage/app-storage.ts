@@ -74,11 +74,19 @@ function infoOf(d: Dataset, name: string): DatasetInfo {
   return { source: 'csv', name, n: d.n, inputNames: [...d.inputNames], targetNames: [...d.targetNames] };
 }
 
-/** The cost a spec keeps for new targets, unless the targets rule it out (labels need a classifier's cost). */
+/**
+ * The cost a spec keeps for new targets, unless the targets rule it out: labels need a
+ * classifier's cost; numbers that are not classes need sum-of-squares instead of a classifier's.
+ */
 function costFor(table: CsvTable, targets: readonly string[], current: CostName): CostName {
   const proposal = proposeTask(table, targets);
   const labels = targets.some((t) => table.columns.find((c) => c.name === t)?.valueType === 'category');
-  if (!labels) return current;
+  if (!labels) {
+    const classifier = current === 'sigmoid-cross-entropy' || current === 'softmax-cross-entropy';
+    if (classifier && proposal.task === 'regression') return 'sum-of-squares';
+    if (current === 'sigmoid-cross-entropy' && proposal.cost === 'softmax-cross-entropy') return 'softmax-cross-entropy';
+    return current;
+  }
   if (current === 'sum-of-squares') return proposal.cost;
   if (current === 'sigmoid-cross-entropy' && (proposal.classes?.length ?? 0) !== 2) return 'softmax-cross-entropy';
   return current;

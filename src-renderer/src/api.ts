@@ -25,7 +25,7 @@ class BridgeApi implements LabApi {
     const fn = this.bridge[bridgeName(name)] as ((r: unknown) => Promise<CallResult<unknown>>) | undefined;
     if (typeof fn !== 'function') throw new LabError('BadRequest', `the app does not offer ${name}`);
     const result = await fn(request);
-    if (!result.ok) throw new LabError(result.error.name, result.error.message);
+    if (!result.ok) throw new LabError(result.error.name, result.error.message, result.error);
     return result.value as CallResponse<C>;
   }
 
@@ -80,7 +80,7 @@ class SocketApi implements LabApi {
       this.pending.delete(msg.id);
       if (!p) return;
       if (msg.result.ok) p.resolve(msg.result.value);
-      else p.reject(new LabError(msg.result.error.name, msg.result.error.message));
+      else p.reject(new LabError(msg.result.error.name, msg.result.error.message, msg.result.error));
     }
   }
 

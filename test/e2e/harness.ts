@@ -52,6 +52,8 @@ export interface LabServer {
   url: string;
   /** The workspace folder projects are saved to. */
   workspace: string;
+  /** The app-data folder (recent projects, autosaved recovery copies). */
+  dataDir: string;
   /** Everything the server printed (for failure messages). */
   output(): string;
   /** Stops the server and removes its folders. */
@@ -96,6 +98,7 @@ export async function startServer(options: { threads?: number; timeoutMs?: numbe
   return {
     url,
     workspace,
+    dataDir,
     output: () => out,
     close: async () => {
       if (child.exitCode === null) {

@@ -66,3 +66,38 @@ export async function accuracy(page: Page): Promise<number> {
 export async function boundaryPixels(page: Page): Promise<string> {
   return page.locator('canvas.boundary-canvas').evaluate((c) => (c as unknown as { toDataURL(): string }).toDataURL());
 }
+
+/** Opens the menu button called `menu` and picks its item `item`. */
+export async function menuItem(page: Page, menu: string, item: string | RegExp): Promise<void> {
+  await page.getByRole('button', { name: menu, exact: true }).click();
+  await page.getByRole('menuitem', { name: item }).click();
+}
+
+/** The message line's text once it matches `pattern`; fails at once with the app's error message if one appears. */
+export async function notice(page: Page, pattern: RegExp, what: string, timeoutMs = 20_000): Promise<string> {
+  return waitFor(async () => {
+    const texts = await page.locator('.notice').allTextContents();
+    const error = texts.find((t) => !pattern.test(t) && /not available|error|cannot|could not|refused/i.test(t));
+    if (error) throw new Error(`${what}: the app said "${error.trim()}"`);
+    return texts.find((t) => pattern.test(t)) ?? '';
+  }, what, timeoutMs);
+}
+
+/** Rows of the run history table: [run label, status] per run, newest first. */
+export async function historyRows(page: Page): Promise<string[][]> {
+  const rows = page.getByRole('table', { name: 'Run history' }).locator('tbody tr');
+  const out: string[][] = [];
+  for (let i = 0; i < (await rows.count()); i++) {
+    const cells = await rows.nth(i).locator('td').allTextContents();
+    out.push(cells.map((c) => c.trim()));
+  }
+  return out;
+}
+
+/** Waits until `n` runs are listed and all have ended. */
+export async function runsEnded(page: Page, n: number, timeoutMs = 60_000): Promise<void> {
+  await waitFor(async () => {
+    const rows = await historyRows(page);
+    return rows.length === n && rows.every((r) => /finished|stopped|diverged|failed/.test(r[3] ?? ''));
+  }, `${n} runs to end`, timeoutMs);
+}

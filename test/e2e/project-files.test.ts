@@ -7,22 +7,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { ROOT } from './harness';
-import { choose, diagramSummary, setNumber, statusText, waitFor } from './lab-page';
+import { choose, diagramSummary, menuItem, notice, setNumber, statusText, waitFor } from './lab-page';
 import { noBrowser, requireBrowser, useLab } from './setup';
 
 requireBrowser();
-
-/** The text of the message line once it matches `pattern`; fails with the message shown if it is an error. */
-async function notice(page: Page, pattern: RegExp, what: string): Promise<string> {
-  return waitFor(async () => {
-    const texts = await page.locator('.notice').allTextContents();
-    const error = texts.find((t) => !pattern.test(t) && /not available|error|cannot|could not/i.test(t));
-    if (error) throw new Error(`${what}: the app said "${error.trim()}"`);
-    return texts.find((t) => pattern.test(t)) ?? '';
-  }, what, 20_000);
-}
 
 describe.skipIf(noBrowser)('project files and weights in a browser', () => {
   const lab = useLab();
@@ -36,7 +25,7 @@ describe.skipIf(noBrowser)('project files and weights in a browser', () => {
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     await waitFor(async () => (await statusText(page)).includes('Run 1 finished'), 'the run to finish', 30_000);
 
-    await page.getByRole('button', { name: 'Export weights' }).click();
+    await menuItem(page, 'Export', 'Weights (JSON)');
     const exported = await notice(page, /Exported the weights of run 1 to/, 'exporting weights');
     const path = /to (.+\.json)\./.exec(exported)?.[1] ?? '';
     expect(path.startsWith(server.workspace)).toBe(true);

@@ -269,6 +269,40 @@ export const useRunsStore = defineStore('runs', () => {
     return true;
   }
 
+  /**
+   * Starts one run per override set side by side (N seeds, a grid of one hyperparameter). The
+   * live active run is stopped first, as New run does.
+   */
+  async function startMany(overrides: Record<string, number>[]): Promise<RunView[] | undefined> {
+    return guarded(async () => {
+      busy.value = true;
+      try {
+        const a = active.value;
+        if (a && !isFinal(a.status)) await api.call('lab:stopRun', { runId: a.id });
+        const started = await api.call('lab:startRuns', { overrides });
+        const views = started.map((s) => create(s));
+        if (speed.value > 0) await Promise.all(started.map((s) => api.call('lab:setRunSettings', { runId: s.id, speed: speed.value })));
+        divergence.value = null;
+        return views;
+      } finally {
+        busy.value = false;
+      }
+    });
+  }
+
+  /** Makes a run's network (and, with `weights`, its weights as the next start) current. */
+  async function restore(id: string, weights: boolean): Promise<boolean> {
+    const p = await guarded(() => api.call('lab:restoreRun', { runId: id, weights }));
+    if (p) useProjectStore().replace(p);
+    return !!p;
+  }
+
+  /** Forgets weights waiting to start the next run. */
+  async function clearInitialWeights(): Promise<void> {
+    const p = await guarded(() => api.call('lab:clearInitialWeights', {}));
+    if (p) useProjectStore().replace(p);
+  }
+
   /** Removes an ended run from the project. */
   async function remove(id: string): Promise<void> {
     await guarded(async () => {
@@ -280,6 +314,6 @@ export const useRunsStore = defineStore('runs', () => {
 
   return {
     runs, active, live, running, divergence, speed, error, busy,
-    init, toggle, step, reset, stop, startNew, setSpeed, setLiveLearningRate, remove, find,
+    init, toggle, step, reset, stop, startNew, setSpeed, setLiveLearningRate, remove, find, startMany, restore, clearInitialWeights,
   };
 });

@@ -45,6 +45,10 @@ export const useViewStore = defineStore('view', () => {
   const runs = useRunsStore();
   /** A run picked in the run list; null follows the active run. */
   const selectedRunId = ref<string | null>(null);
+  /** Runs ticked for comparison: the cost chart overlays only these (all runs when none is ticked). */
+  const comparedRunIds = ref<string[]>([]);
+  /** Exports the cost chart as PNG (registered by the chart while it is shown). */
+  const chartExporter = shallowRef<(() => void) | null>(null);
   const theme = ref<ThemeChoice>('system');
   const systemDark = ref(typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches);
   if (typeof matchMedia === 'function') {
@@ -110,7 +114,12 @@ export const useViewStore = defineStore('view', () => {
     theme.value = dark.value ? 'light' : 'dark';
   }
 
-  return { selectedRunId, theme, dark, preview, shown, network, toggleTheme };
+  /** Ticks or unticks a run for comparison. */
+  function toggleCompared(id: string): void {
+    comparedRunIds.value = comparedRunIds.value.includes(id) ? comparedRunIds.value.filter((r) => r !== id) : [...comparedRunIds.value, id];
+  }
+
+  return { selectedRunId, comparedRunIds, chartExporter, theme, dark, preview, shown, network, toggleTheme, toggleCompared };
 });
 
 function sameData(a: LabSpec, b: LabSpec): boolean {
