@@ -78,7 +78,7 @@ describe('weights export and import', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mlp-weights-read-'));
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '{"format": "mlp-lab-weights", "version": 3}');
-    expect(() => readWeightsFile(bad)).toThrow(/^bad\.json: "version" 3 is not supported: this MLP Lab reads version 1 \(the file is from a newer MLP Lab\)$/);
+    expect(() => readWeightsFile(bad)).toThrow(/^bad\.json: "version" 3 is not supported: this MLP Lab reads versions 1 and 2 \(the file is from a newer MLP Lab\)$/);
     writeFileSync(bad, 'not json');
     expect(() => readWeightsFile(bad)).toThrow(/^bad\.json: is not valid JSON/);
     expect(() => readWeightsFile(join(dir, 'none.json'))).toThrow(/^cannot find the weights file/);
