@@ -4,11 +4,11 @@
  *
  *   npx tsx test/e2e/screenshots.ts [outDir]
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { findChromium, launchChromium, ROOT, startServer } from './harness';
-import { choose, openLab, setNumber, shownStep, statusText, waitFor } from './lab-page';
+import { choose, menuItem, openLab, runsEnded, setNumber, shownStep, statusText, waitFor } from './lab-page';
 
 const out = process.argv[2] ?? join(ROOT, 'docs/screenshots');
 
@@ -67,6 +67,99 @@ async function sine(browser: Browser): Promise<void> {
   }
 }
 
+/** A screenshot of the smallest rectangle holding all `parts`, with a margin. */
+async function shootAround(page: Page, parts: Locator[], path: string, margin = 8): Promise<void> {
+  // Scrolled to the top, viewport coordinates are page coordinates (what a full-page clip takes).
+  await page.evaluate('window.scrollTo(0, 0)');
+  const boxes = (await Promise.all(parts.map((p) => p.boundingBox()))).filter((b) => b !== null);
+  const x = Math.max(0, Math.min(...boxes.map((b) => b.x)) - margin);
+  const y = Math.max(0, Math.min(...boxes.map((b) => b.y)) - margin);
+  const right = Math.max(...boxes.map((b) => b.x + b.width)) + margin;
+  const bottom = Math.max(...boxes.map((b) => b.y + b.height)) + margin;
+  await page.screenshot({ path, clip: { x, y, width: right - x, height: bottom - y }, fullPage: true });
+}
+
+const FIXTURE = join(ROOT, 'test/e2e/fixtures/kundendaten.csv');
+
+/** The gallery, the CSV import wizard (and an error in it) and the dataset summary. */
+async function data(browser: Browser): Promise<void> {
+  const server = await startServer();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 960 }, colorScheme: 'light', deviceScaleFactor: 1 });
+    await openLab(page, server.url);
+    await page.getByRole('button', { name: 'New…' }).click();
+    const gallery = page.getByRole('dialog', { name: 'New lab' });
+    await gallery.getByRole('button', { name: /^Gaussian blobs/ }).click();
+    await gallery.getByRole('spinbutton', { name: 'Classes' }).fill('4');
+    await gallery.getByRole('spinbutton', { name: 'Noise' }).fill('0.35');
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(out, 'gallery.png') });
+    await gallery.getByRole('button', { name: 'Close the gallery' }).click();
+
+    // The wizard on a copy of the fixture with a typo on line 150, then on the file itself.
+    await page.getByRole('toolbar', { name: 'Project' }).getByRole('button', { name: 'Import CSV…' }).click();
+    const wizard = page.getByRole('dialog', { name: 'Import a CSV file' });
+    const lines = readFileSync(FIXTURE).toString('utf8').split('\r\n');
+    lines[149] = lines[149].replace(/^(K\d+;[^;]*;[^;]*;[^;]*;[^;]*;)(\d+)/, '$1$2 Monate');
+    await wizard.getByLabel('Choose a CSV file').setInputFiles({ name: 'kundendaten.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\r\n')) });
+    await wizard.getByRole('table', { name: 'Preview of the first rows' }).waitFor();
+    await wizard.getByRole('button', { name: 'Import', exact: true }).click();
+    await wizard.getByRole('alert', { name: 'Import problem' }).waitFor();
+    await wizard.getByRole('alert', { name: 'Import problem' }).scrollIntoViewIfNeeded();
+    await page.waitForTimeout(200);
+    await page.screenshot({ path: join(out, 'csv-error.png') });
+    await wizard.getByLabel('Choose a CSV file').setInputFiles(FIXTURE);
+    await waitFor(async () => (await wizard.getByRole('alert', { name: 'Import problem' }).count()) === 0, 'the error to clear');
+    await wizard.getByLabel('Fill in the column mean').check();
+    await wizard.getByRole('spinbutton', { name: 'Validation share' }).fill('0.25');
+    await page.evaluate(`document.querySelector('dialog[open] .dialog-body').scrollTo(0, 0)`);
+    await page.waitForTimeout(200);
+    await page.screenshot({ path: join(out, 'csv-import.png') });
+    await wizard.getByRole('button', { name: 'Import', exact: true }).click();
+    const summary = page.getByRole('dialog', { name: /Dataset summary/ });
+    await summary.waitFor();
+    await page.waitForTimeout(200);
+    await page.screenshot({ path: join(out, 'dataset-summary.png') });
+    await page.close();
+  } finally {
+    await server.close();
+  }
+}
+
+/** A learning-rate grid on the two moons, compared; and the learning animation of one run. */
+async function runs(browser: Browser): Promise<void> {
+  const server = await startServer({ threads: 2 });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, colorScheme: 'light', deviceScaleFactor: 1, acceptDownloads: true });
+    await openLab(page, server.url);
+    await page.getByRole('button', { name: 'New…' }).click();
+    const gallery = page.getByRole('dialog', { name: 'New lab' });
+    await gallery.getByRole('button', { name: /^Two moons/ }).click();
+    await gallery.getByRole('button', { name: 'Create lab' }).click();
+    await waitFor(async () => ((await page.getByRole('group', { name: /^Network: / }).getAttribute('aria-label')) ?? '').includes('8 tanh'), 'the moons lab');
+    await setNumber(page, 'Validation split', 0.2);
+    await setNumber(page, 'Steps', 1500);
+    await page.getByRole('combobox', { name: 'Vary' }).selectOption('training.learningRate');
+    await page.getByRole('textbox', { name: 'Values' }).fill('0.001, 0.003, 0.01, 0.03');
+    await page.getByRole('button', { name: /Start 4 runs/ }).click();
+    await runsEnded(page, 4, 120_000);
+    await page.getByRole('button', { name: 'Show run 3' }).click();
+    await page.waitForTimeout(800);
+    await shootAround(page, [page.getByRole('region', { name: /^Cost/ }), page.getByRole('region', { name: 'Runs', exact: true })], join(out, 'run-history.png'));
+    // The learning animation of a slower run, so it has snapshots to show.
+    await page.getByRole('button', { name: 'Follow the latest' }).click();
+    await setNumber(page, 'Learning rate', 0.01);
+    await choose(page, 'Speed', '1000');
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await runsEnded(page, 5, 120_000);
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), menuItem(page, 'Export', 'Learning animation (GIF)')]);
+    writeFileSync(join(out, 'learning-two-moons.gif'), readFileSync(await download.path()));
+    await page.close();
+  } finally {
+    await server.close();
+  }
+}
+
 async function main(): Promise<void> {
   const exe = findChromium();
   if (!exe) throw new Error('no Chromium found: set MLP_LAB_CHROMIUM');
@@ -75,6 +168,8 @@ async function main(): Promise<void> {
   try {
     await xor(browser);
     await sine(browser);
+    await data(browser);
+    await runs(browser);
   } finally {
     await browser.close();
   }

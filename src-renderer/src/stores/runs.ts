@@ -202,9 +202,14 @@ export const useRunsStore = defineStore('runs', () => {
       try {
         const a = active.value;
         if (a && !isFinal(a.status)) await api.call('lab:stopRun', { runId: a.id });
-        const s = await api.call('lab:startRun', { paused });
+        // With a speed limit the run starts paused, so the limit holds from its first step.
+        const limited = speed.value > 0;
+        const s = await api.call('lab:startRun', { paused: paused || limited });
         const view = create(s);
-        if (speed.value > 0) await api.call('lab:setRunSettings', { runId: s.id, speed: speed.value });
+        if (limited) {
+          await api.call('lab:setRunSettings', { runId: s.id, speed: speed.value });
+          if (!paused) await api.call('lab:resumeRun', { runId: s.id });
+        }
         divergence.value = null;
         return view;
       } finally {
