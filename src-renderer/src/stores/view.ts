@@ -114,6 +114,16 @@ export const useViewStore = defineStore('view', () => {
     theme.value = dark.value ? 'light' : 'dark';
   }
 
+  // Runs deleted, or gone with the project they belonged to, are neither picked nor compared.
+  watch(
+    () => runs.runs,
+    (list) => {
+      const ids = new Set(list.map((r) => r.id));
+      if (comparedRunIds.value.some((id) => !ids.has(id))) comparedRunIds.value = comparedRunIds.value.filter((id) => ids.has(id));
+      if (selectedRunId.value && !ids.has(selectedRunId.value)) selectedRunId.value = null;
+    },
+  );
+
   /** Ticks or unticks a run for comparison. */
   function toggleCompared(id: string): void {
     comparedRunIds.value = comparedRunIds.value.includes(id) ? comparedRunIds.value.filter((r) => r !== id) : [...comparedRunIds.value, id];
