@@ -9,7 +9,7 @@
  *   T4  parallel runs: one run alone vs two at once on two workers (total throughput)
  *   T5  stop latency on a full-batch MNIST-sized step (target: < 50 ms)
  *
- *   npm run build && npx tsx bench/training.ts [--quick]
+ *   npm run build && npx tsx bench/training.ts [--quick] [--only T1,T2,...]
  */
 import { generateBuiltin } from '../shared/data/builtin';
 import type { Dataset } from '../shared/data/dataset';
@@ -20,6 +20,10 @@ import { WorkerPool } from '../src-main/training/worker-pool';
 
 const workerUrl = new URL('../out/main/trainer-worker.js', import.meta.url);
 const quick = process.argv.includes('--quick');
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? new Set(process.argv[onlyAt + 1]?.split(',').map((x) => x.trim().toUpperCase())) : null;
+/** True when benchmark `id` (T1 ... T5) should run. */
+const want = (id: string) => !only || only.has(id);
 
 function xorSpec(steps: number, threads: number | 'auto' = 'auto'): LabSpec {
   return parseSpec({
@@ -64,7 +68,7 @@ async function main(): Promise<void> {
   process.stdout.write(`training benchmarks (${quick ? 'quick' : 'full'}), ${(await import('node:os')).availableParallelism()} cores\n\n`);
 
   // T1: streaming overhead.
-  {
+  if (want('T1')) {
     const steps = quick ? 20000 : 100000;
     const xor = generateBuiltin('xor-quadrants', 1000, 1);
     const best = async (progressMs: number, snapshotMs: number) => {
@@ -83,8 +87,8 @@ async function main(): Promise<void> {
   }
 
   // T2: data-parallel MNIST-sized epoch.
-  const mnist = mnistLike(60000);
-  {
+  const mnist = want('T2') || want('T5') ? mnistLike(60000) : mnistLike(1);
+  if (want('T2')) {
     const steps = quick ? 60 : 469; // 469 batches of 128 = one epoch
     const pool = new WorkerPool({ size: 2, workerUrl });
     const service = new TrainingService(pool, { progressMs: 33, snapshotMs: 100 });
@@ -98,7 +102,7 @@ async function main(): Promise<void> {
   }
 
   // T3: the seed's XOR with threads 1 and 2.
-  {
+  if (want('T3')) {
     const steps = quick ? 20000 : 100000;
     const xor = generateBuiltin('xor-quadrants', 1000, 1);
     const pool = new WorkerPool({ size: 2, workerUrl });
@@ -111,7 +115,7 @@ async function main(): Promise<void> {
   }
 
   // T4: parallel runs.
-  {
+  if (want('T4')) {
     const steps = quick ? 20000 : 50000;
     const xor = generateBuiltin('xor-quadrants', 1000, 1);
     const pool = new WorkerPool({ size: 2, workerUrl });
@@ -129,7 +133,7 @@ async function main(): Promise<void> {
   }
 
   // T5: stop latency in the middle of a long full-batch step.
-  {
+  if (want('T5')) {
     const pool = new WorkerPool({ size: 1, workerUrl });
     const service = new TrainingService(pool);
     const latencies: number[] = [];

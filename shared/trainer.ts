@@ -36,9 +36,9 @@ export interface ChunkPlan {
 }
 
 /** The most chunks a batch is cut into for parallelism alone (more only to bound a chunk's time). */
-export const MAX_PARALLEL_CHUNKS = 8;
+export const MAX_PARALLEL_CHUNKS = 4;
 /** A chunk should carry at least this much work for splitting to pay (~1 ms). */
-const MIN_CHUNK_FLOPS = 4e6;
+const MIN_CHUNK_FLOPS = 16e6;
 /** ...and at most this much, so a stop request is seen within ~50 ms even on full batches. */
 const MAX_CHUNK_FLOPS = 1e8;
 
@@ -266,7 +266,11 @@ export class Trainer {
       };
       return NaN;
     }
-    this.lastFinite.set(this.startOfStep);
+    // The start of this step gave a finite E: it becomes the fallback (a swap, not a copy: the
+    // other buffer is overwritten at the start of the next step anyway).
+    const fallback = this.lastFinite;
+    this.lastFinite = this.startOfStep;
+    this.startOfStep = fallback;
     this.curveSteps.push(this.step);
     this.curveTrain.push(ePerSample);
     this.sumSinceReport += ePerSample;

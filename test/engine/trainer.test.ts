@@ -18,7 +18,7 @@ describe('trainer', () => {
   it('cuts batches into chunks by work, never by thread count, and keeps small batches whole', () => {
     expect(chunkPlan(1000, 72)).toEqual({ chunks: 1, rows: 1000 });
     const mnist = 6 * (784 * 256 + 256 * 10);
-    expect(chunkPlan(128, mnist)).toEqual({ chunks: 8, rows: 16 });
+    expect(chunkPlan(128, mnist)).toEqual({ chunks: 4, rows: 32 });
     // A full batch of 60,000 is cut so a stop request is seen between chunks of bounded work.
     const big = chunkPlan(60000, mnist);
     expect(big.rows * mnist).toBeLessThanOrEqual(1e8 + mnist);

@@ -26,7 +26,7 @@ function spec(threads: number, training: Record<string, unknown>) {
   return parseSpec({
     format: 'mlp-lab-spec', version: 1, seed: 8,
     data: { builtin: 'xor-quadrants', n: 2000 },
-    network: { hidden: [{ units: 48, activation: 'tanh' }, { units: 48, activation: 'relu' }], output: { cost: 'sigmoid-cross-entropy' } },
+    network: { hidden: [{ units: 96, activation: 'tanh' }, { units: 96, activation: 'relu' }], output: { cost: 'sigmoid-cross-entropy' } },
     training: { learningRate: 0.002, steps: 12, threads, ...training },
   });
 }
