@@ -368,7 +368,7 @@ export type LabEvent =
   | { type: 'import-progress'; file: string; bytesRead: number; totalBytes: number; rows: number };
 
 /** Menu items whose action needs the renderer. */
-export type MenuCommand = 'export-weights' | 'import-csv' | 'train' | 'step' | 'reset' | 'check-gradient' | 'toggle-theme';
+export type MenuCommand = 'new-project' | 'export-weights' | 'import-csv' | 'train' | 'step' | 'reset' | 'check-gradient' | 'toggle-theme';
 
 /** The Electron IPC channel events travel on. */
 export const EVENT_CHANNEL = 'lab:event';

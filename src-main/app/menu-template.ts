@@ -107,7 +107,7 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemSpec[] {
     id: 'file',
     label: a('&File'),
     submenu: [
-      { id: 'file.new', label: a('&New Project'), accelerator: 'CmdOrCtrl+N', action: { kind: 'new-project' } },
+      { id: 'file.new', label: a('&New Project...'), accelerator: 'CmdOrCtrl+N', action: { kind: 'renderer', command: 'new-project' } },
       { id: 'file.open', label: a('&Open...'), accelerator: 'CmdOrCtrl+O', action: { kind: 'open-project' } },
       { id: 'file.recent', label: a('Open &Recent'), submenu: recentItems(options.recent, mac) },
       sep('file.sep1'),

@@ -100,13 +100,14 @@ describe('application menu', () => {
       .filter((a): a is Extract<MenuAction, { kind: 'renderer' }> => a?.kind === 'renderer')
       .map((a) => a.command)
       .sort();
-    const all: MenuCommand[] = ['check-gradient', 'export-weights', 'import-csv', 'reset', 'step', 'toggle-theme', 'train'];
+    const all: MenuCommand[] = ['check-gradient', 'export-weights', 'import-csv', 'new-project', 'reset', 'step', 'toggle-theme', 'train'];
     expect(commands).toEqual(all);
   });
 
-  it('handles New, Open, Save, Save As and Close in main', () => {
+  it('opens the gallery for New, and handles Open, Save, Save As and Close in main', () => {
     const m = buildMenuTemplate(opts());
-    expect(find(m, 'file.new').action).toEqual({ kind: 'new-project' });
+    // New opens the window's dataset gallery; picking one asks about unsaved changes in main.
+    expect(find(m, 'file.new').action).toEqual({ kind: 'renderer', command: 'new-project' });
     expect(find(m, 'file.open').action).toEqual({ kind: 'open-project' });
     expect(find(m, 'file.save').action).toEqual({ kind: 'save-project' });
     expect(find(m, 'file.saveAs').action).toEqual({ kind: 'save-project-as' });
