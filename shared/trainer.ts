@@ -27,6 +27,12 @@ export class AbortedError extends Error {
  */
 export interface GradientEngine {
   gradient(w: Float64Array, x: Float64Array, t: Float64Array, n: number, grad: Float64Array): number;
+  /**
+   * Optional: buffers (inputs, targets) for mini-batches of up to `rows` rows that this engine
+   * reads without copying (shared memory, for the data-parallel engine); the trainer gathers its
+   * batches into them.
+   */
+  batchBuffers?(rows: number): { x: Float64Array; t: Float64Array } | null;
 }
 
 /** How a batch is cut into chunks: `chunks` pieces of `rows` rows (the last may be shorter). */
@@ -121,7 +127,7 @@ export interface CurvePoints {
  * How many training samples the periodic train accuracy / RMSE is measured on, at most: enough
  * for a steady read-out, few enough that measuring costs little next to training.
  */
-const TRAIN_EVAL_SAMPLES = 1024;
+const TRAIN_EVAL_SAMPLES = 512;
 
 /** A growable list of doubles, drained into a Float64Array. */
 class DoubleList {
@@ -215,8 +221,9 @@ export class Trainer {
     this.batchRng = Rng.derive(lab.spec.seed, 'batches');
     this.order = Int32Array.from({ length: n }, (_, i) => i);
     this.cursor = n; // forces a shuffle before the first mini-batch
-    this.xb = new Float64Array(tr.batchSize === null ? 0 : batch * net.inputs);
-    this.tb = new Float64Array(tr.batchSize === null ? 0 : batch * targetWidth(net.cost, net.outputs));
+    const shared = tr.batchSize === null ? null : (this.engine.batchBuffers?.(batch) ?? null);
+    this.xb = shared?.x ?? new Float64Array(tr.batchSize === null ? 0 : batch * net.inputs);
+    this.tb = shared?.t ?? new Float64Array(tr.batchSize === null ? 0 : batch * targetWidth(net.cost, net.outputs));
     this.batchX = lab.data.inputs;
     this.batchT = lab.data.targets;
     this.batchN = n;
@@ -255,7 +262,9 @@ export class Trainer {
     this.startOfStep.set(net.params);
     const e = this.optimizer.step(net.params, this.objective);
     const ePerSample = e / this.batchN;
-    if (!Number.isFinite(e) || !allFinite(net.params)) {
+    // Weights that overflowed show up as a non-finite E at the next step, so scanning them is
+    // only needed after the last one (and when a run is stopped: see ensureFinite).
+    if (!Number.isFinite(e) || (this.step + 1 >= tr.steps && !allFinite(net.params))) {
       // The weights at the start of this step already gave a non-finite E (or the update
       // overflowed): keep the last weights that gave a finite E.
       const finite = Number.isFinite(e) ? this.startOfStep : this.lastFinite;
@@ -280,6 +289,16 @@ export class Trainer {
     if (this.step % tr.validateEvery === 0 || this.step >= tr.steps) this.checkpoint();
     if (!this.done && this.step >= tr.steps) this.finish();
     return ePerSample;
+  }
+
+  /**
+   * Puts back the last weights that gave a finite E if the current ones are not finite (a run
+   * stopped right after an update that overflowed); returns true if it had to.
+   */
+  ensureFinite(): boolean {
+    if (allFinite(this.lab.net.params)) return false;
+    this.lab.net.params.set(this.lastFinite);
+    return true;
   }
 
   /** Runs `steps` updates (or until done); returns the updates made. */

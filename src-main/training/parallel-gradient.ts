@@ -174,6 +174,12 @@ export class ParallelGradient implements GradientEngine {
     this.perSample = flopsPerSample(net);
   }
 
+  batchBuffers(rows: number): { x: Float64Array; t: Float64Array } | null {
+    const v = this.v;
+    if (rows * this.net.inputs > v.batchX.length) return null;
+    return { x: v.batchX, t: v.batchT };
+  }
+
   gradient(w: Float64Array, x: Float64Array, t: Float64Array, n: number, grad: Float64Array): number {
     const v = this.v;
     const net = this.net;
@@ -183,7 +189,8 @@ export class ParallelGradient implements GradientEngine {
     net.params.set(w);
     try {
       const fromBatch = x !== this.trainX;
-      if (fromBatch) {
+      // The trainer gathers mini-batches straight into the shared buffers (batchBuffers).
+      if (fromBatch && x !== v.batchX) {
         v.batchX.set(x.subarray(0, n * net.inputs));
         v.batchT.set(t.subarray(0, n * targetWidth(net.cost, net.outputs)));
       }

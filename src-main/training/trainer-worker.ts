@@ -172,6 +172,7 @@ class RunLoop {
     const { trainer } = this;
     if (!this.paused) this.seconds += (performance.now() - this.segmentStart) / 1000;
     this.paused = true;
+    trainer.ensureFinite();
     // A stop must answer at once, so a stopped run reports its last measured quality; a run that
     // ended by itself is measured at its final weights.
     if (status === 'finished' || status === 'diverged') trainer.remeasure();
