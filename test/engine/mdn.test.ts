@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { expectClose, fullBatchObjective } from '../support/reference';
 import { type Cost, costFor, targetWidth, taskOf } from '../../shared/engine/costs';
 import { gradientCheck } from '../../shared/engine/gradcheck';
 import { DEFAULT_INIT, initialize } from '../../shared/engine/init';
@@ -45,14 +46,6 @@ interface MdnCase {
 }
 
 const fixtures = JSON.parse(readFileSync(new URL('../fixtures/mdn-cases.json', import.meta.url), 'utf8')) as { cases: MdnCase[] };
-
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what: string): void {
-  expect(actual.length, `${what} length`).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const err = Math.abs(actual[i] - expected[i]) / Math.max(1, Math.abs(expected[i]));
-    if (!(err <= tol)) throw new Error(`${what}[${i}]: got ${actual[i]}, expected ${expected[i]} (error ${err})`);
-  }
-}
 
 /** A tanh network with a K-component mixture over D targets, weights drawn from `seed`. */
 function mdnNet(inputs: number, hidden: number[], K: number, D: number, seed: number, c: Cost = mixtureDensityCost(K)): Network {
@@ -167,11 +160,7 @@ describe('mixture density cost matches the numpy reference (test/fixtures/genera
       it(`gradient descent: weights after ${c.steps} steps of lr ${c.lr} agree to 1e-10`, () => {
         const net = build();
         const gd = new GradientDescent(c.lr);
-        const objective = (_w: Float64Array, g: Float64Array) => {
-          const e = net.gradient(x, t, c.n);
-          g.set(net.grads);
-          return e;
-        };
+        const objective = fullBatchObjective(net, x, t, c.n);
         for (let s = 0; s < c.steps; s++) gd.step(net.params, objective);
         expectClose(net.params, c.paramsAfter, 1e-10, 'paramsAfter');
         expectClose([net.error(x, t, c.n)], [c.EAfter], 1e-10, 'EAfter');

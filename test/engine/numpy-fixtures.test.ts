@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { expectClose, fullBatchObjective } from '../support/reference';
 import { cost } from '../../shared/engine/costs';
 import { Network } from '../../shared/engine/network';
 import { GradientDescent } from '../../shared/engine/optimizers';
@@ -31,15 +32,6 @@ interface Case {
 }
 
 const fixtures = JSON.parse(readFileSync(new URL('../fixtures/engine-cases.json', import.meta.url), 'utf8')) as { cases: Case[] };
-
-/** |a - b| <= tol * max(1, |b|): relative for large values, absolute near zero. */
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what: string): void {
-  expect(actual.length, `${what} length`).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const err = Math.abs(actual[i] - expected[i]) / Math.max(1, Math.abs(expected[i]));
-    if (!(err <= tol)) throw new Error(`${what}[${i}]: got ${actual[i]}, numpy says ${expected[i]} (error ${err})`);
-  }
-}
 
 function build(c: Case): Network {
   const net = new Network(c.inputs, c.layers, cost(c.costName));
@@ -75,11 +67,7 @@ describe('engine matches the numpy port of the seed', () => {
       it(`gradient descent: weights after ${c.steps} steps of lr ${c.lr} agree to 1e-10`, () => {
         const net = build(c);
         const gd = new GradientDescent(c.lr);
-        const objective = (_w: Float64Array, g: Float64Array) => {
-          const e = net.gradient(x, t, c.n);
-          g.set(net.grads);
-          return e;
-        };
+        const objective = fullBatchObjective(net, x, t, c.n);
         for (let s = 0; s < c.steps; s++) gd.step(net.params, objective);
         expectClose(net.params, c.paramsAfter, 1e-10, 'paramsAfter');
         expectClose([net.error(x, t, c.n)], [c.EAfter], 1e-10, 'EAfter');

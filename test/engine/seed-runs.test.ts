@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fullBatchObjective } from '../support/reference';
 import { cost } from '../../shared/engine/costs';
 import { Network } from '../../shared/engine/network';
 import { GradientDescent } from '../../shared/engine/optimizers';
@@ -38,11 +39,7 @@ function replay(run: SeedRun): { E: Map<number, number>; params: Float64Array } 
   const gd = new GradientDescent(run.lr);
   const want = new Set(run.checkpoints.map((c) => c.step));
   const E = new Map<number, number>();
-  const objective = (_w: Float64Array, g: Float64Array) => {
-    const e = net.gradient(x, t, run.n);
-    g.set(net.grads);
-    return e;
-  };
+  const objective = fullBatchObjective(net, x, t, run.n);
   for (let s = 0; s < run.steps; s++) {
     const e = gd.step(net.params, objective);
     if (want.has(s)) E.set(s, e);
