@@ -38,3 +38,41 @@ export function useCanvasView(box: Ref<HTMLElement | null>, render: () => void, 
   });
   return { width, schedule };
 }
+
+/** Space around a plot area, in CSS pixels. */
+export interface Margin {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+/** A plot area: its size and the maps from data x and y to canvas pixels (y grows upwards). */
+export interface PlotArea {
+  pw: number;
+  ph: number;
+  X(x: number): number;
+  Y(y: number): number;
+}
+
+/**
+ * The plot area of a W x H canvas inside `m` for data ranges [x0, x1] and [y0, y1], with the
+ * context saved and clipped to it (the caller restores).
+ */
+export function clipPlotArea(
+  ctx: CanvasRenderingContext2D, W: number, H: number, m: Margin,
+  [x0, x1]: readonly [number, number], [y0, y1]: readonly [number, number],
+): PlotArea {
+  const pw = W - m.left - m.right;
+  const ph = H - m.top - m.bottom;
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(m.left, m.top, pw, ph);
+  ctx.clip();
+  return {
+    pw,
+    ph,
+    X: (x) => m.left + ((x - x0) / (x1 - x0)) * pw,
+    Y: (y) => m.top + ((y1 - y) / (y1 - y0)) * ph,
+  };
+}
