@@ -23,6 +23,15 @@ const alias = { '@shared': resolve(root, 'shared') };
  * Add the trainer worker here when it exists:
  *   'trainer-worker': 'src-main/training/trainer-worker.ts'
  */
+/**
+ * Vite 8 has rolldown rewrite top-level `const` as `var` (to spare TDZ checks). For the engine
+ * that is a loss: V8 treats a module-level `var` as mutable, so every use of a constant such as
+ * fast-math's ROUND or TANH_STEPS reloads a boxed number, and each tanh allocated short-lived
+ * heap numbers: ~0.5 MB per MNIST-sized step, a young-generation GC every few steps, the data-
+ * parallel threads stalling on each other's collections. `false` keeps `const` as written.
+ */
+const KEEP_TOP_LEVEL_CONST = false;
+
 const mainEntries: Record<string, string> = {
   index: 'src-main/index.ts',
   cli: 'src-main/cli.ts',
@@ -50,6 +59,7 @@ export default defineConfig({
           entryFileNames: '[name].js',
           // Code shared by several entries (the engine, mostly) lands here, not beside them.
           chunkFileNames: 'chunks/[name]-[hash].js',
+          topLevelVar: KEEP_TOP_LEVEL_CONST,
         },
       },
     },
@@ -90,6 +100,7 @@ export default defineConfig({
       emptyOutDir: true,
       rolldownOptions: {
         input: resolve(root, 'src-renderer/index.html'),
+        output: { topLevelVar: KEEP_TOP_LEVEL_CONST },
       },
     },
   },
