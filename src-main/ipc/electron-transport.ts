@@ -4,13 +4,16 @@
  * main frame showing our renderer page is heard (src-main/ipc/trusted-sender.ts); anything else
  * gets a BadRequest result and a log line. Events: the router's events pass through an
  * EventCoalescer (cost points joined, snapshots latest-wins, at most 30 batches a second) and are
- * sent to the window one by one on EVENT_CHANNEL; Electron's structured clone keeps typed arrays.
+ * sent to the window one by one on EVENT_CHANNEL; Electron's structured clone keeps typed arrays,
+ * but not shared memory, so arrays the workers handed over in SharedArrayBuffers are copied
+ * first (own-memory.ts).
  *
  * Thin by design: what can be decided without Electron is decided in tested modules.
  */
 import { type BrowserWindow, ipcMain, type IpcMainInvokeEvent, type WebFrameMain } from 'electron';
 import { CALL_NAMES, type CallResult, EVENT_CHANNEL, type LabEvent } from '../../shared/ipc';
 import { EventCoalescer } from '../training/event-coalescer';
+import { withoutSharedMemory } from './own-memory';
 import type { Router, RouterLog } from './router';
 import { type FrameInfo, senderProblem } from './trusted-sender';
 
@@ -56,7 +59,7 @@ export class ElectronTransport {
     }
     const answer = await this.options.beforeCall?.(name);
     if (answer) return answer;
-    return this.router.call(name, payload);
+    return withoutSharedMemory(await this.router.call(name, payload));
   }
 
   /** Makes `win` the window calls are accepted from and events go to. */
@@ -65,7 +68,7 @@ export class ElectronTransport {
     this.window = win;
     const coalescer = new EventCoalescer((events: LabEvent[]) => {
       if (win.isDestroyed()) return;
-      for (const e of events) win.webContents.send(EVENT_CHANNEL, e);
+      for (const e of events) win.webContents.send(EVENT_CHANNEL, withoutSharedMemory(e));
     });
     this.coalescer = coalescer;
     win.on('closed', () => {

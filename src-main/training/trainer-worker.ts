@@ -18,8 +18,8 @@ import {
   type GradcheckRequest,
   type HelperRequest,
   type StartRequest,
+  handOver,
   type ToWorker,
-  transferables,
 } from '../../shared/worker-protocol';
 import { helperLoop, ParallelGradient, releaseHelpers } from './parallel-gradient';
 
@@ -27,7 +27,7 @@ const port = parentPort;
 if (!port) throw new Error('trainer-worker must run in a worker thread');
 
 function post(message: FromWorker): void {
-  port!.postMessage(message, transferables(message));
+  port!.postMessage(message);
 }
 
 function errorOf(e: unknown): { name: string; message: string } {
@@ -183,7 +183,7 @@ class RunLoop {
       ...(message ? { message } : {}),
       points: trainer.drainCurve(),
       metrics: trainer.metrics(0, this.seconds),
-      weights: Float64Array.from(trainer.lab.net.params),
+      weights: handOver(trainer.lab.net.params),
       ...(trainer.state.bestStep !== undefined ? { bestStep: trainer.state.bestStep } : {}),
     });
   }
@@ -248,7 +248,7 @@ class RunLoop {
   }
 
   private snapshot(): void {
-    post({ type: 'snapshot', runId: this.runId, step: this.trainer.step, weights: Float64Array.from(this.trainer.lab.net.params) });
+    post({ type: 'snapshot', runId: this.runId, step: this.trainer.step, weights: handOver(this.trainer.lab.net.params) });
     this.lastSnapshot = performance.now();
   }
 
