@@ -44,10 +44,11 @@ export interface Evaluation {
 /**
  * The network a spec describes for `inputs` inputs and `targets` target columns (parameters
  * zero). The output layer has one unit per target column, or K(D+2) for a mixture density
- * network of K components over D target columns (PRML §5.6).
+ * network of K components over D target columns (PRML §5.6). With `params`, that vector is the
+ * network's parameter vector itself (see Network).
  */
-export function networkFor(spec: LabSpec, inputs: number, targets: number): Network {
-  return new Network(inputs, layerShapes(spec, targets), costFor(spec.network.output));
+export function networkFor(spec: LabSpec, inputs: number, targets: number, params?: Float64Array): Network {
+  return new Network(inputs, layerShapes(spec, targets), costFor(spec.network.output), params);
 }
 
 /** Units of the output layer a spec gives `targets` target columns: targets, or K(D+2) for a mixture. */

@@ -28,12 +28,21 @@ export class AbortedError extends Error {
 export interface GradientEngine {
   gradient(w: Float64Array, x: Float64Array, t: Float64Array, n: number, grad: Float64Array): number;
   /**
-   * Optional: buffers (inputs, targets) for mini-batches of up to `rows` rows that this engine
-   * reads without copying (shared memory, for the data-parallel engine); the trainer gathers its
-   * batches into them.
+   * Optional: the gradient of the training rows listed in `rows` (n of them, in order), which
+   * the engine gathers itself (the data-parallel engine: each thread gathers its own chunks).
+   * The same bits as `gradient` on the gathered batch.
    */
-  batchBuffers?(rows: number): { x: Float64Array; t: Float64Array } | null;
+  gradientOfRows?(w: Float64Array, rows: Int32Array, n: number, grad: Float64Array): number;
+  /**
+   * Optional: the logits (n x outputs) of rows [row0, row0 + n) of the training or validation
+   * split at the current weights, computed across threads; n at most EVAL_ROWS. Valid until
+   * the next call.
+   */
+  logits?(part: 'train' | 'validation', row0: number, n: number): Float64Array;
 }
+
+/** Rows forward-propagated at once when measuring a split: bounds the workspace. */
+export const EVAL_ROWS = 1024;
 
 /** How a batch is cut into chunks: `chunks` pieces of `rows` rows (the last may be shorter). */
 export interface ChunkPlan {
@@ -69,11 +78,22 @@ export function chunkPlan(n: number, perSample: number): ChunkPlan {
 }
 
 /**
- * The gradient on this thread: the batch cut by `chunkPlan`, each chunk's gradient added to the
- * total in chunk order, with a stop check between chunks.
+ * How chunk gradients are added up, whatever the number of threads: chunk c belongs to lane
+ * c mod LANES; each lane sums its chunks in chunk order (c, c + 2, c + 4, ...), and the gradient
+ * is lane 0 + lane 1. Two lanes let two threads each add their chunks straight into their own
+ * lane as they compute them (Network.gradientInto), leaving one cheap pass to join the lanes;
+ * one thread and four threads follow the same order, so all give the same bits.
+ */
+export const LANES = 2;
+
+/**
+ * The gradient on this thread: the batch cut by `chunkPlan`, each chunk's gradient added into
+ * its lane (see LANES) as it is computed, with a stop check between chunks.
  */
 export class LocalGradient implements GradientEngine {
   private readonly perSample: number;
+  /** Lane 1's sum (lane 0 sums straight into the caller's vector). */
+  private lane1 = new Float64Array(0);
   constructor(private readonly net: Network, private readonly shouldAbort: () => boolean = () => false) {
     this.perSample = flopsPerSample(net);
   }
@@ -84,23 +104,20 @@ export class LocalGradient implements GradientEngine {
     if (restore) net.params.set(w);
     try {
       const { chunks, rows } = chunkPlan(n, this.perSample);
-      if (chunks === 1) {
-        const e = net.gradient(x, t, n);
-        grad.set(net.grads);
-        return e;
-      }
+      if (chunks === 1) return net.gradientInto(x, t, n, grad, false);
+      if (this.lane1.length !== grad.length) this.lane1 = new Float64Array(grad.length);
+      const lane1 = this.lane1;
       const d = net.inputs;
       const k = targetWidth(net.cost, net.outputs);
-      grad.fill(0);
       let e = 0;
       for (let c = 0; c < chunks; c++) {
         if (this.shouldAbort()) throw new AbortedError();
         const r0 = c * rows;
         const m = Math.min(rows, n - r0);
-        e += net.gradient(x.subarray(r0 * d, (r0 + m) * d), t.subarray(r0 * k, (r0 + m) * k), m);
-        const g = net.grads;
-        for (let i = 0; i < g.length; i++) grad[i] += g[i];
+        const into = c % LANES === 0 ? grad : lane1;
+        e += net.gradientInto(x.subarray(r0 * d, (r0 + m) * d), t.subarray(r0 * k, (r0 + m) * k), m, into, c >= LANES);
       }
+      for (let i = 0; i < grad.length; i++) grad[i] += lane1[i];
       return e;
     } finally {
       if (restore) net.params.set(restore);
@@ -170,6 +187,9 @@ export class Trainer {
   private cursor: number;
   private readonly xb: Float64Array;
   private readonly tb: Float64Array;
+  /** The mini-batch's row numbers, when the engine gathers rows itself (gradientOfRows). */
+  private readonly rowsOfBatch: Int32Array | null;
+  private batchRows: Int32Array | null = null;
   private batchX: Float64Array;
   private batchT: Float64Array;
   private batchN: number;
@@ -201,7 +221,9 @@ export class Trainer {
     const lambda = tr.weightDecay;
     const engine = this.engine;
     this.objective = (w, grad) => {
-      let e = engine.gradient(w, this.batchX, this.batchT, this.batchN, grad);
+      let e = this.batchRows
+        ? engine.gradientOfRows!(w, this.batchRows, this.batchN, grad)
+        : engine.gradient(w, this.batchX, this.batchT, this.batchN, grad);
       if (lambda > 0) {
         // E~ = E + lambda/2 w^T w, dE~/dw = dE/dw + lambda w, PRML (5.112).
         let ww = 0;
@@ -221,9 +243,11 @@ export class Trainer {
     this.batchRng = Rng.derive(lab.spec.seed, 'batches');
     this.order = Int32Array.from({ length: n }, (_, i) => i);
     this.cursor = n; // forces a shuffle before the first mini-batch
-    const shared = tr.batchSize === null ? null : (this.engine.batchBuffers?.(batch) ?? null);
-    this.xb = shared?.x ?? new Float64Array(tr.batchSize === null ? 0 : batch * net.inputs);
-    this.tb = shared?.t ?? new Float64Array(tr.batchSize === null ? 0 : batch * targetWidth(net.cost, net.outputs));
+    const gathers = tr.batchSize !== null && this.engine.gradientOfRows !== undefined;
+    this.rowsOfBatch = gathers ? new Int32Array(batch) : null;
+    const own = tr.batchSize !== null && !gathers;
+    this.xb = new Float64Array(own ? batch * net.inputs : 0);
+    this.tb = new Float64Array(own ? batch * targetWidth(net.cost, net.outputs) : 0);
     this.batchX = lab.data.inputs;
     this.batchT = lab.data.targets;
     this.batchN = n;
@@ -368,16 +392,24 @@ export class Trainer {
   /** Refreshes the reported quality (training subset, validation set) of the current weights. */
   remeasure(): void {
     const lab = this.lab;
-    this.trainQuality = measure(lab.net, lab.data, TRAIN_EVAL_SAMPLES);
-    if (lab.validation.n > 0) this.validationQuality = measure(lab.net, lab.validation, lab.validation.n);
+    this.trainQuality = this.measurePart('train');
+    if (lab.validation.n > 0) this.validationQuality = this.measurePart('validation');
+  }
+
+  /** The training subset's or the validation set's quality, on the engine's threads if it can. */
+  private measurePart(part: 'train' | 'validation'): PartMetrics {
+    const lab = this.lab;
+    const engine = this.engine;
+    const logits = engine.logits ? (row0: number, m: number) => engine.logits!(part, row0, m) : undefined;
+    return part === 'train' ? measure(lab.net, lab.data, TRAIN_EVAL_SAMPLES, logits) : measure(lab.net, lab.validation, lab.validation.n, logits);
   }
 
   /** Measures quality on the training subset and the validation set; applies early stopping. */
   checkpoint(): void {
     const lab = this.lab;
-    this.trainQuality = measure(lab.net, lab.data, TRAIN_EVAL_SAMPLES);
+    this.trainQuality = this.measurePart('train');
     if (lab.validation.n === 0) return;
-    const v = measure(lab.net, lab.validation, lab.validation.n);
+    const v = this.measurePart('validation');
     this.validationQuality = v;
     this.curveValSteps.push(this.step);
     this.curveVal.push(v.EPerSample);
@@ -422,6 +454,7 @@ export class Trainer {
     const b = Math.min(tr.batchSize, n);
     const d = data.inputNames.length;
     const k = data.targetNames.length;
+    const rows = this.rowsOfBatch;
     let filled = 0;
     while (filled < b) {
       if (this.cursor >= n) {
@@ -430,27 +463,40 @@ export class Trainer {
         this.cursor = 0;
       }
       const row = this.order[this.cursor++];
-      this.xb.set(data.inputs.subarray(row * d, row * d + d), filled * d);
-      this.tb.set(data.targets.subarray(row * k, row * k + k), filled * k);
+      if (rows) rows[filled] = row;
+      else {
+        this.xb.set(data.inputs.subarray(row * d, row * d + d), filled * d);
+        this.tb.set(data.targets.subarray(row * k, row * k + k), filled * k);
+      }
       filled++;
     }
+    this.batchRows = rows;
     this.batchX = this.xb;
     this.batchT = this.tb;
     this.batchN = b;
   }
 }
 
-/** E, E/N and accuracy or RMSE of `net` on (up to `limit` samples of) `data`. */
-export function measure(net: Network, data: Dataset, limit: number): PartMetrics {
+/**
+ * E, E/N and accuracy or RMSE of `net` on (up to `limit` samples of) `data`. Rows go forward
+ * EVAL_ROWS at a time (a large split never needs a workspace of its size), by `logits` when
+ * given (rows row0 ... row0 + m - 1 of `data`: the data-parallel engine's), else on `net`.
+ */
+export function measure(net: Network, data: Dataset, limit: number, logits?: (row0: number, m: number) => Float64Array): PartMetrics {
   const n = Math.min(limit, data.n);
   if (n === 0) return { E: 0, EPerSample: 0 };
   const k = net.outputs;
-  const x = data.inputs.subarray(0, n * net.inputs);
-  const t = data.targets.subarray(0, n * targetWidth(net.cost, k));
-  const a = net.forward(x, n);
-  const E = net.cost.value(a, t, n, k);
+  const d = net.inputs;
+  const w = targetWidth(net.cost, k);
+  const t = data.targets.subarray(0, n * w);
   const y = new Float64Array(n * k);
-  net.cost.output(a, y, n, k);
+  let E = 0;
+  for (let r0 = 0; r0 < n; r0 += EVAL_ROWS) {
+    const m = Math.min(EVAL_ROWS, n - r0);
+    const a = logits ? logits(r0, m) : net.forward(data.inputs.subarray(r0 * d, (r0 + m) * d), m);
+    E += net.cost.value(a, t.subarray(r0 * w, (r0 + m) * w), m, k);
+    net.cost.output(a, y.subarray(r0 * k, (r0 + m) * k), m, k);
+  }
   const m: PartMetrics = { E: (E / n) * data.n, EPerSample: E / n };
   const task = taskOf(net.cost.name);
   if (task === 'regression') m.rmse = rmse(y, t, n, k);

@@ -93,7 +93,7 @@ export interface StreamOptions {
 /** Shared memory of a data-parallel run (src-main/training/parallel-gradient.ts). */
 export interface ParallelSetup {
   block: SharedArrayBuffer;
-  layout: { params: number; inputs: number; outputs: number; maxBatch: number };
+  layout: { params: number; inputs: number; outputs: number; maxBatch: number; logits: number };
   /** Participants, the coordinator included. */
   K: number;
 }

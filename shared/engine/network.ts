@@ -63,9 +63,10 @@ export class Network {
   /**
    * A network with `inputs` inputs and the given layers; the last entry is the output layer and
    * must be linear (the cost supplies the output function). Parameters start at zero: use
-   * `initialize` (init.ts) or `params.set(...)`.
+   * `initialize` (init.ts) or `params.set(...)`. `params`, when given, is used as the parameter
+   * vector itself (not copied): a data-parallel helper reads the run's weights in shared memory.
    */
-  constructor(inputs: number, layers: readonly LayerShape[], cost: Cost) {
+  constructor(inputs: number, layers: readonly LayerShape[], cost: Cost, params?: Float64Array) {
     if (!(Number.isInteger(inputs) && inputs >= 1)) throw new RangeError(`inputs must be a positive integer, got ${inputs}`);
     if (layers.length === 0) throw new RangeError('a network needs at least an output layer');
     const acts = layers.map((l) => (typeof l.activation === 'string' ? activationByName(l.activation) : l.activation));
@@ -86,7 +87,8 @@ export class Network {
     this.inputs = inputs;
     this.outputs = outputs;
     this.cost = cost;
-    this.params = new Float64Array(size);
+    if (params && params.length !== size) throw new RangeError(`the parameter vector has ${params.length} values, the network needs ${size}`);
+    this.params = params ?? new Float64Array(size);
     this.grads = new Float64Array(size);
     const views: Layer[] = [];
     let offset = 0;
@@ -172,6 +174,26 @@ export class Network {
    * (the seed's `fit`) saves the cost's logarithms. The gradient is the same bits either way.
    */
   gradient(x: Float64Array, t: Float64Array, n: number, withInputGradient = false, withError = true): number {
+    const e = this.outputDelta(x, t, n, withError);
+    this.backpropagate(x, n, withInputGradient, null, false);
+    return e;
+  }
+
+  /**
+   * Like `gradient`, but the gradient of these n samples goes into `into` (same layout as
+   * `params`) instead of `grads`: written over it, or with `add` added to it. Each entry is the
+   * batch's whole sum, then + into, so adding batch after batch gives the same bits as summing
+   * separately computed gradients in that order, without a copy or a pass over the vector.
+   */
+  gradientInto(x: Float64Array, t: Float64Array, n: number, into: Float64Array, add: boolean): number {
+    if (into.length !== this.params.length) throw new RangeError(`the gradient vector has ${into.length} values, the network needs ${this.params.length}`);
+    const e = this.outputDelta(x, t, n, true);
+    this.backpropagate(x, n, false, into, add);
+    return e;
+  }
+
+  /** Forward pass and the output deltas (in the workspace); E when `withError`, else NaN. */
+  private outputDelta(x: Float64Array, t: Float64Array, n: number, withError: boolean): number {
     const a = this.forward(x, n);
     const delta = this.ws.deltas[this.layers.length - 1];
     let e = Number.NaN;
@@ -181,7 +203,6 @@ export class Network {
       e = this.cost.value(a, t, n, this.outputs);
       this.cost.delta(a, t, delta, n, this.outputs);
     }
-    this.backpropagate(x, n, withInputGradient);
     return e;
   }
 
@@ -195,20 +216,26 @@ export class Network {
     const L = this.layers.length;
     // Output units: delta = y - t for a canonical output function and cost, PRML (5.18).
     this.cost.delta(this.ws.outputs[L - 1], t, this.ws.deltas[L - 1], n, this.outputs);
-    this.backpropagate(x, n, withInputGradient);
+    this.backpropagate(x, n, withInputGradient, null, false);
   }
 
-  /** The backward pass from the output deltas (already in the workspace) down to the inputs. */
-  private backpropagate(x: Float64Array, n: number, withInputGradient: boolean): void {
+  /**
+   * The backward pass from the output deltas (already in the workspace) down to the inputs; the
+   * gradient goes into `grads`, or into `into` (added when `add`).
+   */
+  private backpropagate(x: Float64Array, n: number, withInputGradient: boolean, into: Float64Array | null, add: boolean): void {
     const ws = this.ws;
     const L = this.layers.length;
     for (let l = L - 1; l >= 0; l--) {
       const layer = this.layers[l];
       const delta = ws.deltas[l];
       const input = l > 0 ? ws.outputs[l - 1] : x;
+      const nw = layer.inputs * layer.units;
+      const dW = into ? into.subarray(layer.offset, layer.offset + nw) : layer.dWeights;
+      const dB = into ? into.subarray(layer.offset + nw, layer.offset + nw + layer.units) : layer.dBias;
       // dE/dw_ji = delta_j z_i summed over samples, PRML (5.53); dE/db_j = delta_j.
-      gemmTN(layer.inputs, layer.units, n, input, delta, layer.dWeights, false);
-      sumRows(n, layer.units, delta, layer.dBias, false);
+      gemmTN(layer.inputs, layer.units, n, input, delta, dW, add);
+      sumRows(n, layer.units, delta, dB, add);
       if (l > 0) {
         // delta_j = h'(a_j) sum_k w_kj delta_k, PRML (5.56).
         const below = ws.deltas[l - 1];

@@ -1,13 +1,26 @@
 /**
  * Data-parallel gradients: one run's batch split across K worker threads.
  *
- * The batch is cut into chunks by `chunkPlan`, which depends on the batch and the network only.
- * Chunks are computed in waves of up to MAX_PARALLEL_CHUNKS: in a wave, participant i (0 is the
- * coordinator, the thread running the optimizer) computes the chunks whose index within the wave
- * is i mod K and writes each chunk's gradient into that chunk's slot. After a barrier, every
- * participant adds the slots, in chunk order, into its own range of the total gradient. So each
- * total entry is ((0 + g0) + g1) + ... in chunk order whatever K is, the same additions as
- * `LocalGradient` on one thread: results are identical bit for bit for K = 1, 2, 4, ...
+ * The batch is cut into chunks by `chunkPlan`, which depends on the batch and the network only,
+ * and the chunk gradients are added in the order LANES fixes (shared/trainer.ts): chunk c joins
+ * lane c mod 2 in chunk order, and the gradient is lane 0 + lane 1. Chunks are computed in waves
+ * of up to MAX_PARALLEL_CHUNKS (a stop request is checked between waves). Two ways to share a
+ * wave, both keeping that order, so results are identical bit for bit for K = 1, 2, 3, 4, ...:
+ *
+ * - K = 2 (one thread per lane, the common case): each participant adds its chunks straight into
+ *   its lane's buffer as it computes them (Network.gradientInto); after the last wave each joins
+ *   the two lanes over its half of the vector. No chunk gradient is copied or re-read.
+ * - any other K: participant i computes the wave's chunks j with j mod K = i into slot j; after
+ *   the wave, each participant adds the slots, in chunk order, into the two lanes over its own
+ *   range of the vector, and after the last wave joins the lanes there.
+ *
+ * The coordinator (participant 0, the thread running the optimizer) keeps its range of lane 0
+ * in the caller's gradient vector, so only the helpers' ranges are copied out at the end.
+ * Helpers compute with the run's weights where the coordinator puts them, in the shared block.
+ * For a mini-batch the coordinator only writes the row numbers: each participant gathers the
+ * rows of its own chunks. Measuring a split (train accuracy, validation E) is shared too: each
+ * participant forward-propagates a range of the rows (the logits of a row do not depend on
+ * which thread computes them).
  *
  * Synchronisation is shared memory only: a generation counter the helpers wait on
  * (Atomics.wait / notify) and an arrival counter per phase. Messages would be far slower and a
@@ -15,7 +28,7 @@
  */
 import { targetWidth } from '../../shared/engine/costs';
 import type { Network } from '../../shared/engine/network';
-import { AbortedError, chunkPlan, flopsPerSample, type GradientEngine, MAX_PARALLEL_CHUNKS } from '../../shared/trainer';
+import { AbortedError, chunkPlan, EVAL_ROWS, flopsPerSample, type GradientEngine, LANES, MAX_PARALLEL_CHUNKS } from '../../shared/trainer';
 
 /** Int32 slots of the shared block. */
 const I = {
@@ -25,7 +38,7 @@ const I = {
   ARRIVED: 1,
   /** 1: helpers leave their loop. */
   QUIT: 2,
-  /** 0 = compute chunk gradients of a wave, 1 = reduce slots into the total. */
+  /** PHASE_CHUNKS or PHASE_REDUCE. */
   PHASE: 3,
   /** Rows in the batch. */
   ROWS: 4,
@@ -37,12 +50,35 @@ const I = {
   WAVE_START: 7,
   /** Number of participants K (coordinator included). */
   K: 8,
-  /** 1 when the batch is in the shared batch buffers, 0 when it is the whole training set. */
-  FROM_BATCH: 9,
-  /** 1 when the wave is the first (the reduce starts the total from zero). */
-  FIRST_WAVE: 10,
+  /** Where the batch's rows are: one of SOURCE. */
+  SOURCE: 9,
+  /** PHASE_LOGITS: 0 = training split, 1 = validation split. */
+  PART: 10,
+  /** PHASE_LOGITS: the first row. */
+  ROW0: 11,
 } as const;
 const INT_SLOTS = 16;
+/** Compute the wave's chunk gradients. */
+const PHASE_CHUNKS = 0;
+/** Add the wave into the lanes (K other than 2) and, after the last wave, join the lanes. */
+const PHASE_REDUCE = 1;
+/** Forward-propagate rows of a split into the shared logits buffer. */
+const PHASE_LOGITS = 2;
+const SOURCE = {
+  /** Rows [0, n) of the training split (a full batch). */
+  TRAIN: 0,
+  /** Rows [0, n) of the shared batch buffers, already filled. */
+  BATCH: 1,
+  /** The training rows listed in the shared row numbers: each participant gathers its chunks. */
+  ROWS: 2,
+} as const;
+
+/** A participant's data: the training split and the validation split (shared memory). */
+export interface ParallelData {
+  trainX: Float64Array;
+  trainT: Float64Array;
+  validationX: Float64Array;
+}
 
 /** Sizes a shared block is laid out for. */
 export interface ParallelLayout {
@@ -51,6 +87,8 @@ export interface ParallelLayout {
   outputs: number;
   /** Largest batch that will be copied into the block (mini-batch size; 0 for full batch only). */
   maxBatch: number;
+  /** The network's output units (logits per row). */
+  logits: number;
 }
 
 /** Views of the shared block, the same in every participant. */
@@ -61,14 +99,28 @@ export interface ParallelViews {
   batchT: Float64Array;
   slots: Float64Array[];
   slotE: Float64Array;
+  /** The helpers' ranges of lane 0, which ends as the gradient. */
   total: Float64Array;
+  /** Lane 1 while a multi-wave batch is reduced (K other than 2). */
+  lane1: Float64Array;
+  /** EVAL_ROWS x logits: PHASE_LOGITS's output. */
+  logits: Float64Array;
+  /** The mini-batch's row numbers (SOURCE.ROWS). */
+  rows: Int32Array;
 }
 
 /** Allocates the shared block for a run. */
 export function createParallelBlock(layout: ParallelLayout): SharedArrayBuffer {
-  const doubles =
-    layout.params * (2 + MAX_PARALLEL_CHUNKS) + layout.maxBatch * (layout.inputs + layout.outputs) + MAX_PARALLEL_CHUNKS;
-  return new SharedArrayBuffer(INT_SLOTS * 4 + doubles * 8);
+  return new SharedArrayBuffer(INT_SLOTS * 4 + doublesOf(layout) * 8 + layout.maxBatch * 4);
+}
+
+function doublesOf(layout: ParallelLayout): number {
+  return (
+    layout.params * (3 + MAX_PARALLEL_CHUNKS) +
+    layout.maxBatch * (layout.inputs + layout.outputs) +
+    MAX_PARALLEL_CHUNKS +
+    EVAL_ROWS * layout.logits
+  );
 }
 
 /** The views of a shared block. */
@@ -82,45 +134,113 @@ export function parallelViews(sab: SharedArrayBuffer, layout: ParallelLayout): P
   const ints = new Int32Array(sab, 0, INT_SLOTS);
   const params = take(layout.params);
   const total = take(layout.params);
+  const lane1 = take(layout.params);
   const slots = Array.from({ length: MAX_PARALLEL_CHUNKS }, () => take(layout.params));
   const slotE = take(MAX_PARALLEL_CHUNKS);
   const batchX = take(layout.maxBatch * layout.inputs);
   const batchT = take(layout.maxBatch * layout.outputs);
-  return { ints, params, batchX, batchT, slots, slotE, total };
+  const logits = take(EVAL_ROWS * layout.logits);
+  const rows = new Int32Array(sab, at, layout.maxBatch);
+  return { ints, params, batchX, batchT, slots, slotE, total, lane1, logits, rows };
 }
 
-/** The chunk gradient of chunk `c` into slot `slot`: params from the block, rows from x/t. */
-function computeChunk(net: Network, v: ParallelViews, x: Float64Array, t: Float64Array, c: number, slot: number): void {
-  const rows = v.ints[I.CHUNK_ROWS];
-  const n = v.ints[I.ROWS];
-  const d = net.inputs;
-  const k = targetWidth(net.cost, net.outputs);
-  const r0 = c * rows;
-  const m = Math.min(rows, n - r0);
-  v.slotE[slot] = net.gradient(x.subarray(r0 * d, (r0 + m) * d), t.subarray(r0 * k, (r0 + m) * k), m);
-  v.slots[slot].set(net.grads);
+/** Copies the training rows listed at batch positions [r0, r0 + m) into the batch buffers. */
+function gather(v: ParallelViews, data: ParallelData, r0: number, m: number, d: number, k: number): void {
+  const { trainX, trainT } = data;
+  for (let r = r0; r < r0 + m; r++) {
+    const row = v.rows[r];
+    v.batchX.set(trainX.subarray(row * d, row * d + d), r * d);
+    v.batchT.set(trainT.subarray(row * k, row * k + k), r * k);
+  }
 }
 
-/** Participant `i`'s share of a phase: its chunks of the wave, or its range of the reduction. */
-function work(net: Network, v: ParallelViews, i: number, trainX: Float64Array, trainT: Float64Array): void {
-  const K = v.ints[I.K];
-  const start = v.ints[I.WAVE_START];
-  const inWave = Math.min(MAX_PARALLEL_CHUNKS, v.ints[I.CHUNKS] - start);
-  if (v.ints[I.PHASE] === 0) {
-    const fromBatch = v.ints[I.FROM_BATCH] === 1;
-    const x = fromBatch ? v.batchX : trainX;
-    const t = fromBatch ? v.batchT : trainT;
-    for (let j = i; j < inWave; j += K) computeChunk(net, v, x, t, start + j, j);
+/** Participant i's range [lo, hi) of the parameter vector in the reduce phase. */
+function range(P: number, i: number, K: number): [number, number] {
+  return [Math.floor((P * i) / K), Math.floor((P * (i + 1)) / K)];
+}
+
+/**
+ * Participant `i`'s share of a phase. `lane0` is where its range of lane 0 (and so of the
+ * result) lives: the caller's gradient vector for the coordinator, `total` for helpers.
+ */
+function work(net: Network, v: ParallelViews, i: number, data: ParallelData, lane0: Float64Array): void {
+  const ints = v.ints;
+  const K = ints[I.K];
+  const phase = ints[I.PHASE];
+  if (phase === PHASE_LOGITS) {
+    const n = ints[I.ROWS];
+    const row0 = ints[I.ROW0];
+    const x = ints[I.PART] === 0 ? data.trainX : data.validationX;
+    const d = net.inputs;
+    const [lo, hi] = range(n, i, K);
+    if (hi > lo) v.logits.set(net.forward(x.subarray((row0 + lo) * d, (row0 + hi) * d), hi - lo), lo * net.outputs);
     return;
   }
-  const P = v.params.length;
-  const lo = Math.floor((P * i) / K);
-  const hi = Math.floor((P * (i + 1)) / K);
-  const total = v.total;
-  if (v.ints[I.FIRST_WAVE] === 1) total.fill(0, lo, hi);
+  const start = ints[I.WAVE_START];
+  const chunks = ints[I.CHUNKS];
+  const inWave = Math.min(MAX_PARALLEL_CHUNKS, chunks - start);
+  if (phase === PHASE_CHUNKS) {
+    const source = ints[I.SOURCE];
+    const x = source === SOURCE.TRAIN ? data.trainX : v.batchX;
+    const t = source === SOURCE.TRAIN ? data.trainT : v.batchT;
+    const rows = ints[I.CHUNK_ROWS];
+    const n = ints[I.ROWS];
+    const d = net.inputs;
+    const k = targetWidth(net.cost, net.outputs);
+    for (let j = 0; j < inWave; j++) {
+      const c = start + j;
+      // K = 2: this participant's lane, added into as it goes; otherwise a slot of its own.
+      if (K === LANES ? c % LANES !== i : j % K !== i) continue;
+      const r0 = c * rows;
+      const m = Math.min(rows, n - r0);
+      if (source === SOURCE.ROWS) gather(v, data, r0, m, d, k);
+      const into = K === LANES ? v.slots[i] : v.slots[j];
+      v.slotE[j] = net.gradientInto(x.subarray(r0 * d, (r0 + m) * d), t.subarray(r0 * k, (r0 + m) * k), m, into, K === LANES && c >= LANES);
+    }
+    return;
+  }
+  const [lo, hi] = range(v.params.length, i, K);
+  const last = start + inWave >= chunks;
+  if (K === LANES) {
+    const a = v.slots[0];
+    const b = v.slots[1];
+    for (let p = lo; p < hi; p++) lane0[p] = a[p] + b[p];
+    return;
+  }
+  const lane1 = v.lane1;
+  if (start === 0 && inWave === 4 && last) {
+    // One wave of four chunks (a mini-batch on four threads): (g0 + g2) + (g1 + g3) in one pass.
+    const [s0, s1, s2, s3] = v.slots;
+    for (let p = lo; p < hi; p++) lane0[p] = s0[p] + s2[p] + (s1[p] + s3[p]);
+    return;
+  }
   for (let j = 0; j < inWave; j++) {
+    const c = start + j;
     const s = v.slots[j];
-    for (let p = lo; p < hi; p++) total[p] += s[p];
+    const lane = c % LANES === 0 ? lane0 : lane1;
+    if (c < LANES) lane.set(s.subarray(lo, hi), lo);
+    else for (let p = lo; p < hi; p++) lane[p] += s[p];
+  }
+  if (last && chunks > 1) for (let p = lo; p < hi; p++) lane0[p] += lane1[p];
+}
+
+/**
+ * How long a participant spins on the shared counters before it sleeps in Atomics.wait. Waking a
+ * sleeping thread takes a futex round trip through the scheduler, measured at about 0.3 ms per
+ * direction on a 2-core VM: twice per phase, on a ~16 ms step. A helper spins through the
+ * coordinator's serial work between steps (optimizer update, batch gathering: ~1.5 ms on the
+ * MNIST-sized benchmark); the coordinator spins for helpers a little behind it. Past these, a
+ * thread sleeps, so a paused run or a slow phase costs no CPU.
+ */
+const HELPER_SPIN_MS = 3;
+const COORDINATOR_SPIN_MS = 1;
+
+/** Spins until ints[index] differs from `value` or `ms` pass; true if it changed. */
+function spinWhile(ints: Int32Array, index: number, value: number, ms: number): boolean {
+  const deadline = performance.now() + ms;
+  for (let i = 1; ; i++) {
+    if (Atomics.load(ints, index) !== value) return true;
+    if ((i & 1023) === 0 && performance.now() > deadline) return false;
   }
 }
 
@@ -132,17 +252,24 @@ function arrive(ints: Int32Array): void {
 
 /**
  * A helper's loop: wait for a phase, do its share, arrive; until told to quit. `index` is this
- * helper's participant number (1 ... K-1). `net` is its own network of the run's shape.
+ * helper's participant number (1 ... K-1). `networkOn` gives a network of the run's shape whose
+ * parameter vector is the given one: the helper computes with the weights in the block.
  */
-export function helperLoop(net: Network, sab: SharedArrayBuffer, layout: ParallelLayout, index: number, trainX: Float64Array, trainT: Float64Array): void {
+export function helperLoop(
+  networkOn: (params: Float64Array) => Network,
+  sab: SharedArrayBuffer,
+  layout: ParallelLayout,
+  index: number,
+  data: ParallelData,
+): void {
   const v = parallelViews(sab, layout);
+  const net = networkOn(v.params);
   let gen = 0;
   for (;;) {
-    Atomics.wait(v.ints, I.GEN, gen);
+    if (!spinWhile(v.ints, I.GEN, gen, HELPER_SPIN_MS)) Atomics.wait(v.ints, I.GEN, gen);
     gen = Atomics.load(v.ints, I.GEN);
     if (Atomics.load(v.ints, I.QUIT) === 1) return;
-    if (v.ints[I.PHASE] === 0) net.params.set(v.params);
-    work(net, v, index, trainX, trainT);
+    work(net, v, index, data, v.total);
     arrive(v.ints);
   }
 }
@@ -165,8 +292,7 @@ export class ParallelGradient implements GradientEngine {
     sab: SharedArrayBuffer,
     layout: ParallelLayout,
     private readonly K: number,
-    private readonly trainX: Float64Array,
-    private readonly trainT: Float64Array,
+    private readonly data: ParallelData,
     private readonly shouldAbort: () => boolean = () => false,
   ) {
     this.v = parallelViews(sab, layout);
@@ -174,27 +300,53 @@ export class ParallelGradient implements GradientEngine {
     this.perSample = flopsPerSample(net);
   }
 
-  batchBuffers(rows: number): { x: Float64Array; t: Float64Array } | null {
+  /** A mini-batch given by row numbers: each participant gathers the rows of its chunks. */
+  gradientOfRows(w: Float64Array, rows: Int32Array, n: number, grad: Float64Array): number {
     const v = this.v;
-    if (rows * this.net.inputs > v.batchX.length) return null;
-    return { x: v.batchX, t: v.batchT };
+    if (n > v.rows.length) throw new RangeError(`a batch of ${n} rows does not fit the shared block (${v.rows.length})`);
+    v.rows.set(rows.subarray(0, n));
+    return this.run(w, n, SOURCE.ROWS, grad);
   }
 
   gradient(w: Float64Array, x: Float64Array, t: Float64Array, n: number, grad: Float64Array): number {
     const v = this.v;
     const net = this.net;
+    if (x === this.data.trainX) return this.run(w, n, SOURCE.TRAIN, grad);
+    if (n * net.inputs > v.batchX.length) throw new RangeError(`a batch of ${n} rows does not fit the shared block`);
+    v.batchX.set(x.subarray(0, n * net.inputs));
+    v.batchT.set(t.subarray(0, n * targetWidth(net.cost, net.outputs)));
+    return this.run(w, n, SOURCE.BATCH, grad);
+  }
+
+  /** The logits of rows [row0, row0 + n) of a split, a range of rows per participant. */
+  logits(part: 'train' | 'validation', row0: number, n: number): Float64Array {
+    const v = this.v;
+    const k = this.net.outputs;
+    if (n > EVAL_ROWS) throw new RangeError(`at most ${EVAL_ROWS} rows at a time, got ${n}`);
+    v.params.set(this.net.params);
+    v.ints[I.PART] = part === 'train' ? 0 : 1;
+    v.ints[I.ROW0] = row0;
+    v.ints[I.ROWS] = n;
+    this.phase(PHASE_LOGITS, v.logits);
+    return v.logits.subarray(0, n * k);
+  }
+
+  private run(w: Float64Array, n: number, source: number, grad: Float64Array): number {
+    const v = this.v;
+    const net = this.net;
     const { chunks, rows } = chunkPlan(n, this.perSample);
-    v.params.set(w);
     const restore = w === net.params ? null : Float64Array.from(net.params);
-    net.params.set(w);
+    if (restore) net.params.set(w);
     try {
-      const fromBatch = x !== this.trainX;
-      // The trainer gathers mini-batches straight into the shared buffers (batchBuffers).
-      if (fromBatch && x !== v.batchX) {
-        v.batchX.set(x.subarray(0, n * net.inputs));
-        v.batchT.set(t.subarray(0, n * targetWidth(net.cost, net.outputs)));
+      // One chunk: nothing to share (the result is the same bits as on one thread).
+      if (chunks === 1) {
+        if (source === SOURCE.ROWS) gather(v, this.data, 0, n, net.inputs, targetWidth(net.cost, net.outputs));
+        const x = source === SOURCE.TRAIN ? this.data.trainX : v.batchX;
+        const t = source === SOURCE.TRAIN ? this.data.trainT : v.batchT;
+        return net.gradientInto(x, t, n, grad, false);
       }
-      v.ints[I.FROM_BATCH] = fromBatch ? 1 : 0;
+      v.params.set(w);
+      v.ints[I.SOURCE] = source;
       v.ints[I.ROWS] = n;
       v.ints[I.CHUNK_ROWS] = rows;
       v.ints[I.CHUNKS] = chunks;
@@ -202,13 +354,15 @@ export class ParallelGradient implements GradientEngine {
       for (let start = 0; start < chunks; start += MAX_PARALLEL_CHUNKS) {
         if (start > 0 && this.shouldAbort()) throw new AbortedError();
         v.ints[I.WAVE_START] = start;
-        v.ints[I.FIRST_WAVE] = start === 0 ? 1 : 0;
-        this.phase(0);
-        this.phase(1);
+        this.phase(PHASE_CHUNKS, grad);
         const inWave = Math.min(MAX_PARALLEL_CHUNKS, chunks - start);
+        // With two lanes the reduce phase only joins them, after the last wave.
+        if (this.K !== LANES || start + inWave >= chunks) this.phase(PHASE_REDUCE, grad);
         for (let j = 0; j < inWave; j++) e += v.slotE[j];
       }
-      grad.set(v.total);
+      // The helpers' ranges of the result are in the block; the coordinator's already in grad.
+      const [, hi] = range(grad.length, 0, this.K);
+      grad.set(v.total.subarray(hi), hi);
       return e;
     } finally {
       if (restore) net.params.set(restore);
@@ -216,16 +370,18 @@ export class ParallelGradient implements GradientEngine {
   }
 
   /** Starts a phase for everyone, does the coordinator's share, waits for the helpers. */
-  private phase(p: 0 | 1): void {
+  private phase(p: number, lane0: Float64Array): void {
     const ints = this.v.ints;
     ints[I.PHASE] = p;
     Atomics.store(ints, I.ARRIVED, 0);
     Atomics.add(ints, I.GEN, 1);
     Atomics.notify(ints, I.GEN);
-    work(this.net, this.v, 0, this.trainX, this.trainT);
+    work(this.net, this.v, 0, this.data, lane0);
     const helpers = this.K - 1;
+    let arrived = Atomics.load(ints, I.ARRIVED);
+    if (arrived < helpers) spinWhile(ints, I.ARRIVED, arrived, COORDINATOR_SPIN_MS);
     for (;;) {
-      const arrived = Atomics.load(ints, I.ARRIVED);
+      arrived = Atomics.load(ints, I.ARRIVED);
       if (arrived >= helpers) break;
       // Main sets QUIT when a helper thread dies: its share would never arrive.
       if (Atomics.load(ints, I.QUIT) === 1) throw new Error('a data-parallel helper thread stopped, so this run cannot go on');

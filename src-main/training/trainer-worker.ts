@@ -48,8 +48,9 @@ port.on('message', (msg: ToWorker) => {
 /** Serves a data-parallel run's gradient phases until it releases its helpers. */
 function runHelper(req: HelperRequest): void {
   const train = req.parts.train;
-  const net = networkFor(req.spec, train.inputNames.length, train.targetNames.length);
-  helperLoop(net, req.parallel.block, req.parallel.layout, req.index, train.inputs, train.targets);
+  const networkOn = (params: Float64Array) => networkFor(req.spec, train.inputNames.length, train.targetNames.length, params);
+  const data = { trainX: train.inputs, trainT: train.targets, validationX: req.parts.validation.inputs };
+  helperLoop(networkOn, req.parallel.block, req.parallel.layout, req.index, data);
   post({ type: 'reply', id: req.id, ok: true });
 }
 
@@ -78,7 +79,7 @@ function runTraining(req: StartRequest): void {
   };
   const par = req.parallel;
   const gradient = par
-    ? new ParallelGradient(lab.net, par.block, par.layout, par.K, lab.data.inputs, lab.data.targets, shouldAbort)
+    ? new ParallelGradient(lab.net, par.block, par.layout, par.K, { trainX: lab.data.inputs, trainT: lab.data.targets, validationX: lab.validation.inputs }, shouldAbort)
     : undefined;
   const trainer = new Trainer(lab, { shouldAbort, gradient });
   post({ type: 'reply', id: req.id, ok: true });

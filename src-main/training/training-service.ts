@@ -6,7 +6,7 @@
  */
 import type { Dataset } from '../../shared/data/dataset';
 import type { GradcheckResult } from '../../shared/engine/gradcheck';
-import { assembleLab, type LabParts, prepareParts } from '../../shared/lab';
+import { assembleLab, type LabParts, outputUnits, prepareParts } from '../../shared/lab';
 import { isFinal, type RunMetrics, type RunRecord, type RunStatus, type RunSummary, summarizeRun } from '../../shared/run';
 import type { LabSpec } from '../../shared/spec';
 import { chunkPlan, type CurvePoints, flopsPerSample } from '../../shared/trainer';
@@ -61,6 +61,8 @@ interface RunEntry {
   /** Chunks of one batch (chunkPlan): the most threads a step can use. */
   chunks: number;
   parallel: ParallelSetup | null;
+  /** Settle when the run's data-parallel helpers are back in the pool. */
+  helpersBack: Promise<unknown>[];
   settle: (() => void)[];
 }
 
@@ -130,6 +132,7 @@ export class TrainingService {
       worker: null,
       chunks: chunkPlan(batch, flopsPerSample(lab.net)).chunks,
       parallel: null,
+      helpersBack: [],
       settle: [],
     };
     if (options.paused) Atomics.store(controlViews(entry.control).ints, CTRL.COMMAND, COMMAND.PAUSE);
@@ -205,6 +208,7 @@ export class TrainingService {
       inputs: train.inputNames.length,
       outputs: train.targetNames.length,
       maxBatch: entry.spec.training.batchSize === null ? 0 : Math.min(entry.spec.training.batchSize, train.n),
+      logits: outputUnits(entry.spec, train.targetNames.length),
     };
     const parallel: ParallelSetup = { block: createParallelBlock(layout), layout, K: helpers.length + 1 };
     entry.parallel = parallel;
@@ -214,9 +218,10 @@ export class TrainingService {
         // The coordinator would wait for this helper forever: release it so the run fails cleanly.
         onCrash: () => releaseHelpers(parallel.block),
       });
-      void h
+      const back = h
         .request({ type: 'helper', spec: entry.spec, parts: entry.parts, parallel, index: i + 1 })
         .finally(() => this.pool.release(h));
+      entry.helpersBack.push(back.catch(() => {}));
     });
   }
 
@@ -271,8 +276,14 @@ export class TrainingService {
       this.pool.release(w);
     }
     this.emit({ type: 'run-state', runId: entry.id, status, step: entry.step, ...(message ? { message } : {}) });
-    for (const f of entry.settle) f();
-    entry.settle = [];
+    // Whoever waits for this run may start the next one at once: it should find the helper
+    // threads idle again, not still leaving this run (it would then run on fewer threads).
+    const settle = () => {
+      for (const f of entry.settle) f();
+      entry.settle = [];
+    };
+    if (entry.helpersBack.length === 0) settle();
+    else void Promise.all(entry.helpersBack).then(settle);
   }
 
   private entry(id: string): RunEntry {
@@ -400,7 +411,7 @@ export class TrainingService {
   /** Resolves with the run's record once it has ended. */
   wait(id: string): Promise<RunRecord> {
     const e = this.entry(id);
-    if (isFinal(e.status)) return Promise.resolve(this.record(id));
+    if (isFinal(e.status)) return Promise.all(e.helpersBack).then(() => this.record(id));
     return new Promise((resolve) => e.settle.push(() => resolve(this.record(id))));
   }
 

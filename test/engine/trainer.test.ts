@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { generateBuiltin } from '../../shared/data/builtin';
 import { createLab } from '../../shared/lab';
 import { parseSpec } from '../../shared/spec';
-import { chunkPlan, flopsPerSample, LocalGradient, Trainer } from '../../shared/trainer';
+import { chunkPlan, flopsPerSample, LANES, LocalGradient, Trainer } from '../../shared/trainer';
 
 function spec(training: Record<string, unknown>, extra: Record<string, unknown> = {}) {
   return parseSpec({
@@ -37,6 +37,48 @@ describe('trainer', () => {
     const e1 = lab.net.gradient(lab.data.inputs, lab.data.targets, 5000);
     expect(e).toBeCloseTo(e1, 8);
     lab.net.grads.forEach((v, i) => expect(Math.abs(g[i] - v)).toBeLessThan(1e-9 * Math.max(1, Math.abs(v))));
+  });
+
+  it('adds chunk gradients in the lane order, bit for bit: (g0 + g2) + (g1 + g3)', () => {
+    const s = parseSpec({
+      format: 'mlp-lab-spec', version: 1, seed: 3, data: { builtin: 'xor-quadrants', n: 5000 },
+      network: { hidden: [{ units: 64 }, { units: 64 }], output: { cost: 'sigmoid-cross-entropy' } },
+    });
+    const lab = createLab(s, generateBuiltin('xor-quadrants', 5000, 3));
+    const net = lab.net;
+    const { chunks, rows } = chunkPlan(5000, flopsPerSample(net));
+    expect(chunks).toBe(4);
+    expect(LANES).toBe(2);
+    // Each chunk's gradient on its own, by the plain gradient().
+    const g: Float64Array[] = [];
+    for (let c = 0; c < chunks; c++) {
+      net.gradient(lab.data.inputs.subarray(c * rows * 2, (c + 1) * rows * 2), lab.data.targets.subarray(c * rows, (c + 1) * rows), rows);
+      g.push(Float64Array.from(net.grads));
+    }
+    const lanes = g[0].map((_, i) => g[0][i] + g[2][i] + (g[1][i] + g[3][i]));
+    const chain = g[0].map((_, i) => g[0][i] + g[1][i] + g[2][i] + g[3][i]);
+    const out = new Float64Array(net.size);
+    new LocalGradient(net).gradient(net.params, lab.data.inputs, lab.data.targets, 5000, out);
+    expect(Array.from(out)).toEqual(Array.from(lanes));
+    // Negative control: summing in plain chunk order rounds differently somewhere.
+    expect(Array.from(out)).not.toEqual(Array.from(chain));
+  });
+
+  it('Network.gradientInto writes or adds the gradient with the bits of gradient() plus a separate addition', () => {
+    const lab = createLab(spec({ optimizer: 'gd' }), generateBuiltin('xor-quadrants', 300, 4));
+    const net = lab.net;
+    const x = lab.data.inputs.subarray(0, 200);
+    const t = lab.data.targets.subarray(0, 100);
+    const e = net.gradient(x, t, 100);
+    const g = Float64Array.from(net.grads);
+    const into = new Float64Array(net.size).fill(Number.NaN);
+    expect(Object.is(net.gradientInto(x, t, 100, into, false), e)).toBe(true);
+    expect(Array.from(into)).toEqual(Array.from(g));
+    const before = Float64Array.from({ length: net.size }, (_, i) => Math.sin(i) * 1e3);
+    const acc = Float64Array.from(before);
+    net.gradientInto(x, t, 100, acc, true);
+    expect(Array.from(acc)).toEqual(Array.from(before.map((b, i) => b + g[i])));
+    expect(() => net.gradientInto(x, t, 100, new Float64Array(3), false)).toThrow(/3 values/);
   });
 
   it('mini-batches visit every training sample once per epoch, reshuffled each epoch', () => {

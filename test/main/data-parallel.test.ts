@@ -22,16 +22,16 @@ afterAll(async () => {
   await pool.close();
 });
 
-function spec(threads: number, training: Record<string, unknown>) {
+function spec(threads: number, training: Record<string, unknown>, units = 96, n = 2000) {
   return parseSpec({
     format: 'mlp-lab-spec', version: 1, seed: 8,
-    data: { builtin: 'xor-quadrants', n: 2000 },
-    network: { hidden: [{ units: 96, activation: 'tanh' }, { units: 96, activation: 'relu' }], output: { cost: 'sigmoid-cross-entropy' } },
+    data: { builtin: 'xor-quadrants', n },
+    network: { hidden: [{ units, activation: 'tanh' }, { units, activation: 'relu' }], output: { cost: 'sigmoid-cross-entropy' } },
     training: { learningRate: 0.002, steps: 12, threads, ...training },
   });
 }
 
-const data = () => generateBuiltin('xor-quadrants', 2000, 8);
+const data = (n = 2000) => generateBuiltin('xor-quadrants', n, 8);
 
 describe('data-parallel training', () => {
   for (const [what, training] of [
@@ -39,24 +39,76 @@ describe('data-parallel training', () => {
     ['mini-batch adam', { optimizer: 'adam', batchSize: 1500 }],
     ['scg', { optimizer: 'scg' }],
   ] as const) {
-    it(`${what}: identical weights on 1, 2 and 4 threads, and in-process`, async () => {
+    it(`${what}: identical weights on 1, 2, 3 and 4 threads, and in-process`, async () => {
       const s1 = spec(1, training);
       const lab = createLab(s1, data());
       const batch = s1.training.batchSize ?? lab.data.n;
       expect(chunkPlan(batch, flopsPerSample(lab.net)).chunks).toBeGreaterThanOrEqual(4);
       new Trainer(lab).run(12);
       const results: number[][] = [];
-      for (const k of [1, 2, 4]) {
+      for (const k of [1, 2, 3, 4]) {
         const id = service.start(spec(k, training), data());
         const r = await service.wait(id);
         expect(r.status).toBe('finished');
         results.push(Array.from(r.finalWeights!));
       }
       expect(results[1], "2 threads vs 1").toEqual(results[0]);
-      expect(results[2], "4 threads vs 1").toEqual(results[0]);
+      expect(results[2], "3 threads vs 1").toEqual(results[0]);
+      expect(results[3], "4 threads vs 1").toEqual(results[0]);
       expect(results[0], "worker vs in-process").toEqual(Array.from(lab.net.params));
     });
   }
+
+  it('a batch of five chunks (two waves, the second of one chunk): identical weights on 1, 2, 3 and 4 threads, and in-process', async () => {
+    const s1 = spec(1, { optimizer: 'gd', steps: 3 }, 256, 1200);
+    const lab = createLab(s1, data(1200));
+    expect(chunkPlan(1200, flopsPerSample(lab.net)).chunks).toBe(5);
+    new Trainer(lab).run(3);
+    const results: number[][] = [];
+    for (const k of [1, 2, 3, 4]) {
+      const r = await service.wait(service.start(spec(k, { optimizer: 'gd', steps: 3 }, 256, 1200), data(1200)));
+      expect(r.status).toBe('finished');
+      results.push(Array.from(r.finalWeights!));
+    }
+    expect(results[1], '2 threads vs 1').toEqual(results[0]);
+    expect(results[2], '3 threads vs 1').toEqual(results[0]);
+    expect(results[3], '4 threads vs 1').toEqual(results[0]);
+    expect(results[0], 'worker vs in-process').toEqual(Array.from(lab.net.params));
+  });
+
+  it('with a validation split, early stopping and mini-batches: the same curves, metrics and weights on 1, 2 and 4 threads', async () => {
+    const make = (threads: number) =>
+      parseSpec({
+        format: 'mlp-lab-spec', version: 1, seed: 8,
+        data: { builtin: 'xor-quadrants', n: 3000, split: { validation: 0.4 } },
+        network: { hidden: [{ units: 96, activation: 'tanh' }, { units: 96, activation: 'relu' }], output: { cost: 'sigmoid-cross-entropy' } },
+        training: { optimizer: 'momentum', learningRate: 0.002, batchSize: 1500, steps: 9, validateEvery: 2, earlyStopping: { patience: 2 }, threads },
+      });
+    const records = [];
+    for (const k of [1, 2, 4]) {
+      const r = await service.wait(service.start(make(k), data(3000)));
+      expect(r.status).toBe('finished');
+      records.push(r);
+    }
+    const [one, ...more] = records;
+    // The validation set (1200 rows) is measured in two pieces of at most EVAL_ROWS rows.
+    expect(one.curve.validation.length).toBeGreaterThanOrEqual(4);
+    expect(one.metrics!.validation!.accuracy).toBeGreaterThan(0);
+    for (const r of more) {
+      expect(Array.from(r.curve.validation)).toEqual(Array.from(one.curve.validation));
+      expect(Array.from(r.curve.train)).toEqual(Array.from(one.curve.train));
+      expect(r.metrics!.validation).toEqual(one.metrics!.validation);
+      expect(r.metrics!.train.accuracy).toBe(one.metrics!.train.accuracy);
+      expect(Array.from(r.finalWeights!)).toEqual(Array.from(one.finalWeights!));
+    }
+  });
+
+  it('a finished run has given its helper threads back when wait() resolves', async () => {
+    const r = await service.wait(service.start(spec(4, { optimizer: 'gd', steps: 2 }), data()));
+    expect(r.status).toBe('finished');
+    // The coordinator and its three helpers are all idle again: the next run gets every thread.
+    expect(pool.active).toBe(0);
+  });
 
   it('negative control: a different seed gives different weights', async () => {
     const a = await service.wait(service.start(spec(2, { optimizer: 'gd' }), data()));
