@@ -92,12 +92,28 @@ async function main(): Promise<void> {
     const steps = quick ? 60 : 469; // 469 batches of 128 = one epoch
     const pool = new WorkerPool({ size: 2, workerUrl });
     const service = new TrainingService(pool, { progressMs: 33, snapshotMs: 100 });
-    const one = await timed(service, mnistSpec(steps, 1, 128), mnist);
-    const two = await timed(service, mnistSpec(steps, 2, 128), mnist);
+    // A shared VM drifts by several percent over a minute, so the two are timed in pairs run
+    // back to back, in alternating order (1-2, 2-1, 1-2), and the pairs' median ratio is the
+    // result: each ratio compares runs made under the same conditions.
+    const pairs = quick ? 1 : 3;
+    const ones: number[] = [];
+    const twos: number[] = [];
+    const ratios: number[] = [];
+    for (let p = 0; p < pairs; p++) {
+      const order = p % 2 === 0 ? [1, 2] : [2, 1];
+      const t: Record<number, number> = {};
+      for (const k of order) t[k] = (await timed(service, mnistSpec(steps, k, 128), mnist)).seconds;
+      ones.push(t[1]);
+      twos.push(t[2]);
+      ratios.push(t[1] / t[2]);
+    }
     const scale = 469 / steps;
-    line(`T2 MNIST-sized epoch, batch 128, 1 thread`, `${(one.seconds * scale).toFixed(2)} s/epoch`);
-    line(`T2 MNIST-sized epoch, batch 128, 2 threads`, `${(two.seconds * scale).toFixed(2)} s/epoch`);
-    line('T2 speed-up with 2 threads (target >= 1.8x)', `${(one.seconds / two.seconds).toFixed(2)}x`);
+    const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+    const epochs = (v: number[]) => v.map((x) => (x * scale).toFixed(2)).join(', ');
+    line(`T2 MNIST-sized epoch, batch 128, 1 thread`, `${epochs(ones)} s/epoch`);
+    line(`T2 MNIST-sized epoch, batch 128, 2 threads`, `${epochs(twos)} s/epoch`);
+    line('T2 speed-up with 2 threads, per pair', ratios.map((r) => `${r.toFixed(2)}x`).join(', '));
+    line('T2 speed-up with 2 threads, median (target >= 1.8x)', `${median(ratios).toFixed(2)}x`);
     await pool.close();
   }
 
