@@ -91,11 +91,12 @@ export function prepareParts(spec: LabSpec, raw: Dataset): LabParts {
 /**
  * Builds the lab from prepared parts: the network, with its initial weights drawn from the
  * spec's seed, or `initialWeights`: a flat vector of the network's size, or a weights file whose
- * layers must match the network (WeightsError naming the layer if not).
+ * layers must match the network (WeightsError naming the layer if not). With `params`, the
+ * network's parameter vector is that one (a data-parallel run's, in shared memory).
  */
-export function assembleLab(spec: LabSpec, parts: LabParts, initialWeights?: Float64Array | WeightsFile): Lab {
+export function assembleLab(spec: LabSpec, parts: LabParts, initialWeights?: Float64Array | WeightsFile, params?: Float64Array): Lab {
   const data = parts.train;
-  const net = networkFor(spec, data.inputNames.length, data.targetNames.length);
+  const net = networkFor(spec, data.inputNames.length, data.targetNames.length, params);
   if (initialWeights && !(initialWeights instanceof Float64Array)) {
     net.params.set(weightsFor(net, initialWeights));
   } else if (initialWeights) {

@@ -8,6 +8,7 @@ import { conditionalMeanRmse } from './engine/mdn';
 import { accuracy, rmse } from './engine/metrics';
 import type { Network } from './engine/network';
 import { createOptimizer, type Objective, type Optimizer } from './engine/optimizers';
+import { descend } from './engine/optimizers/gradient-descent';
 import { Rng } from './engine/rng';
 import type { Dataset } from './data/dataset';
 import type { Lab } from './lab';
@@ -26,13 +27,19 @@ export class AbortedError extends Error {
  * into `grad`, and returns E. Throws AbortedError if asked to stop part-way.
  */
 export interface GradientEngine {
-  gradient(w: Float64Array, x: Float64Array, t: Float64Array, n: number, grad: Float64Array): number;
+  /**
+   * With `descent` (eta), the engine then also takes the plain gradient step w <- w - eta grad
+   * in place (Objective.descend), when it says so in `fusesDescent`.
+   */
+  gradient(w: Float64Array, x: Float64Array, t: Float64Array, n: number, grad: Float64Array, descent?: number): number;
+  /** True when `gradient` and `gradientOfRows` honour their `descent` argument. */
+  readonly fusesDescent?: boolean;
   /**
    * Optional: the gradient of the training rows listed in `rows` (n of them, in order), which
    * the engine gathers itself (the data-parallel engine: each thread gathers its own chunks).
    * The same bits as `gradient` on the gathered batch.
    */
-  gradientOfRows?(w: Float64Array, rows: Int32Array, n: number, grad: Float64Array): number;
+  gradientOfRows?(w: Float64Array, rows: Int32Array, n: number, grad: Float64Array, descent?: number): number;
   /**
    * Optional: the logits (n x outputs) of rows [row0, row0 + n) of the training or validation
    * split at the current weights, computed across threads; n at most EVAL_ROWS. Valid until
@@ -91,6 +98,7 @@ export const LANES = 2;
  * its lane (see LANES) as it is computed, with a stop check between chunks.
  */
 export class LocalGradient implements GradientEngine {
+  readonly fusesDescent = true;
   private readonly perSample: number;
   /** Lane 1's sum (lane 0 sums straight into the caller's vector). */
   private lane1 = new Float64Array(0);
@@ -98,7 +106,13 @@ export class LocalGradient implements GradientEngine {
     this.perSample = flopsPerSample(net);
   }
 
-  gradient(w: Float64Array, x: Float64Array, t: Float64Array, n: number, grad: Float64Array): number {
+  gradient(w: Float64Array, x: Float64Array, t: Float64Array, n: number, grad: Float64Array, descent?: number): number {
+    const e = this.sum(w, x, t, n, grad);
+    if (descent !== undefined) descend(w, grad, descent, 0, w.length);
+    return e;
+  }
+
+  private sum(w: Float64Array, x: Float64Array, t: Float64Array, n: number, grad: Float64Array): number {
     const net = this.net;
     const restore = w === net.params ? null : Float64Array.from(net.params);
     if (restore) net.params.set(w);
@@ -220,7 +234,7 @@ export class Trainer {
     for (const l of net.layers) this.weightMask.fill(1, l.offset, l.offset + l.weights.length);
     const lambda = tr.weightDecay;
     const engine = this.engine;
-    this.objective = (w, grad) => {
+    const objective: Objective = (w, grad) => {
       let e = this.batchRows
         ? engine.gradientOfRows!(w, this.batchRows, this.batchN, grad)
         : engine.gradient(w, this.batchX, this.batchT, this.batchN, grad);
@@ -238,6 +252,15 @@ export class Trainer {
       }
       return e;
     };
+    // Without weight decay, the gradient step can run where the gradient is computed (on every
+    // thread of a data-parallel run).
+    if (lambda === 0 && engine.fusesDescent) {
+      objective.descend = (w, grad, eta) =>
+        this.batchRows
+          ? engine.gradientOfRows!(w, this.batchRows, this.batchN, grad, eta)
+          : engine.gradient(w, this.batchX, this.batchT, this.batchN, grad, eta);
+    }
+    this.objective = objective;
     const n = lab.data.n;
     const batch = tr.batchSize === null ? n : Math.min(tr.batchSize, n);
     this.batchRng = Rng.derive(lab.spec.seed, 'batches');

@@ -28,6 +28,7 @@
  */
 import { targetWidth } from '../../shared/engine/costs';
 import type { Network } from '../../shared/engine/network';
+import { descend } from '../../shared/engine/optimizers/gradient-descent';
 import { AbortedError, chunkPlan, EVAL_ROWS, flopsPerSample, type GradientEngine, LANES, MAX_PARALLEL_CHUNKS } from '../../shared/trainer';
 
 /** Int32 slots of the shared block. */
@@ -56,7 +57,15 @@ const I = {
   PART: 10,
   /** PHASE_LOGITS: the first row. */
   ROW0: 11,
+  /** 1: after joining the lanes, each participant takes the gradient step on its range. */
+  DESCEND: 12,
 } as const;
+/** Float64 slots after the Int32 ones. */
+const F = {
+  /** The step size of a fused gradient step. */
+  ETA: 0,
+} as const;
+const F64_SLOTS = 2;
 const INT_SLOTS = 16;
 /** Compute the wave's chunk gradients. */
 const PHASE_CHUNKS = 0;
@@ -94,6 +103,8 @@ export interface ParallelLayout {
 /** Views of the shared block, the same in every participant. */
 export interface ParallelViews {
   ints: Int32Array;
+  /** Float64 control slots (F). */
+  floats: Float64Array;
   params: Float64Array;
   batchX: Float64Array;
   batchT: Float64Array;
@@ -111,7 +122,7 @@ export interface ParallelViews {
 
 /** Allocates the shared block for a run. */
 export function createParallelBlock(layout: ParallelLayout): SharedArrayBuffer {
-  return new SharedArrayBuffer(INT_SLOTS * 4 + doublesOf(layout) * 8 + layout.maxBatch * 4);
+  return new SharedArrayBuffer(INT_SLOTS * 4 + (F64_SLOTS + doublesOf(layout)) * 8 + layout.maxBatch * 4);
 }
 
 function doublesOf(layout: ParallelLayout): number {
@@ -132,6 +143,7 @@ export function parallelViews(sab: SharedArrayBuffer, layout: ParallelLayout): P
     return v;
   };
   const ints = new Int32Array(sab, 0, INT_SLOTS);
+  const floats = take(F64_SLOTS);
   const params = take(layout.params);
   const total = take(layout.params);
   const lane1 = take(layout.params);
@@ -141,7 +153,7 @@ export function parallelViews(sab: SharedArrayBuffer, layout: ParallelLayout): P
   const batchT = take(layout.maxBatch * layout.outputs);
   const logits = take(EVAL_ROWS * layout.logits);
   const rows = new Int32Array(sab, at, layout.maxBatch);
-  return { ints, params, batchX, batchT, slots, slotE, total, lane1, logits, rows };
+  return { ints, floats, params, batchX, batchT, slots, slotE, total, lane1, logits, rows };
 }
 
 /** Copies the training rows listed at batch positions [r0, r0 + m) into the batch buffers. */
@@ -161,59 +173,83 @@ function range(P: number, i: number, K: number): [number, number] {
 
 /**
  * Participant `i`'s share of a phase. `lane0` is where its range of lane 0 (and so of the
- * result) lives: the caller's gradient vector for the coordinator, `total` for helpers.
+ * result) lives: the caller's gradient vector for the coordinator, `total` for helpers. Each
+ * phase has a function of its own: one function for all three would be compiled by V8 while
+ * only some paths had run, then thrown away each time another path ran (measured: a
+ * deoptimization on every step, the lane join and the gradient step running unoptimized).
  */
 function work(net: Network, v: ParallelViews, i: number, data: ParallelData, lane0: Float64Array): void {
+  const phase = v.ints[I.PHASE];
+  if (phase === PHASE_CHUNKS) computeChunks(net, v, i, data);
+  else if (phase === PHASE_REDUCE) reduce(v, i, lane0);
+  else computeLogits(net, v, i, data);
+}
+
+/** This participant's rows of a PHASE_LOGITS request, into the shared logits buffer. */
+function computeLogits(net: Network, v: ParallelViews, i: number, data: ParallelData): void {
+  const ints = v.ints;
+  const n = ints[I.ROWS];
+  const row0 = ints[I.ROW0];
+  const x = ints[I.PART] === 0 ? data.trainX : data.validationX;
+  const d = net.inputs;
+  const [lo, hi] = range(n, i, ints[I.K]);
+  if (hi > lo) v.logits.set(net.forward(x.subarray((row0 + lo) * d, (row0 + hi) * d), hi - lo), lo * net.outputs);
+}
+
+/** This participant's chunks of the wave: into its lane (K = 2) or into their slots. */
+function computeChunks(net: Network, v: ParallelViews, i: number, data: ParallelData): void {
   const ints = v.ints;
   const K = ints[I.K];
-  const phase = ints[I.PHASE];
-  if (phase === PHASE_LOGITS) {
-    const n = ints[I.ROWS];
-    const row0 = ints[I.ROW0];
-    const x = ints[I.PART] === 0 ? data.trainX : data.validationX;
-    const d = net.inputs;
-    const [lo, hi] = range(n, i, K);
-    if (hi > lo) v.logits.set(net.forward(x.subarray((row0 + lo) * d, (row0 + hi) * d), hi - lo), lo * net.outputs);
-    return;
+  const start = ints[I.WAVE_START];
+  const inWave = Math.min(MAX_PARALLEL_CHUNKS, ints[I.CHUNKS] - start);
+  const source = ints[I.SOURCE];
+  const x = source === SOURCE.TRAIN ? data.trainX : v.batchX;
+  const t = source === SOURCE.TRAIN ? data.trainT : v.batchT;
+  const rows = ints[I.CHUNK_ROWS];
+  const n = ints[I.ROWS];
+  const d = net.inputs;
+  const k = targetWidth(net.cost, net.outputs);
+  for (let j = 0; j < inWave; j++) {
+    const c = start + j;
+    // K = 2: this participant's lane, added into as it goes; otherwise a slot of its own.
+    if (K === LANES ? c % LANES !== i : j % K !== i) continue;
+    const r0 = c * rows;
+    const m = Math.min(rows, n - r0);
+    if (source === SOURCE.ROWS) gather(v, data, r0, m, d, k);
+    const into = K === LANES ? v.slots[i] : v.slots[j];
+    v.slotE[j] = net.gradientInto(x.subarray(r0 * d, (r0 + m) * d), t.subarray(r0 * k, (r0 + m) * k), m, into, K === LANES && c >= LANES);
   }
+}
+
+/** This participant's range of the reduction, and of the gradient step when one is fused. */
+function reduce(v: ParallelViews, i: number, lane0: Float64Array): void {
+  const ints = v.ints;
+  const K = ints[I.K];
   const start = ints[I.WAVE_START];
   const chunks = ints[I.CHUNKS];
   const inWave = Math.min(MAX_PARALLEL_CHUNKS, chunks - start);
-  if (phase === PHASE_CHUNKS) {
-    const source = ints[I.SOURCE];
-    const x = source === SOURCE.TRAIN ? data.trainX : v.batchX;
-    const t = source === SOURCE.TRAIN ? data.trainT : v.batchT;
-    const rows = ints[I.CHUNK_ROWS];
-    const n = ints[I.ROWS];
-    const d = net.inputs;
-    const k = targetWidth(net.cost, net.outputs);
-    for (let j = 0; j < inWave; j++) {
-      const c = start + j;
-      // K = 2: this participant's lane, added into as it goes; otherwise a slot of its own.
-      if (K === LANES ? c % LANES !== i : j % K !== i) continue;
-      const r0 = c * rows;
-      const m = Math.min(rows, n - r0);
-      if (source === SOURCE.ROWS) gather(v, data, r0, m, d, k);
-      const into = K === LANES ? v.slots[i] : v.slots[j];
-      v.slotE[j] = net.gradientInto(x.subarray(r0 * d, (r0 + m) * d), t.subarray(r0 * k, (r0 + m) * k), m, into, K === LANES && c >= LANES);
-    }
-    return;
-  }
   const [lo, hi] = range(v.params.length, i, K);
   const last = start + inWave >= chunks;
-  if (K === LANES) {
-    const a = v.slots[0];
-    const b = v.slots[1];
-    for (let p = lo; p < hi; p++) lane0[p] = a[p] + b[p];
-    return;
-  }
+  if (K === LANES) joinLanes(v.slots[0], v.slots[1], lane0, lo, hi);
+  else if (start === 0 && inWave === 4 && last) joinFour(v.slots, lane0, lo, hi);
+  else addWave(v, lane0, start, inWave, chunks, last, lo, hi);
+  if (last && ints[I.DESCEND] === 1) descend(v.params, lane0, v.floats[F.ETA], lo, hi);
+}
+
+/** K = 2: out = lane 0 + lane 1 over [lo, hi). */
+function joinLanes(a: Float64Array, b: Float64Array, out: Float64Array, lo: number, hi: number): void {
+  for (let p = lo; p < hi; p++) out[p] = a[p] + b[p];
+}
+
+/** One wave of four chunks (a mini-batch on four threads): (g0 + g2) + (g1 + g3) in one pass. */
+function joinFour(slots: Float64Array[], out: Float64Array, lo: number, hi: number): void {
+  const [s0, s1, s2, s3] = slots;
+  for (let p = lo; p < hi; p++) out[p] = s0[p] + s2[p] + (s1[p] + s3[p]);
+}
+
+/** Any other wave: its slots into the lanes in chunk order; after the last, lane 0 += lane 1. */
+function addWave(v: ParallelViews, lane0: Float64Array, start: number, inWave: number, chunks: number, last: boolean, lo: number, hi: number): void {
   const lane1 = v.lane1;
-  if (start === 0 && inWave === 4 && last) {
-    // One wave of four chunks (a mini-batch on four threads): (g0 + g2) + (g1 + g3) in one pass.
-    const [s0, s1, s2, s3] = v.slots;
-    for (let p = lo; p < hi; p++) lane0[p] = s0[p] + s2[p] + (s1[p] + s3[p]);
-    return;
-  }
   for (let j = 0; j < inWave; j++) {
     const c = start + j;
     const s = v.slots[j];
@@ -284,6 +320,7 @@ export function releaseHelpers(sab: SharedArrayBuffer): void {
 
 /** The coordinator's gradient engine: runs each phase with the helpers and waits for them. */
 export class ParallelGradient implements GradientEngine {
+  readonly fusesDescent = true;
   private readonly v: ParallelViews;
   private readonly perSample: number;
 
@@ -296,26 +333,30 @@ export class ParallelGradient implements GradientEngine {
     private readonly shouldAbort: () => boolean = () => false,
   ) {
     this.v = parallelViews(sab, layout);
+    // The run's network is normally built on the block's weights: one vector, one object, so
+    // `w === v.params` tells that the helpers already see w.
+    const p = net.params;
+    if (p.buffer === sab && p.byteOffset === this.v.params.byteOffset && p.length === this.v.params.length) this.v.params = p;
     this.v.ints[I.K] = K;
     this.perSample = flopsPerSample(net);
   }
 
   /** A mini-batch given by row numbers: each participant gathers the rows of its chunks. */
-  gradientOfRows(w: Float64Array, rows: Int32Array, n: number, grad: Float64Array): number {
+  gradientOfRows(w: Float64Array, rows: Int32Array, n: number, grad: Float64Array, descent?: number): number {
     const v = this.v;
     if (n > v.rows.length) throw new RangeError(`a batch of ${n} rows does not fit the shared block (${v.rows.length})`);
     v.rows.set(rows.subarray(0, n));
-    return this.run(w, n, SOURCE.ROWS, grad);
+    return this.run(w, n, SOURCE.ROWS, grad, descent);
   }
 
-  gradient(w: Float64Array, x: Float64Array, t: Float64Array, n: number, grad: Float64Array): number {
+  gradient(w: Float64Array, x: Float64Array, t: Float64Array, n: number, grad: Float64Array, descent?: number): number {
     const v = this.v;
     const net = this.net;
-    if (x === this.data.trainX) return this.run(w, n, SOURCE.TRAIN, grad);
+    if (x === this.data.trainX) return this.run(w, n, SOURCE.TRAIN, grad, descent);
     if (n * net.inputs > v.batchX.length) throw new RangeError(`a batch of ${n} rows does not fit the shared block`);
     v.batchX.set(x.subarray(0, n * net.inputs));
     v.batchT.set(t.subarray(0, n * targetWidth(net.cost, net.outputs)));
-    return this.run(w, n, SOURCE.BATCH, grad);
+    return this.run(w, n, SOURCE.BATCH, grad, descent);
   }
 
   /** The logits of rows [row0, row0 + n) of a split, a range of rows per participant. */
@@ -323,7 +364,7 @@ export class ParallelGradient implements GradientEngine {
     const v = this.v;
     const k = this.net.outputs;
     if (n > EVAL_ROWS) throw new RangeError(`at most ${EVAL_ROWS} rows at a time, got ${n}`);
-    v.params.set(this.net.params);
+    if (this.net.params !== v.params) v.params.set(this.net.params);
     v.ints[I.PART] = part === 'train' ? 0 : 1;
     v.ints[I.ROW0] = row0;
     v.ints[I.ROWS] = n;
@@ -331,7 +372,19 @@ export class ParallelGradient implements GradientEngine {
     return v.logits.subarray(0, n * k);
   }
 
-  private run(w: Float64Array, n: number, source: number, grad: Float64Array): number {
+  /**
+   * The gradient at w of the batch in `source`; with `descent`, also w <- w - descent grad,
+   * taken on every thread when w is the block's vector (the run's network is built on it).
+   */
+  private run(w: Float64Array, n: number, source: number, grad: Float64Array, descent?: number): number {
+    const v = this.v;
+    const shared = descent !== undefined && w === v.params;
+    const e = this.sum(w, n, source, grad, shared ? descent : undefined);
+    if (descent !== undefined && !shared) descend(w, grad, descent, 0, w.length);
+    return e;
+  }
+
+  private sum(w: Float64Array, n: number, source: number, grad: Float64Array, descent: number | undefined): number {
     const v = this.v;
     const net = this.net;
     const { chunks, rows } = chunkPlan(n, this.perSample);
@@ -343,9 +396,14 @@ export class ParallelGradient implements GradientEngine {
         if (source === SOURCE.ROWS) gather(v, this.data, 0, n, net.inputs, targetWidth(net.cost, net.outputs));
         const x = source === SOURCE.TRAIN ? this.data.trainX : v.batchX;
         const t = source === SOURCE.TRAIN ? this.data.trainT : v.batchT;
-        return net.gradientInto(x, t, n, grad, false);
+        const e = net.gradientInto(x, t, n, grad, false);
+        if (descent !== undefined) descend(w, grad, descent, 0, w.length);
+        return e;
       }
-      v.params.set(w);
+      // The helpers read the weights from the block; the run's network normally lives there.
+      if (w !== v.params) v.params.set(w);
+      v.ints[I.DESCEND] = descent === undefined ? 0 : 1;
+      v.floats[F.ETA] = descent ?? 0;
       v.ints[I.SOURCE] = source;
       v.ints[I.ROWS] = n;
       v.ints[I.CHUNK_ROWS] = rows;

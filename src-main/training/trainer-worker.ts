@@ -21,7 +21,7 @@ import {
   handOver,
   type ToWorker,
 } from '../../shared/worker-protocol';
-import { helperLoop, ParallelGradient, releaseHelpers } from './parallel-gradient';
+import { helperLoop, ParallelGradient, parallelViews, releaseHelpers } from './parallel-gradient';
 
 const port = parentPort;
 if (!port) throw new Error('trainer-worker must run in a worker thread');
@@ -70,14 +70,16 @@ function runGradcheck(req: GradcheckRequest): void {
 /** Trains one run to its end. Synchronous: the worker does nothing else meanwhile. */
 function runTraining(req: StartRequest): void {
   const { ints } = controlViews(req.control);
-  const lab = assembleLab(req.spec, req.parts, req.initialWeights);
+  const par = req.parallel;
+  // A data-parallel run's network keeps its weights in the shared block, where the helpers read
+  // them and take their share of each gradient step.
+  const lab = assembleLab(req.spec, req.parts, req.initialWeights, par ? parallelViews(par.block, par.layout).params : undefined);
   // Stop and reset may interrupt a step between chunks; pause waits for the step to end so a
   // paused-and-resumed run draws the same batches as one that was never paused.
   const shouldAbort = () => {
     const c = Atomics.load(ints, CTRL.COMMAND);
     return c === COMMAND.STOP || c === COMMAND.RESET;
   };
-  const par = req.parallel;
   const gradient = par
     ? new ParallelGradient(lab.net, par.block, par.layout, par.K, { trainX: lab.data.inputs, trainT: lab.data.targets, validationX: lab.validation.inputs }, shouldAbort)
     : undefined;

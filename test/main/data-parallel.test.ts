@@ -36,7 +36,8 @@ const data = (n = 2000) => generateBuiltin('xor-quadrants', n, 8);
 describe('data-parallel training', () => {
   for (const [what, training] of [
     ['full-batch gd', { optimizer: 'gd' }],
-    ['mini-batch adam', { optimizer: 'adam', batchSize: 1500 }],
+    ['mini-batch sgd (the gradient step taken on every thread)', { optimizer: 'sgd', batchSize: 1500 }],
+    ['mini-batch adam with weight decay', { optimizer: 'adam', batchSize: 1500, weightDecay: 0.01 }],
     ['scg', { optimizer: 'scg' }],
   ] as const) {
     it(`${what}: identical weights on 1, 2, 3 and 4 threads, and in-process`, async () => {

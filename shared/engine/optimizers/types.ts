@@ -10,7 +10,16 @@
  * into it and undone if rejected), so an objective that ignores `w` and reads the network's own
  * parameter vector gives the same answers as one that reads `w`, when that vector is `params`.
  */
-export type Objective = (w: Float64Array, grad: Float64Array) => number;
+export interface Objective {
+  (w: Float64Array, grad: Float64Array): number;
+  /**
+   * Optional: the objective and then the plain gradient step w <- w - eta grad, in place, in
+   * one go: the same bits as calling the objective and then updating every weight, but an
+   * engine that computes the gradient on several threads updates each thread's share of w
+   * there (gradient descent's update is otherwise a serial pass between parallel phases).
+   */
+  descend?(w: Float64Array, grad: Float64Array, eta: number): number;
+}
 
 /** One update rule over the flat parameter vector. */
 export interface Optimizer {
