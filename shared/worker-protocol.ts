@@ -3,14 +3,13 @@
  *
  * Requests from main carry a correlation `id`; the worker answers each with a `reply` carrying
  * the same id. A worker says `ready` once after loading. Runs report through `progress`,
- * `snapshot`, `state` and `done` events. Weights in events are handed over in fresh
- * SharedArrayBuffers (`handOver`): postMessage neither copies them nor detaches anything.
- * Transferring (moving) an ArrayBuffer would also avoid the copy, but detaching any buffer makes
- * V8 drop an assumption for the whole thread (its "array buffer detaching protector"), and from
- * then on every typed-array access in the training loop is checked: measured 15% slower training
- * on the MNIST-sized benchmark. Cost points (a few dozen doubles per event) are simply copied:
- * cheaper than any hand-off. Datasets live in SharedArrayBuffers that every worker reads in
- * place.
+ * `snapshot`, `state` and `done` events. Nothing is transferred: detaching an ArrayBuffer (what
+ * a transfer does) makes V8 drop an assumption for the whole thread (its "array buffer
+ * detaching protector"), and from then on every typed-array access in the training loop is
+ * checked: measured 15% slower training on the MNIST-sized benchmark. Weight snapshots, ten a
+ * second, are lent in reusable shared buffers (SnapshotRing) and copied out by main; cost points
+ * (a few dozen doubles) and a run's final weights (once) are copied by postMessage. Datasets live
+ * in SharedArrayBuffers that every worker reads in place.
  *
  * Why a control block: a worker in its training loop is busy and does not read messages until
  * the loop yields, which for a long run is never. Stop, pause, single steps, the learning rate
@@ -157,20 +156,34 @@ export type ReplyEvent =
   | { type: 'reply'; id: number; ok: true; result?: GradcheckResult }
   | { type: 'reply'; id: number; ok: false; error: SerializedError };
 
-/** Cost points since the last progress event and a fresh report. */
+/**
+ * Cost points since the last progress event and a fresh report; every few events also the
+ * weights (one message instead of two: each message wakes the main thread, which costs the
+ * sender ~0.3 ms on a VM).
+ */
 export interface ProgressEvent {
   type: 'progress';
   runId: string;
   points: CurvePoints;
   metrics: RunMetrics;
+  snapshot?: RingSnapshot;
 }
 
-/** The weights at a step (handed over in shared memory). */
+/** The weights at a step, on their own (after a reset, or when paused). */
 export interface SnapshotEvent {
   type: 'snapshot';
   runId: string;
+  snapshot: RingSnapshot;
+}
+
+/**
+ * Weights lent from a worker's SnapshotRing: `weights` and `state` view one SharedArrayBuffer.
+ * The receiver copies the weights (`receiveSnapshot`), which gives the buffer back.
+ */
+export interface RingSnapshot {
   step: number;
   weights: Float64Array;
+  state: Int32Array;
 }
 
 /** The run changed state without ending: running, paused, or reset to its initial weights. */
@@ -199,13 +212,37 @@ export interface DoneEvent {
 export type FromWorker = ReadyEvent | ReplyEvent | ProgressEvent | SnapshotEvent | StateEvent | DoneEvent;
 
 /**
- * A copy of `a` in a fresh SharedArrayBuffer, for an event: posting it shares the memory instead
- * of copying it, and detaches nothing (see the file comment). The sender must not touch it after
- * posting. Main copies it once more only where it leaves the process (Electron IPC cannot carry
- * shared memory).
+ * A few reusable shared buffers for weight snapshots. A fresh 1.6 MB SharedArrayBuffer per
+ * snapshot cost the training thread ~1 ms (allocation, zeroing, page faults), ten times a
+ * second; a lent buffer costs one copy. A buffer is lent until main copies it out; when all are
+ * lent (main is slow), `lend` returns null and the snapshot is skipped: snapshots are
+ * latest-wins anyway, and the run's last weights travel in its `done` event.
  */
-export function handOver(a: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(new SharedArrayBuffer(a.length * Float64Array.BYTES_PER_ELEMENT));
-  out.set(a);
-  return out;
+export class SnapshotRing {
+  private readonly buffers: { weights: Float64Array; state: Int32Array }[];
+
+  constructor(size: number, count = 3) {
+    this.buffers = Array.from({ length: count }, () => {
+      const sab = new SharedArrayBuffer(8 + size * Float64Array.BYTES_PER_ELEMENT);
+      return { state: new Int32Array(sab, 0, 1), weights: new Float64Array(sab, 8, size) };
+    });
+  }
+
+  /** A copy of `params` in a free buffer, marked lent; null when none is free. */
+  lend(params: Float64Array, step: number): RingSnapshot | null {
+    for (const b of this.buffers) {
+      if (Atomics.load(b.state, 0) !== 0) continue;
+      b.weights.set(params);
+      Atomics.store(b.state, 0, 1);
+      return { step, weights: b.weights, state: b.state };
+    }
+    return null;
+  }
+}
+
+/** The receiver's side of a ring snapshot: its own copy of the weights; frees the buffer. */
+export function receiveSnapshot(s: RingSnapshot): Float64Array {
+  const own = s.weights.slice();
+  Atomics.store(s.state, 0, 0);
+  return own;
 }

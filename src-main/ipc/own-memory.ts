@@ -1,9 +1,9 @@
 /**
  * Electron IPC serialises with the structured clone algorithm between processes, which cannot
- * carry SharedArrayBuffers, while the training service's arrays (weights, cost points) arrive
- * from the workers in shared memory (see `handOver` in shared/worker-protocol.ts). Before a value
- * crosses to the renderer, typed arrays on shared memory are replaced by copies on their own
- * memory; everything else is passed through as it is.
+ * carry SharedArrayBuffers, while main keeps some arrays in shared memory: datasets (which the
+ * trainer workers read in place) and whatever is derived from them without a copy. Before a
+ * value crosses to the renderer, typed arrays on shared memory are replaced by copies on their
+ * own memory; everything else is passed through as it is.
  */
 export function withoutSharedMemory<T>(value: T): T {
   return own(value, 0) as T;

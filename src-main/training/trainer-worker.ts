@@ -18,7 +18,8 @@ import {
   type GradcheckRequest,
   type HelperRequest,
   type StartRequest,
-  handOver,
+  type RingSnapshot,
+  SnapshotRing,
   type ToWorker,
 } from '../../shared/worker-protocol';
 import { helperLoop, ParallelGradient, parallelViews, releaseHelpers } from './parallel-gradient';
@@ -112,12 +113,14 @@ class RunLoop {
   private announced: 'running' | 'paused' | null = null;
   private minStepMs = 0;
   private nextStepAt = 0;
+  private readonly ring: SnapshotRing;
 
   constructor(private readonly req: StartRequest, private readonly trainer: Trainer) {
     const views = controlViews(req.control);
     this.ints = views.ints;
     this.floats = views.floats;
     this.runId = req.runId;
+    this.ring = new SnapshotRing(trainer.lab.net.size);
     this.settings = Atomics.load(this.ints, CTRL.SETTINGS);
     if (req.paused) Atomics.compareExchange(this.ints, CTRL.COMMAND, COMMAND.RUN, COMMAND.PAUSE);
     this.readSettings();
@@ -142,8 +145,7 @@ class RunLoop {
         if (Atomics.load(ints, CTRL.STEP_BUDGET) > 0) {
           Atomics.sub(ints, CTRL.STEP_BUDGET, 1);
           if (!this.step()) return;
-          this.progress();
-          this.snapshot();
+          this.progress(true);
         } else this.sleepPaused();
         continue;
       }
@@ -152,8 +154,8 @@ class RunLoop {
       if (!this.throttle(command)) continue;
       if (!this.step()) return;
       const now = performance.now();
-      if (now - this.lastProgress >= this.req.stream.progressMs) this.progress();
-      if (now - this.lastSnapshot >= this.req.stream.snapshotMs) this.snapshot();
+      const snapshotDue = now - this.lastSnapshot >= this.req.stream.snapshotMs;
+      if (snapshotDue || now - this.lastProgress >= this.req.stream.progressMs) this.progress(snapshotDue);
     }
   }
 
@@ -186,7 +188,7 @@ class RunLoop {
       ...(message ? { message } : {}),
       points: trainer.drainCurve(),
       metrics: trainer.metrics(0, this.seconds),
-      weights: handOver(trainer.lab.net.params),
+      weights: Float64Array.from(trainer.lab.net.params),
       ...(trainer.state.bestStep !== undefined ? { bestStep: trainer.state.bestStep } : {}),
     });
   }
@@ -207,8 +209,7 @@ class RunLoop {
     if (!this.paused) {
       this.seconds += (performance.now() - this.segmentStart) / 1000;
       this.paused = true;
-      this.progress();
-      this.snapshot();
+      this.progress(true);
     }
     this.announce('paused');
     const wake = Atomics.load(this.ints, CTRL.WAKE);
@@ -240,19 +241,33 @@ class RunLoop {
     this.minStepMs = sps > 0 ? 1000 / sps : 0;
   }
 
-  private progress(): void {
+  /** Points and metrics since the last report; with `withSnapshot`, the weights too. */
+  private progress(withSnapshot = false): void {
     const now = performance.now();
     const interval = (now - this.lastProgress) / 1000;
     const rate = interval > 0 ? (this.trainer.step - this.stepsAtLastProgress) / interval : 0;
     const seconds = this.seconds + (this.paused ? 0 : (now - this.segmentStart) / 1000);
-    post({ type: 'progress', runId: this.runId, points: this.trainer.drainCurve(), metrics: this.trainer.metrics(rate, seconds) });
+    const snapshot = withSnapshot ? this.lendSnapshot() : null;
+    post({
+      type: 'progress',
+      runId: this.runId,
+      points: this.trainer.drainCurve(),
+      metrics: this.trainer.metrics(rate, seconds),
+      ...(snapshot ? { snapshot } : {}),
+    });
     this.lastProgress = now;
     this.stepsAtLastProgress = this.trainer.step;
   }
 
+  /** The weights on their own (after a reset). */
   private snapshot(): void {
-    post({ type: 'snapshot', runId: this.runId, step: this.trainer.step, weights: handOver(this.trainer.lab.net.params) });
+    const snapshot = this.lendSnapshot();
+    if (snapshot) post({ type: 'snapshot', runId: this.runId, snapshot });
+  }
+
+  private lendSnapshot(): RingSnapshot | null {
     this.lastSnapshot = performance.now();
+    return this.ring.lend(this.trainer.lab.net.params, this.trainer.step);
   }
 
   private announce(status: 'running' | 'paused', reset = false): void {

@@ -19,6 +19,8 @@ import {
   CTRL_F64,
   type FromWorker,
   type ParallelSetup,
+  receiveSnapshot,
+  type RingSnapshot,
   type SharedParts,
   type StreamOptions,
 } from '../../shared/worker-protocol';
@@ -232,11 +234,10 @@ export class TrainingService {
         entry.metrics = ev.metrics;
         entry.step = ev.metrics.step;
         this.emit({ type: 'run-progress', runId: entry.id, points: ev.points, metrics: ev.metrics });
+        if (ev.snapshot) this.onSnapshot(entry, ev.snapshot);
         break;
       case 'snapshot':
-        entry.log.addSnapshot(ev.step, ev.weights);
-        entry.weights = ev.weights;
-        this.emit({ type: 'run-snapshot', runId: entry.id, step: ev.step, weights: ev.weights });
+        this.onSnapshot(entry, ev.snapshot);
         break;
       case 'state':
         if (ev.reset) {
@@ -263,6 +264,14 @@ export class TrainingService {
       default:
         break;
     }
+  }
+
+  /** Copies lent weights out (giving the worker its buffer back), keeps and emits them. */
+  private onSnapshot(entry: RunEntry, snapshot: RingSnapshot): void {
+    const weights = receiveSnapshot(snapshot);
+    entry.log.addSnapshot(snapshot.step, weights);
+    entry.weights = weights;
+    this.emit({ type: 'run-snapshot', runId: entry.id, step: snapshot.step, weights });
   }
 
   private end(entry: RunEntry, status: RunStatus, message?: string): void {

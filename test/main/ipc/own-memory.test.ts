@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { handOver } from '../../../shared/worker-protocol';
+import { receiveSnapshot, SnapshotRing } from '../../../shared/worker-protocol';
 import { withoutSharedMemory } from '../../../src-main/ipc/own-memory';
 
 /** Every typed array reachable from `v` with the kind of memory it sits on. */
@@ -9,15 +9,32 @@ function arrays(v: unknown, out: { path: string; shared: boolean }[] = [], path 
   return out;
 }
 
-describe('handOver', () => {
-  it('copies into shared memory, bit for bit', () => {
-    const src = new Float64Array([1.5, -0, Number.NaN, Number.POSITIVE_INFINITY, 5e-324]);
-    const out = handOver(src);
-    expect(out.buffer).toBeInstanceOf(SharedArrayBuffer);
-    expect(out).not.toBe(src);
-    expect(Array.from(new Uint8Array(out.buffer))).toEqual(Array.from(new Uint8Array(src.buffer)));
-    src[0] = 99; // the copy does not follow the sender's array
-    expect(out[0]).toBe(1.5);
+/** A copy of `a` on shared memory. */
+function shared(a: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(new SharedArrayBuffer(a.length * 8));
+  out.set(a);
+  return out;
+}
+
+describe('SnapshotRing', () => {
+  it('lends copies in shared buffers; receiving copies them out and frees the buffer', () => {
+    const ring = new SnapshotRing(3, 2);
+    const w = new Float64Array([1, 2, 3]);
+    const a = ring.lend(w, 10)!;
+    expect(a.step).toBe(10);
+    expect(a.weights.buffer).toBeInstanceOf(SharedArrayBuffer);
+    w[0] = 9; // the lent copy does not follow the live weights
+    const b = ring.lend(w, 11)!;
+    expect(Array.from(a.weights)).toEqual([1, 2, 3]);
+    expect(Array.from(b.weights)).toEqual([9, 2, 3]);
+    // Both buffers lent: the next snapshot is skipped, not allocated.
+    expect(ring.lend(w, 12)).toBeNull();
+    const own = receiveSnapshot(a);
+    expect(own.buffer).not.toBeInstanceOf(SharedArrayBuffer);
+    expect(Array.from(own)).toEqual([1, 2, 3]);
+    const c = ring.lend(new Float64Array([4, 5, 6]), 13)!;
+    expect(c.weights.buffer).toBe(a.weights.buffer); // the freed buffer is reused
+    expect(Array.from(own)).toEqual([1, 2, 3]); // and the received copy is unaffected
   });
 });
 
@@ -26,9 +43,9 @@ describe('withoutSharedMemory', () => {
     const event = {
       type: 'run-progress',
       runId: 'r1',
-      points: { steps: handOver([0, 1, 2]), train: handOver([0.5, 0.25, 0.125]), validationSteps: handOver([]), validation: handOver([]) },
+      points: { steps: shared([0, 1, 2]), train: shared([0.5, 0.25, 0.125]), validationSteps: shared([]), validation: shared([]) },
       metrics: { step: 3, train: { E: 1, EPerSample: 0.1 } },
-      list: [handOver([1, 2]), 'x'],
+      list: [shared([1, 2]), 'x'],
       bytes: new Uint8Array(new SharedArrayBuffer(3)).fill(7),
     };
     // Negative control: the event really carries shared memory before the call.
