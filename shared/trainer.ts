@@ -31,15 +31,23 @@ export interface GradientEngine {
    * With `descent` (eta), the engine then also takes the plain gradient step w <- w - eta grad
    * in place (Objective.descend), when it says so in `fusesDescent`.
    */
-  gradient(w: Float64Array, x: Float64Array, t: Float64Array, n: number, grad: Float64Array, descent?: number): number;
-  /** True when `gradient` and `gradientOfRows` honour their `descent` argument. */
+  gradient(w: Float64Array, x: Float64Array, t: Float64Array, n: number, grad: Float64Array, descent?: number, keep?: Float64Array): number;
+  /**
+   * True when `gradient` and `gradientOfRows` honour `descent`, and `keep`: a vector that
+   * receives the weights before the step (the trainer's fallback should the step diverge).
+   */
   readonly fusesDescent?: boolean;
+  /**
+   * Optional: two vectors the trainer keeps its fallback weights in; given as `keep`, the
+   * engine fills them on its threads (the data-parallel engine's live in its shared block).
+   */
+  fallbackVectors?(): [Float64Array, Float64Array];
   /**
    * Optional: the gradient of the training rows listed in `rows` (n of them, in order), which
    * the engine gathers itself (the data-parallel engine: each thread gathers its own chunks).
    * The same bits as `gradient` on the gathered batch.
    */
-  gradientOfRows?(w: Float64Array, rows: Int32Array, n: number, grad: Float64Array, descent?: number): number;
+  gradientOfRows?(w: Float64Array, rows: Int32Array, n: number, grad: Float64Array, descent?: number, keep?: Float64Array): number;
   /**
    * Optional: the logits (n x outputs) of rows [row0, row0 + n) of the training or validation
    * split at the current weights, computed across threads; n at most EVAL_ROWS. Valid until
@@ -106,9 +114,9 @@ export class LocalGradient implements GradientEngine {
     this.perSample = flopsPerSample(net);
   }
 
-  gradient(w: Float64Array, x: Float64Array, t: Float64Array, n: number, grad: Float64Array, descent?: number): number {
+  gradient(w: Float64Array, x: Float64Array, t: Float64Array, n: number, grad: Float64Array, descent?: number, keep?: Float64Array): number {
     const e = this.sum(w, x, t, n, grad);
-    if (descent !== undefined) descend(w, grad, descent, 0, w.length);
+    if (descent !== undefined) descend(w, grad, descent, 0, w.length, keep);
     return e;
   }
 
@@ -255,10 +263,11 @@ export class Trainer {
     // Without weight decay, the gradient step can run where the gradient is computed (on every
     // thread of a data-parallel run).
     if (lambda === 0 && engine.fusesDescent) {
+      // ...which also keeps the weights before the step, in the same pass.
       objective.descend = (w, grad, eta) =>
         this.batchRows
-          ? engine.gradientOfRows!(w, this.batchRows, this.batchN, grad, eta)
-          : engine.gradient(w, this.batchX, this.batchT, this.batchN, grad, eta);
+          ? engine.gradientOfRows!(w, this.batchRows, this.batchN, grad, eta, this.startOfStep)
+          : engine.gradient(w, this.batchX, this.batchT, this.batchN, grad, eta, this.startOfStep);
     }
     this.objective = objective;
     const n = lab.data.n;
@@ -274,8 +283,10 @@ export class Trainer {
     this.batchX = lab.data.inputs;
     this.batchT = lab.data.targets;
     this.batchN = n;
-    this.lastFinite = Float64Array.from(net.params);
-    this.startOfStep = new Float64Array(net.size);
+    const fallback = this.engine.fallbackVectors?.();
+    this.lastFinite = fallback ? fallback[0] : new Float64Array(net.size);
+    this.lastFinite.set(net.params);
+    this.startOfStep = fallback ? fallback[1] : new Float64Array(net.size);
   }
 
   /** Samples per update. */
@@ -306,7 +317,9 @@ export class Trainer {
     }
     const net = this.lab.net;
     this.nextBatch();
-    this.startOfStep.set(net.params);
+    // The weights before the step, kept in case it diverges; a fused gradient step keeps them
+    // itself, in the pass that updates them.
+    if (!(this.objective.descend && this.optimizer.descends)) this.startOfStep.set(net.params);
     const e = this.optimizer.step(net.params, this.objective);
     const ePerSample = e / this.batchN;
     // Weights that overflowed show up as a non-finite E at the next step, so scanning them is

@@ -59,6 +59,8 @@ const I = {
   ROW0: 11,
   /** 1: after joining the lanes, each participant takes the gradient step on its range. */
   DESCEND: 12,
+  /** With DESCEND: 0 or 1, the fallback vector that receives the weights before the step; -1 none. */
+  KEEP: 13,
 } as const;
 /** Float64 slots after the Int32 ones. */
 const F = {
@@ -118,6 +120,8 @@ export interface ParallelViews {
   logits: Float64Array;
   /** The mini-batch's row numbers (SOURCE.ROWS). */
   rows: Int32Array;
+  /** The trainer's two fallback vectors (GradientEngine.fallbackVectors). */
+  fallback: [Float64Array, Float64Array];
 }
 
 /** Allocates the shared block for a run. */
@@ -127,7 +131,7 @@ export function createParallelBlock(layout: ParallelLayout): SharedArrayBuffer {
 
 function doublesOf(layout: ParallelLayout): number {
   return (
-    layout.params * (3 + MAX_PARALLEL_CHUNKS) +
+    layout.params * (5 + MAX_PARALLEL_CHUNKS) +
     layout.maxBatch * (layout.inputs + layout.outputs) +
     MAX_PARALLEL_CHUNKS +
     EVAL_ROWS * layout.logits
@@ -147,13 +151,14 @@ export function parallelViews(sab: SharedArrayBuffer, layout: ParallelLayout): P
   const params = take(layout.params);
   const total = take(layout.params);
   const lane1 = take(layout.params);
+  const fallback: [Float64Array, Float64Array] = [take(layout.params), take(layout.params)];
   const slots = Array.from({ length: MAX_PARALLEL_CHUNKS }, () => take(layout.params));
   const slotE = take(MAX_PARALLEL_CHUNKS);
   const batchX = take(layout.maxBatch * layout.inputs);
   const batchT = take(layout.maxBatch * layout.outputs);
   const logits = take(EVAL_ROWS * layout.logits);
   const rows = new Int32Array(sab, at, layout.maxBatch);
-  return { ints, floats, params, batchX, batchT, slots, slotE, total, lane1, logits, rows };
+  return { ints, floats, params, batchX, batchT, slots, slotE, total, lane1, logits, rows, fallback };
 }
 
 /** Copies the training rows listed at batch positions [r0, r0 + m) into the batch buffers. */
@@ -233,7 +238,10 @@ function reduce(v: ParallelViews, i: number, lane0: Float64Array): void {
   if (K === LANES) joinLanes(v.slots[0], v.slots[1], lane0, lo, hi);
   else if (start === 0 && inWave === 4 && last) joinFour(v.slots, lane0, lo, hi);
   else addWave(v, lane0, start, inWave, chunks, last, lo, hi);
-  if (last && ints[I.DESCEND] === 1) descend(v.params, lane0, v.floats[F.ETA], lo, hi);
+  if (last && ints[I.DESCEND] === 1) {
+    const keep = ints[I.KEEP];
+    descend(v.params, lane0, v.floats[F.ETA], lo, hi, keep >= 0 ? v.fallback[keep] : undefined);
+  }
 }
 
 /** K = 2: out = lane 0 + lane 1 over [lo, hi). */
@@ -342,21 +350,25 @@ export class ParallelGradient implements GradientEngine {
   }
 
   /** A mini-batch given by row numbers: each participant gathers the rows of its chunks. */
-  gradientOfRows(w: Float64Array, rows: Int32Array, n: number, grad: Float64Array, descent?: number): number {
+  fallbackVectors(): [Float64Array, Float64Array] {
+    return this.v.fallback;
+  }
+
+  gradientOfRows(w: Float64Array, rows: Int32Array, n: number, grad: Float64Array, descent?: number, keep?: Float64Array): number {
     const v = this.v;
     if (n > v.rows.length) throw new RangeError(`a batch of ${n} rows does not fit the shared block (${v.rows.length})`);
     v.rows.set(rows.subarray(0, n));
-    return this.run(w, n, SOURCE.ROWS, grad, descent);
+    return this.run(w, n, SOURCE.ROWS, grad, descent, keep);
   }
 
-  gradient(w: Float64Array, x: Float64Array, t: Float64Array, n: number, grad: Float64Array, descent?: number): number {
+  gradient(w: Float64Array, x: Float64Array, t: Float64Array, n: number, grad: Float64Array, descent?: number, keep?: Float64Array): number {
     const v = this.v;
     const net = this.net;
-    if (x === this.data.trainX) return this.run(w, n, SOURCE.TRAIN, grad, descent);
+    if (x === this.data.trainX) return this.run(w, n, SOURCE.TRAIN, grad, descent, keep);
     if (n * net.inputs > v.batchX.length) throw new RangeError(`a batch of ${n} rows does not fit the shared block`);
     v.batchX.set(x.subarray(0, n * net.inputs));
     v.batchT.set(t.subarray(0, n * targetWidth(net.cost, net.outputs)));
-    return this.run(w, n, SOURCE.BATCH, grad, descent);
+    return this.run(w, n, SOURCE.BATCH, grad, descent, keep);
   }
 
   /** The logits of rows [row0, row0 + n) of a split, a range of rows per participant. */
@@ -376,15 +388,15 @@ export class ParallelGradient implements GradientEngine {
    * The gradient at w of the batch in `source`; with `descent`, also w <- w - descent grad,
    * taken on every thread when w is the block's vector (the run's network is built on it).
    */
-  private run(w: Float64Array, n: number, source: number, grad: Float64Array, descent?: number): number {
+  private run(w: Float64Array, n: number, source: number, grad: Float64Array, descent?: number, keep?: Float64Array): number {
     const v = this.v;
     const shared = descent !== undefined && w === v.params;
-    const e = this.sum(w, n, source, grad, shared ? descent : undefined);
-    if (descent !== undefined && !shared) descend(w, grad, descent, 0, w.length);
+    const e = this.sum(w, n, source, grad, shared ? descent : undefined, keep);
+    if (descent !== undefined && !shared) descend(w, grad, descent, 0, w.length, keep);
     return e;
   }
 
-  private sum(w: Float64Array, n: number, source: number, grad: Float64Array, descent: number | undefined): number {
+  private sum(w: Float64Array, n: number, source: number, grad: Float64Array, descent: number | undefined, keep: Float64Array | undefined): number {
     const v = this.v;
     const net = this.net;
     const { chunks, rows } = chunkPlan(n, this.perSample);
@@ -397,13 +409,17 @@ export class ParallelGradient implements GradientEngine {
         const x = source === SOURCE.TRAIN ? this.data.trainX : v.batchX;
         const t = source === SOURCE.TRAIN ? this.data.trainT : v.batchT;
         const e = net.gradientInto(x, t, n, grad, false);
-        if (descent !== undefined) descend(w, grad, descent, 0, w.length);
+        if (descent !== undefined) descend(w, grad, descent, 0, w.length, keep);
         return e;
       }
       // The helpers read the weights from the block; the run's network normally lives there.
       if (w !== v.params) v.params.set(w);
       v.ints[I.DESCEND] = descent === undefined ? 0 : 1;
       v.floats[F.ETA] = descent ?? 0;
+      // The helpers can only fill a fallback vector in the block; any other is filled here.
+      const keepAt = keep === undefined ? -1 : v.fallback.indexOf(keep);
+      if (descent !== undefined && keep !== undefined && keepAt < 0) keep.set(w);
+      v.ints[I.KEEP] = keepAt;
       v.ints[I.SOURCE] = source;
       v.ints[I.ROWS] = n;
       v.ints[I.CHUNK_ROWS] = rows;

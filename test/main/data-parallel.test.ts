@@ -104,6 +104,26 @@ describe('data-parallel training', () => {
     }
   });
 
+  it('a diverging data-parallel run keeps the same last finite weights on 1, 2 and 4 threads as in-process', async () => {
+    // The weights before each step are kept by every thread in its share of the fused step.
+    const diverging = (k: number) => spec(k, { optimizer: 'sgd', batchSize: 1500, learningRate: 1e80, steps: 60 });
+    const lab = createLab(diverging(1), data());
+    const local = new Trainer(lab);
+    local.run(60);
+    expect(local.state.message).toMatch(/^diverged at step 3:/);
+    // E at step 3's weights is not finite: the weights kept are those after step 1.
+    const afterOne = createLab(diverging(1), data());
+    new Trainer(afterOne).run(1);
+    expect(Array.from(lab.net.params)).toEqual(Array.from(afterOne.net.params));
+    for (const k of [1, 2, 4]) {
+      const r = await service.wait(service.start(diverging(k), data()));
+      expect(r.status, `${k} threads`).toBe('diverged');
+      expect(r.message).toBe(local.state.message);
+      expect(r.finalWeights!.every((w) => Number.isFinite(w))).toBe(true);
+      expect(Array.from(r.finalWeights!), `${k} threads`).toEqual(Array.from(lab.net.params));
+    }
+  });
+
   it('a finished run has given its helper threads back when wait() resolves', async () => {
     const r = await service.wait(service.start(spec(4, { optimizer: 'gd', steps: 2 }), data()));
     expect(r.status).toBe('finished');

@@ -7,6 +7,7 @@ import type { Objective, Optimizer } from './types';
  */
 export class GradientDescent implements Optimizer {
   readonly name: string;
+  readonly descends = true;
   /** dE/dw at the step's start, length = parameters (reused between steps). */
   private grad = new Float64Array(0);
 
@@ -29,10 +30,19 @@ export class GradientDescent implements Optimizer {
 
 /**
  * w[i] -= eta g[i] for i in [lo, hi): gradient descent's update (PRML (5.41)) over a range, four
- * at a time (V8 does not unroll). Every engine that fuses the update uses this, so the bits are
- * the same wherever it runs.
+ * at a time (V8 does not unroll); with `keep`, each weight is first copied there (the trainer's
+ * fallback if the step diverges) in the same pass. Every engine that fuses the update uses
+ * this, so the bits are the same wherever it runs.
  */
-export function descend(w: Float64Array, g: Float64Array, eta: number, lo: number, hi: number): void {
+export function descend(w: Float64Array, g: Float64Array, eta: number, lo: number, hi: number, keep?: Float64Array): void {
+  if (keep) {
+    for (let i = lo; i < hi; i++) {
+      const v = w[i];
+      keep[i] = v;
+      w[i] = v - eta * g[i];
+    }
+    return;
+  }
   let i = lo;
   for (; i + 3 < hi; i += 4) {
     w[i] -= eta * g[i];

@@ -24,6 +24,11 @@ export interface Objective {
 /** One update rule over the flat parameter vector. */
 export interface Optimizer {
   readonly name: string;
+  /**
+   * True when `step` takes its step through `objective.descend` whenever the objective has one
+   * (once, at `params`): the objective then also sees the weights before the step.
+   */
+  readonly descends?: boolean;
   /** The step size eta (ignored by methods that choose their own step lengths). */
   learningRate: number;
   /**
