@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateBuiltin } from '../../shared/data/builtin';
 import { createLab } from '../../shared/lab';
-import { parseSpec } from '../../shared/spec';
+import type { Dataset } from '../../shared/data/dataset';
+import { type LabSpec, parseSpec } from '../../shared/spec';
 import { chunkPlan, flopsPerSample, Trainer } from '../../shared/trainer';
 import { TrainingService } from '../../src-main/training/training-service';
 import { WorkerPool } from '../../src-main/training/worker-pool';
@@ -33,6 +34,18 @@ function spec(threads: number, training: Record<string, unknown>, units = 96, n 
 
 const data = (n = 2000) => generateBuiltin('xor-quadrants', n, 8);
 
+/** Runs `make(k)` on 1, 2, 3 and 4 threads: all finish with the weights of the in-process trainer. */
+async function expectSameOnEveryThreadCount(make: (threads: number) => LabSpec, dataset: () => Dataset, steps: number): Promise<void> {
+  const lab = createLab(make(1), dataset());
+  new Trainer(lab).run(steps);
+  const local = Array.from(lab.net.params);
+  for (const k of [1, 2, 3, 4]) {
+    const r = await service.wait(service.start(make(k), dataset()));
+    expect(r.status, `${k} threads`).toBe('finished');
+    expect(Array.from(r.finalWeights!), `${k} threads vs in-process`).toEqual(local);
+  }
+}
+
 describe('data-parallel training', () => {
   for (const [what, training] of [
     ['full-batch gd', { optimizer: 'gd' }],
@@ -42,39 +55,15 @@ describe('data-parallel training', () => {
   ] as const) {
     it(`${what}: identical weights on 1, 2, 3 and 4 threads, and in-process`, async () => {
       const s1 = spec(1, training);
-      const lab = createLab(s1, data());
-      const batch = s1.training.batchSize ?? lab.data.n;
-      expect(chunkPlan(batch, flopsPerSample(lab.net)).chunks).toBeGreaterThanOrEqual(4);
-      new Trainer(lab).run(12);
-      const results: number[][] = [];
-      for (const k of [1, 2, 3, 4]) {
-        const id = service.start(spec(k, training), data());
-        const r = await service.wait(id);
-        expect(r.status).toBe('finished');
-        results.push(Array.from(r.finalWeights!));
-      }
-      expect(results[1], "2 threads vs 1").toEqual(results[0]);
-      expect(results[2], "3 threads vs 1").toEqual(results[0]);
-      expect(results[3], "4 threads vs 1").toEqual(results[0]);
-      expect(results[0], "worker vs in-process").toEqual(Array.from(lab.net.params));
+      expect(chunkPlan(s1.training.batchSize ?? 2000, flopsPerSample(createLab(s1, data()).net)).chunks).toBeGreaterThanOrEqual(4);
+      await expectSameOnEveryThreadCount((k) => spec(k, training), data, 12);
     });
   }
 
   it('a batch of five chunks (two waves, the second of one chunk): identical weights on 1, 2, 3 and 4 threads, and in-process', async () => {
-    const s1 = spec(1, { optimizer: 'gd', steps: 3 }, 256, 1200);
-    const lab = createLab(s1, data(1200));
-    expect(chunkPlan(1200, flopsPerSample(lab.net)).chunks).toBe(5);
-    new Trainer(lab).run(3);
-    const results: number[][] = [];
-    for (const k of [1, 2, 3, 4]) {
-      const r = await service.wait(service.start(spec(k, { optimizer: 'gd', steps: 3 }, 256, 1200), data(1200)));
-      expect(r.status).toBe('finished');
-      results.push(Array.from(r.finalWeights!));
-    }
-    expect(results[1], '2 threads vs 1').toEqual(results[0]);
-    expect(results[2], '3 threads vs 1').toEqual(results[0]);
-    expect(results[3], '4 threads vs 1').toEqual(results[0]);
-    expect(results[0], 'worker vs in-process').toEqual(Array.from(lab.net.params));
+    const make = (k: number) => spec(k, { optimizer: 'gd', steps: 3 }, 256, 1200);
+    expect(chunkPlan(1200, flopsPerSample(createLab(make(1), data(1200)).net)).chunks).toBe(5);
+    await expectSameOnEveryThreadCount(make, () => data(1200), 3);
   });
 
   it('with a validation split, early stopping and mini-batches: the same curves, metrics and weights on 1, 2 and 4 threads', async () => {
