@@ -146,6 +146,7 @@ export function encodeTable(table: TableLike, options: EncodeOptions): { data: D
     const list = cats.length > 4 ? `${cats.slice(0, 4).join(', ')}, ...` : cats.join(', ');
     if (tIdx.length > 1) throw new CsvError(`${name}: column "${labelTarget.name}" holds class labels: a classifier takes one label column as its target; choose it alone, or numeric target columns`, table.file, undefined, labelTarget.name);
     if (options.cost === 'sum-of-squares') throw new CsvError(`${name}: column "${labelTarget.name}" holds class labels (${list}): use softmax-cross-entropy (or sigmoid-cross-entropy for two classes), not sum-of-squares`, table.file, undefined, labelTarget.name);
+    if (options.cost === 'mixture-density') throw new CsvError(`${name}: column "${labelTarget.name}" holds class labels (${list}): a mixture density network models numeric targets; use softmax-cross-entropy (or sigmoid-cross-entropy for two classes), or choose numeric target columns`, table.file, undefined, labelTarget.name);
     if (options.cost === 'sigmoid-cross-entropy' && cats.length !== 2) throw new CsvError(`${name}: column "${labelTarget.name}" has ${cats.length} classes (${list}); sigmoid-cross-entropy is for two: use softmax-cross-entropy`, table.file, undefined, labelTarget.name);
   }
 

@@ -48,11 +48,14 @@ describe('encoding a table as a dataset', () => {
       .toThrow('german-spreadsheet.csv line 4, column "Alter" is empty (missing); fill it in, or choose missing "drop" (leave such rows out) or "mean" (fill in the column mean)');
   });
 
-  it('refuses text in a numeric column, a label column for sum-of-squares, 3 classes for sigmoid, and unknown columns', () => {
+  it('refuses text in a numeric column, a label column for sum-of-squares or a mixture density, 3 classes for sigmoid, and unknown columns', () => {
     const mixed = table('mixed.csv', 'a,t\n1,2\nabc,3\n4,5\n');
     expect(() => encodeTable(mixed, { inputs: ['a'], targets: ['t'], missing: 'drop', cost: 'sum-of-squares' })).toThrow(/^mixed\.csv line 3, column "a" is "abc", not a number; fix the value or leave the column out, or read the column as categories/);
     expect(() => encodeTable(german, { inputs: ['Alter'], targets: ['Region'], missing: 'drop', cost: 'sum-of-squares' })).toThrow(/column "Region" holds class labels \(Nord, Ost, Süd, West\): use softmax-cross-entropy/);
     expect(() => encodeTable(german, { inputs: ['Alter'], targets: ['Region'], missing: 'drop', cost: 'sigmoid-cross-entropy' })).toThrow(/has 4 classes .*sigmoid-cross-entropy is for two: use softmax-cross-entropy/);
+    expect(() => encodeTable(german, { inputs: ['Alter'], targets: ['Region'], missing: 'drop', cost: 'mixture-density' })).toThrow(/column "Region" holds class labels \(Nord, Ost, Süd, West\): a mixture density network models numeric targets; use softmax-cross-entropy/);
+    // ...while a numeric target is fine for a mixture density network.
+    expect(encodeTable(german, { inputs: ['Alter'], targets: ['Kinder'], missing: 'drop', cost: 'mixture-density' }).data.targetNames).toEqual(['Kinder']);
     expect(() => encodeTable(german, { inputs: ['Age'], targets: ['Kinder'], missing: 'drop', cost: 'sum-of-squares' })).toThrow('german-spreadsheet.csv has no input column "Age"; its columns are Kunde, Alter, Einkommen, Region, Kinder, Gekündigt');
   });
 
