@@ -15,7 +15,9 @@
  *   range of the vector, and after the last wave joins the lanes there.
  *
  * The coordinator (participant 0, the thread running the optimizer) keeps its range of lane 0
- * in the caller's gradient vector, so only the helpers' ranges are copied out at the end.
+ * in the caller's gradient vector, so only the helpers' ranges are copied out at the end. When
+ * the optimizer takes a plain gradient step (Objective.descend), every participant takes it on
+ * its own range right after the join, keeping the old weights in the trainer's fallback vector.
  * Helpers compute with the run's weights where the coordinator puts them, in the shared block.
  * For a mini-batch the coordinator only writes the row numbers: each participant gathers the
  * rows of its own chunks. Measuring a split (train accuracy, validation E) is shared too: each
@@ -272,9 +274,9 @@ function addWave(v: ParallelViews, lane0: Float64Array, start: number, inWave: n
  * How long a participant spins on the shared counters before it sleeps in Atomics.wait. Waking a
  * sleeping thread takes a futex round trip through the scheduler, measured at about 0.3 ms per
  * direction on a 2-core VM: twice per phase, on a ~16 ms step. A helper spins through the
- * coordinator's serial work between steps (optimizer update, batch gathering: ~1.5 ms on the
- * MNIST-sized benchmark); the coordinator spins for helpers a little behind it. Past these, a
- * thread sleeps, so a paused run or a slow phase costs no CPU.
+ * coordinator's serial work between steps (the trainer's bookkeeping, a progress report: under
+ * 1 ms on the MNIST-sized benchmark); the coordinator spins for helpers a little behind it. Past
+ * these, a thread sleeps, so a paused run or a slow phase costs no CPU.
  */
 const HELPER_SPIN_MS = 3;
 const COORDINATOR_SPIN_MS = 1;
