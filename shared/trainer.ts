@@ -209,8 +209,10 @@ export class Trainer {
   private cursor: number;
   private readonly xb: Float64Array;
   private readonly tb: Float64Array;
-  /** The mini-batch's row numbers, when the engine gathers rows itself (gradientOfRows). */
+  /** The mini-batch's row numbers (null for full batches). */
   private readonly rowsOfBatch: Int32Array | null;
+  /** True when the engine gathers the rows itself (gradientOfRows). */
+  private readonly engineGathers: boolean;
   private batchRows: Int32Array | null = null;
   private batchX: Float64Array;
   private batchT: Float64Array;
@@ -276,7 +278,8 @@ export class Trainer {
     this.order = Int32Array.from({ length: n }, (_, i) => i);
     this.cursor = n; // forces a shuffle before the first mini-batch
     const gathers = tr.batchSize !== null && this.engine.gradientOfRows !== undefined;
-    this.rowsOfBatch = gathers ? new Int32Array(batch) : null;
+    this.engineGathers = gathers;
+    this.rowsOfBatch = tr.batchSize === null ? null : new Int32Array(batch);
     const own = tr.batchSize !== null && !gathers;
     this.xb = new Float64Array(own ? batch * net.inputs : 0);
     this.tb = new Float64Array(own ? batch * targetWidth(net.cost, net.outputs) : 0);
@@ -484,32 +487,39 @@ export class Trainer {
   /** Points the batch buffers at the next batch: the whole set, or the next shuffled mini-batch. */
   private nextBatch(): void {
     const tr = this.lab.spec.training;
-    if (tr.batchSize === null) return;
+    const rows = this.rowsOfBatch;
+    if (tr.batchSize === null || !rows) return;
     const data = this.lab.data;
     const n = data.n;
     const b = Math.min(tr.batchSize, n);
-    const d = data.inputNames.length;
-    const k = data.targetNames.length;
-    const rows = this.rowsOfBatch;
-    let filled = 0;
-    while (filled < b) {
+    for (let i = 0; i < b; i++) {
       if (this.cursor >= n) {
         // A new epoch: reshuffle from the run's "batches" stream (PRML §5.2.4's on-line updates).
         this.batchRng.shuffle(this.order);
         this.cursor = 0;
       }
-      const row = this.order[this.cursor++];
-      if (rows) rows[filled] = row;
-      else {
-        this.xb.set(data.inputs.subarray(row * d, row * d + d), filled * d);
-        this.tb.set(data.targets.subarray(row * k, row * k + k), filled * k);
-      }
-      filled++;
+      rows[i] = this.order[this.cursor++];
     }
-    this.batchRows = rows;
+    if (!this.engineGathers) gatherRows(data, rows, 0, b, this.xb, this.tb);
+    this.batchRows = this.engineGathers ? rows : null;
     this.batchX = this.xb;
     this.batchT = this.tb;
     this.batchN = b;
+  }
+}
+
+/**
+ * Copies the data rows listed at rows[r0 .. r0 + m) to positions r0 .. r0 + m of x (inputs) and
+ * t (targets): a mini-batch, or a thread's share of one.
+ */
+export function gatherRows(data: Dataset, rows: Int32Array, r0: number, m: number, x: Float64Array, t: Float64Array): void {
+  const d = data.inputNames.length;
+  const k = data.targetNames.length;
+  const { inputs, targets } = data;
+  for (let r = r0; r < r0 + m; r++) {
+    const row = rows[r];
+    x.set(inputs.subarray(row * d, row * d + d), r * d);
+    t.set(targets.subarray(row * k, row * k + k), r * k);
   }
 }
 

@@ -28,10 +28,11 @@
  * (Atomics.wait / notify) and an arrival counter per phase. Messages would be far slower and a
  * helper in its wait loop could not receive them anyway.
  */
+import type { Dataset } from '../../shared/data/dataset';
 import { targetWidth } from '../../shared/engine/costs';
 import type { Network } from '../../shared/engine/network';
 import { descend } from '../../shared/engine/optimizers/gradient-descent';
-import { AbortedError, chunkPlan, EVAL_ROWS, flopsPerSample, type GradientEngine, LANES, MAX_PARALLEL_CHUNKS } from '../../shared/trainer';
+import { AbortedError, chunkPlan, EVAL_ROWS, flopsPerSample, gatherRows, type GradientEngine, LANES, MAX_PARALLEL_CHUNKS } from '../../shared/trainer';
 
 /** Int32 slots of the shared block. */
 const I = {
@@ -86,11 +87,10 @@ const SOURCE = {
   ROWS: 2,
 } as const;
 
-/** A participant's data: the training split and the validation split (shared memory). */
+/** A participant's data: the training and validation splits (in shared memory). */
 export interface ParallelData {
-  trainX: Float64Array;
-  trainT: Float64Array;
-  validationX: Float64Array;
+  train: Dataset;
+  validation: Dataset;
 }
 
 /** Sizes a shared block is laid out for. */
@@ -164,13 +164,8 @@ export function parallelViews(sab: SharedArrayBuffer, layout: ParallelLayout): P
 }
 
 /** Copies the training rows listed at batch positions [r0, r0 + m) into the batch buffers. */
-function gather(v: ParallelViews, data: ParallelData, r0: number, m: number, d: number, k: number): void {
-  const { trainX, trainT } = data;
-  for (let r = r0; r < r0 + m; r++) {
-    const row = v.rows[r];
-    v.batchX.set(trainX.subarray(row * d, row * d + d), r * d);
-    v.batchT.set(trainT.subarray(row * k, row * k + k), r * k);
-  }
+function gather(v: ParallelViews, data: ParallelData, r0: number, m: number): void {
+  gatherRows(data.train, v.rows, r0, m, v.batchX, v.batchT);
 }
 
 /** Participant i's range [lo, hi) of the parameter vector in the reduce phase. */
@@ -197,7 +192,7 @@ function computeLogits(net: Network, v: ParallelViews, i: number, data: Parallel
   const ints = v.ints;
   const n = ints[I.ROWS];
   const row0 = ints[I.ROW0];
-  const x = ints[I.PART] === 0 ? data.trainX : data.validationX;
+  const x = ints[I.PART] === 0 ? data.train.inputs : data.validation.inputs;
   const d = net.inputs;
   const [lo, hi] = range(n, i, ints[I.K]);
   if (hi > lo) v.logits.set(net.forward(x.subarray((row0 + lo) * d, (row0 + hi) * d), hi - lo), lo * net.outputs);
@@ -210,8 +205,8 @@ function computeChunks(net: Network, v: ParallelViews, i: number, data: Parallel
   const start = ints[I.WAVE_START];
   const inWave = Math.min(MAX_PARALLEL_CHUNKS, ints[I.CHUNKS] - start);
   const source = ints[I.SOURCE];
-  const x = source === SOURCE.TRAIN ? data.trainX : v.batchX;
-  const t = source === SOURCE.TRAIN ? data.trainT : v.batchT;
+  const x = source === SOURCE.TRAIN ? data.train.inputs : v.batchX;
+  const t = source === SOURCE.TRAIN ? data.train.targets : v.batchT;
   const rows = ints[I.CHUNK_ROWS];
   const n = ints[I.ROWS];
   const d = net.inputs;
@@ -222,7 +217,7 @@ function computeChunks(net: Network, v: ParallelViews, i: number, data: Parallel
     if (K === LANES ? c % LANES !== i : j % K !== i) continue;
     const r0 = c * rows;
     const m = Math.min(rows, n - r0);
-    if (source === SOURCE.ROWS) gather(v, data, r0, m, d, k);
+    if (source === SOURCE.ROWS) gather(v, data, r0, m);
     const into = K === LANES ? v.slots[i] : v.slots[j];
     v.slotE[j] = net.gradientInto(x.subarray(r0 * d, (r0 + m) * d), t.subarray(r0 * k, (r0 + m) * k), m, into, K === LANES && c >= LANES);
   }
@@ -366,7 +361,7 @@ export class ParallelGradient implements GradientEngine {
   gradient(w: Float64Array, x: Float64Array, t: Float64Array, n: number, grad: Float64Array, descent?: number, keep?: Float64Array): number {
     const v = this.v;
     const net = this.net;
-    if (x === this.data.trainX) return this.run(w, n, SOURCE.TRAIN, grad, descent, keep);
+    if (x === this.data.train.inputs) return this.run(w, n, SOURCE.TRAIN, grad, descent, keep);
     if (n * net.inputs > v.batchX.length) throw new RangeError(`a batch of ${n} rows does not fit the shared block`);
     v.batchX.set(x.subarray(0, n * net.inputs));
     v.batchT.set(t.subarray(0, n * targetWidth(net.cost, net.outputs)));
@@ -407,9 +402,9 @@ export class ParallelGradient implements GradientEngine {
     try {
       // One chunk: nothing to share (the result is the same bits as on one thread).
       if (chunks === 1) {
-        if (source === SOURCE.ROWS) gather(v, this.data, 0, n, net.inputs, targetWidth(net.cost, net.outputs));
-        const x = source === SOURCE.TRAIN ? this.data.trainX : v.batchX;
-        const t = source === SOURCE.TRAIN ? this.data.trainT : v.batchT;
+        if (source === SOURCE.ROWS) gather(v, this.data, 0, n);
+        const x = source === SOURCE.TRAIN ? this.data.train.inputs : v.batchX;
+        const t = source === SOURCE.TRAIN ? this.data.train.targets : v.batchT;
         const e = net.gradientInto(x, t, n, grad, false);
         if (descent !== undefined) descend(w, grad, descent, 0, w.length, keep);
         return e;

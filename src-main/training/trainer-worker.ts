@@ -50,7 +50,7 @@ port.on('message', (msg: ToWorker) => {
 function runHelper(req: HelperRequest): void {
   const train = req.parts.train;
   const networkOn = (params: Float64Array) => networkFor(req.spec, train.inputNames.length, train.targetNames.length, params);
-  const data = { trainX: train.inputs, trainT: train.targets, validationX: req.parts.validation.inputs };
+  const data = { train, validation: req.parts.validation };
   helperLoop(networkOn, req.parallel.block, req.parallel.layout, req.index, data);
   post({ type: 'reply', id: req.id, ok: true });
 }
@@ -82,7 +82,7 @@ function runTraining(req: StartRequest): void {
     return c === COMMAND.STOP || c === COMMAND.RESET;
   };
   const gradient = par
-    ? new ParallelGradient(lab.net, par.block, par.layout, par.K, { trainX: lab.data.inputs, trainT: lab.data.targets, validationX: lab.validation.inputs }, shouldAbort)
+    ? new ParallelGradient(lab.net, par.block, par.layout, par.K, { train: lab.data, validation: lab.validation }, shouldAbort)
     : undefined;
   const trainer = new Trainer(lab, { shouldAbort, gradient });
   post({ type: 'reply', id: req.id, ok: true });
