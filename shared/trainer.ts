@@ -8,7 +8,7 @@ import { conditionalMeanRmse } from './engine/mdn';
 import { accuracy, rmse } from './engine/metrics';
 import type { Network } from './engine/network';
 import { createOptimizer, type Objective, type Optimizer } from './engine/optimizers';
-import { descend } from './engine/optimizers/gradient-descent';
+import { descend, descendSum } from './engine/optimizers/gradient-descent';
 import { Rng } from './engine/rng';
 import type { Dataset } from './data/dataset';
 import type { Lab } from './lab';
@@ -28,8 +28,9 @@ export class AbortedError extends Error {
  */
 export interface GradientEngine {
   /**
-   * With `descent` (eta), the engine then also takes the plain gradient step w <- w - eta grad
-   * in place (Objective.descend), when it says so in `fusesDescent`.
+   * With `descent` (eta), the engine instead takes the plain gradient step w <- w - eta dE/dw
+   * in place (Objective.descend), when it says so in `fusesDescent`; `grad` is then its scratch
+   * and need not hold the gradient afterwards.
    */
   gradient(w: Float64Array, x: Float64Array, t: Float64Array, n: number, grad: Float64Array, descent?: number, keep?: Float64Array): number;
   /**
@@ -115,18 +116,21 @@ export class LocalGradient implements GradientEngine {
   }
 
   gradient(w: Float64Array, x: Float64Array, t: Float64Array, n: number, grad: Float64Array, descent?: number, keep?: Float64Array): number {
-    const e = this.sum(w, x, t, n, grad);
-    if (descent !== undefined) descend(w, grad, descent, 0, w.length, keep);
-    return e;
+    return this.sum(w, x, t, n, grad, descent, keep);
   }
 
-  private sum(w: Float64Array, x: Float64Array, t: Float64Array, n: number, grad: Float64Array): number {
+  /** The gradient into `grad`; with `descent`, the step instead (the lanes summed in its pass). */
+  private sum(w: Float64Array, x: Float64Array, t: Float64Array, n: number, grad: Float64Array, descent?: number, keep?: Float64Array): number {
     const net = this.net;
     const restore = w === net.params ? null : Float64Array.from(net.params);
     if (restore) net.params.set(w);
     try {
       const { chunks, rows } = chunkPlan(n, this.perSample);
-      if (chunks === 1) return net.gradientInto(x, t, n, grad, false);
+      if (chunks === 1) {
+        const e = net.gradientInto(x, t, n, grad, false);
+        if (descent !== undefined) descend(w, grad, descent, 0, w.length, keep);
+        return e;
+      }
       if (this.lane1.length !== grad.length) this.lane1 = new Float64Array(grad.length);
       const lane1 = this.lane1;
       const d = net.inputs;
@@ -139,7 +143,8 @@ export class LocalGradient implements GradientEngine {
         const into = c % LANES === 0 ? grad : lane1;
         e += net.gradientInto(x.subarray(r0 * d, (r0 + m) * d), t.subarray(r0 * k, (r0 + m) * k), m, into, c >= LANES);
       }
-      for (let i = 0; i < grad.length; i++) grad[i] += lane1[i];
+      if (descent !== undefined) descendSum(w, grad, lane1, descent, 0, w.length, keep);
+      else for (let i = 0; i < grad.length; i++) grad[i] += lane1[i];
       return e;
     } finally {
       if (restore) net.params.set(restore);
@@ -266,10 +271,11 @@ export class Trainer {
     // thread of a data-parallel run).
     if (lambda === 0 && engine.fusesDescent) {
       // ...which also keeps the weights before the step, in the same pass.
-      objective.descend = (w, grad, eta) =>
+      const scratch = new Float64Array(net.size);
+      objective.descend = (w, eta) =>
         this.batchRows
-          ? engine.gradientOfRows!(w, this.batchRows, this.batchN, grad, eta, this.startOfStep)
-          : engine.gradient(w, this.batchX, this.batchT, this.batchN, grad, eta, this.startOfStep);
+          ? engine.gradientOfRows!(w, this.batchRows, this.batchN, scratch, eta, this.startOfStep)
+          : engine.gradient(w, this.batchX, this.batchT, this.batchN, scratch, eta, this.startOfStep);
     }
     this.objective = objective;
     const n = lab.data.n;

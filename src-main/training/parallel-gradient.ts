@@ -17,7 +17,8 @@
  * The coordinator (participant 0, the thread running the optimizer) keeps its range of lane 0
  * in the caller's gradient vector, so only the helpers' ranges are copied out at the end. When
  * the optimizer takes a plain gradient step (Objective.descend), every participant takes it on
- * its own range right after the join, keeping the old weights in the trainer's fallback vector.
+ * its own range instead, keeping the old weights in the trainer's fallback vector: with two
+ * lanes, in the pass that adds them, and the gradient itself is never stored or copied out.
  * Helpers compute with the run's weights where the coordinator puts them, in the shared block.
  * For a mini-batch the coordinator only writes the row numbers: each participant gathers the
  * rows of its own chunks. Measuring a split (train accuracy, validation E) is shared too: each
@@ -31,7 +32,7 @@
 import type { Dataset } from '../../shared/data/dataset';
 import { targetWidth } from '../../shared/engine/costs';
 import type { Network } from '../../shared/engine/network';
-import { descend } from '../../shared/engine/optimizers/gradient-descent';
+import { descend, descendSum } from '../../shared/engine/optimizers/gradient-descent';
 import { AbortedError, chunkPlan, EVAL_ROWS, flopsPerSample, gatherRows, type GradientEngine, LANES, MAX_PARALLEL_CHUNKS } from '../../shared/trainer';
 
 /** Int32 slots of the shared block. */
@@ -232,13 +233,22 @@ function reduce(v: ParallelViews, i: number, lane0: Float64Array): void {
   const inWave = Math.min(MAX_PARALLEL_CHUNKS, chunks - start);
   const [lo, hi] = range(v.params.length, i, K);
   const last = start + inWave >= chunks;
-  if (K === LANES) joinLanes(v.slots[0], v.slots[1], lane0, lo, hi);
-  else if (start === 0 && inWave === 4 && last) joinFour(v.slots, lane0, lo, hi);
-  else addWave(v, lane0, start, inWave, chunks, last, lo, hi);
-  if (last && ints[I.DESCEND] === 1) {
-    const keep = ints[I.KEEP];
-    descend(v.params, lane0, v.floats[F.ETA], lo, hi, keep >= 0 ? v.fallback[keep] : undefined);
+  const fused = last && ints[I.DESCEND] === 1;
+  if (K === LANES) {
+    // Two lanes and a gradient step: the step adds them up itself; nothing else needs the sum.
+    if (fused) descendSum(v.params, v.slots[0], v.slots[1], v.floats[F.ETA], lo, hi, fallbackOf(v));
+    else joinLanes(v.slots[0], v.slots[1], lane0, lo, hi);
+    return;
   }
+  if (start === 0 && inWave === 4 && last) joinFour(v.slots, lane0, lo, hi);
+  else addWave(v, lane0, start, inWave, chunks, last, lo, hi);
+  if (fused) descend(v.params, lane0, v.floats[F.ETA], lo, hi, fallbackOf(v));
+}
+
+/** The fallback vector a fused step keeps the old weights in, if any. */
+function fallbackOf(v: ParallelViews): Float64Array | undefined {
+  const keep = v.ints[I.KEEP];
+  return keep >= 0 ? v.fallback[keep] : undefined;
 }
 
 /** K = 2: out = lane 0 + lane 1 over [lo, hi). */
@@ -431,9 +441,12 @@ export class ParallelGradient implements GradientEngine {
         if (this.K !== LANES || start + inWave >= chunks) this.phase(PHASE_REDUCE, grad);
         for (let j = 0; j < inWave; j++) e += v.slotE[j];
       }
-      // The helpers' ranges of the result are in the block; the coordinator's already in grad.
-      const [, hi] = range(grad.length, 0, this.K);
-      grad.set(v.total.subarray(hi), hi);
+      // After a fused step the gradient is not wanted (grad was scratch); otherwise the helpers'
+      // ranges of it are in the block, the coordinator's already in grad.
+      if (descent === undefined) {
+        const [, hi] = range(grad.length, 0, this.K);
+        grad.set(v.total.subarray(hi), hi);
+      }
       return e;
     } finally {
       if (restore) net.params.set(restore);

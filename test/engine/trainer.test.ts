@@ -14,6 +14,15 @@ function spec(training: Record<string, unknown>, extra: Record<string, unknown> 
   });
 }
 
+/** 5000 XOR samples through two 64-unit layers: a batch the trainer cuts into four chunks. */
+function chunkedLab(seed: number) {
+  const s = parseSpec({
+    format: 'mlp-lab-spec', version: 1, seed, data: { builtin: 'xor-quadrants', n: 5000 },
+    network: { hidden: [{ units: 64 }, { units: 64 }], output: { cost: 'sigmoid-cross-entropy' } },
+  });
+  return createLab(s, generateBuiltin('xor-quadrants', 5000, seed));
+}
+
 describe('trainer', () => {
   it('cuts batches into chunks by work, never by thread count, and keeps small batches whole', () => {
     expect(chunkPlan(1000, 72)).toEqual({ chunks: 1, rows: 1000 });
@@ -25,11 +34,7 @@ describe('trainer', () => {
   });
 
   it('the chunked gradient equals the one-pass gradient to rounding', () => {
-    const s = parseSpec({
-      format: 'mlp-lab-spec', version: 1, seed: 2, data: { builtin: 'xor-quadrants', n: 5000 },
-      network: { hidden: [{ units: 64 }, { units: 64 }], output: { cost: 'sigmoid-cross-entropy' } },
-    });
-    const lab = createLab(s, generateBuiltin('xor-quadrants', 5000, 2));
+    const lab = chunkedLab(2);
     const plan = chunkPlan(5000, flopsPerSample(lab.net));
     expect(plan.chunks).toBeGreaterThan(1);
     const g = new Float64Array(lab.net.size);
@@ -40,11 +45,7 @@ describe('trainer', () => {
   });
 
   it('adds chunk gradients in the lane order, bit for bit: (g0 + g2) + (g1 + g3)', () => {
-    const s = parseSpec({
-      format: 'mlp-lab-spec', version: 1, seed: 3, data: { builtin: 'xor-quadrants', n: 5000 },
-      network: { hidden: [{ units: 64 }, { units: 64 }], output: { cost: 'sigmoid-cross-entropy' } },
-    });
-    const lab = createLab(s, generateBuiltin('xor-quadrants', 5000, 3));
+    const lab = chunkedLab(3);
     const net = lab.net;
     const { chunks, rows } = chunkPlan(5000, flopsPerSample(net));
     expect(chunks).toBe(4);
@@ -62,6 +63,27 @@ describe('trainer', () => {
     expect(Array.from(out)).toEqual(Array.from(lanes));
     // Negative control: summing in plain chunk order rounds differently somewhere.
     expect(Array.from(out)).not.toEqual(Array.from(chain));
+  });
+
+  it('a fused gradient step (lanes added inside the update) equals the gradient, then w - eta g, bit for bit', () => {
+    const lab = chunkedLab(6);
+    const net = lab.net;
+    expect(chunkPlan(5000, flopsPerSample(net)).chunks).toBe(4);
+    const eta = 0.37;
+    const w0 = Float64Array.from(net.params);
+    const g = new Float64Array(net.size);
+    const e = new LocalGradient(net).gradient(net.params, lab.data.inputs, lab.data.targets, 5000, g);
+    const expected = w0.map((w, i) => w - eta * g[i]);
+    net.params.set(w0);
+    const keep = new Float64Array(net.size);
+    const eFused = new LocalGradient(net).gradient(net.params, lab.data.inputs, lab.data.targets, 5000, new Float64Array(net.size), eta, keep);
+    expect(Object.is(eFused, e)).toBe(true);
+    expect(Array.from(net.params)).toEqual(Array.from(expected));
+    expect(Array.from(keep)).toEqual(Array.from(w0));
+    // Negative control: a gradient off in its last dozen bits already gives other weights, so
+    // the equality above pins the step to exactly that gradient.
+    const chain = w0.map((w, i) => w - eta * (g[i] * (1 + 2 ** -40)));
+    expect(Array.from(net.params)).not.toEqual(Array.from(chain));
   });
 
   it('Network.gradientInto writes or adds the gradient with the bits of gradient() plus a separate addition', () => {

@@ -16,10 +16,10 @@ export class GradientDescent implements Optimizer {
   }
 
   step(params: Float64Array, objective: Objective): number {
+    const eta = this.learningRate;
+    if (objective.descend) return objective.descend(params, eta);
     if (this.grad.length !== params.length) this.grad = new Float64Array(params.length);
     const g = this.grad;
-    const eta = this.learningRate;
-    if (objective.descend) return objective.descend(params, g, eta);
     const e = objective(params, g);
     descend(params, g, eta, 0, params.length);
     return e;
@@ -51,4 +51,22 @@ export function descend(w: Float64Array, g: Float64Array, eta: number, lo: numbe
     w[i + 3] -= eta * g[i + 3];
   }
   for (; i < hi; i++) w[i] -= eta * g[i];
+}
+
+/**
+ * The same step for a gradient still in two parts (the lanes of shared/trainer.ts):
+ * w[i] -= eta (a[i] + b[i]) over [lo, hi), keeping each weight first in `keep` when given.
+ * The sum is the gradient `descend` would be given, so the bits are those of adding the lanes
+ * and then descending, in one pass instead of two and without storing the sum.
+ */
+export function descendSum(w: Float64Array, a: Float64Array, b: Float64Array, eta: number, lo: number, hi: number, keep?: Float64Array): void {
+  if (keep) {
+    for (let i = lo; i < hi; i++) {
+      const v = w[i];
+      keep[i] = v;
+      w[i] = v - eta * (a[i] + b[i]);
+    }
+    return;
+  }
+  for (let i = lo; i < hi; i++) w[i] -= eta * (a[i] + b[i]);
 }

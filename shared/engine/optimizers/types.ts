@@ -13,12 +13,13 @@
 export interface Objective {
   (w: Float64Array, grad: Float64Array): number;
   /**
-   * Optional: the objective and then the plain gradient step w <- w - eta grad, in place, in
-   * one go: the same bits as calling the objective and then updating every weight, but an
-   * engine that computes the gradient on several threads updates each thread's share of w
+   * Optional: the objective and then the plain gradient step w <- w - eta dE/dw, in place, in
+   * one go; returns E at w before the step. The same bits as calling the objective and then
+   * updating every weight, but the gradient itself is not handed back: an engine that computes
+   * it on several threads adds up each thread's share and steps that share of w in one pass,
    * there (gradient descent's update is otherwise a serial pass between parallel phases).
    */
-  descend?(w: Float64Array, grad: Float64Array, eta: number): number;
+  descend?(w: Float64Array, eta: number): number;
 }
 
 /** One update rule over the flat parameter vector. */
