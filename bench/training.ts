@@ -8,6 +8,8 @@
  *   T3  the seed's XOR run with threads 1 and 2 (small batches stay on one thread)
  *   T4  parallel runs: one run alone vs two at once on two workers (total throughput)
  *   T5  stop latency on a full-batch MNIST-sized step (target: < 50 ms)
+ *   T6  how long start() holds main on MNIST-sized data (normalised, validation split): the first
+ *       run on the data, then a second one that reuses the prepared parts
  *
  *   npm run build && npx tsx bench/training.ts [--quick] [--only T1,T2,...]
  */
@@ -87,7 +89,7 @@ async function main(): Promise<void> {
   }
 
   // T2: data-parallel MNIST-sized epoch.
-  const mnist = want('T2') || want('T5') ? mnistLike(60000) : mnistLike(1);
+  const mnist = want('T2') || want('T5') || want('T6') ? mnistLike(60000) : mnistLike(1);
   if (want('T2')) {
     const steps = quick ? 60 : 469; // 469 batches of 128 = one epoch
     const pool = new WorkerPool({ size: 2, workerUrl });
@@ -174,6 +176,24 @@ async function main(): Promise<void> {
       if (r.status !== 'stopped') throw new Error(`expected stopped, got ${r.status}`);
     }
     line('T5 stop latency mid full-batch step, worst of 5 (target < 50 ms)', `${Math.max(...latencies).toFixed(1)} ms`);
+    await pool.close();
+  }
+
+  // T6: main's share of starting a run: preparing (one-hot, split, normalise) and sharing the data.
+  if (want('T6')) {
+    const pool = new WorkerPool({ size: 1, workerUrl });
+    const service = new TrainingService(pool);
+    // A copy of the data: a dataset the service has not prepared before (T5 used `mnist`).
+    const fresh = { ...mnist, inputs: Float64Array.from(mnist.inputs), targets: Float64Array.from(mnist.targets) };
+    const spec = parseSpec({ ...mnistSpec(1, 1, 128), data: { ...mnistSpec(1, 1, 128).data, normalize: true, split: { validation: 0.1 } } });
+    const held: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      const t0 = performance.now();
+      const id = service.start(spec, fresh);
+      held.push(performance.now() - t0);
+      await service.wait(id);
+    }
+    line('T6 start() on MNIST-sized data, first run / same data again', `${held.map((ms) => ms.toFixed(0)).join(' / ')} ms`);
     await pool.close();
   }
 }

@@ -9,7 +9,7 @@ import { accuracy, rmse } from './engine/metrics';
 import { Network } from './engine/network';
 import { Rng } from './engine/rng';
 import { DataError, type Dataset, prepareTargets } from './data/dataset';
-import { splitDataset } from './data/split';
+import { type Allocate, splitDataset } from './data/split';
 import { isCsvData, type LabSpec } from './spec';
 import { type Normalization, type WeightsFile, weightsFor } from './weights-format';
 
@@ -79,13 +79,28 @@ export interface LabParts {
 
 /**
  * Checks the targets against the cost, splits the data (seeded) and fits the normalisation on
- * the training split. Throws DataError with a message a user can act on.
+ * the training split. Throws DataError with a message a user can act on. The parts' arrays
+ * come from `alloc` when given (see splitDataset).
  */
-export function prepareParts(spec: LabSpec, raw: Dataset): LabParts {
+export function prepareParts(spec: LabSpec, raw: Dataset, alloc?: Allocate): LabParts {
   const prepared = prepareTargets(raw, spec.network.output.cost);
   if (prepared.n < 1) throw new DataError('the dataset has no samples');
-  const normalize = isCsvData(spec.data) && spec.data.normalize;
-  return splitDataset(prepared, spec.data.split, spec.seed, normalize);
+  return splitDataset(prepared, spec.data.split, spec.seed, normalizes(spec), alloc);
+}
+
+/** True when the spec normalises its inputs (CSV data with normalize on). */
+function normalizes(spec: LabSpec): boolean {
+  return isCsvData(spec.data) && spec.data.normalize;
+}
+
+/**
+ * What `prepareParts` depends on besides the raw data: two specs with the same key get the
+ * same parts from the same data (the seed matters only when it draws a split).
+ */
+export function partsKey(spec: LabSpec): string {
+  const { validation, test } = spec.data.split;
+  const drawn = validation > 0 || test > 0;
+  return JSON.stringify([spec.network.output.cost, validation, test, drawn ? spec.seed : null, normalizes(spec)]);
 }
 
 /**

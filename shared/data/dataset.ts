@@ -88,29 +88,39 @@ function oneHot(data: Dataset): Dataset {
 /** Per-column mean and standard deviation of the inputs (population std; 1 where a column is constant). */
 export function inputStatistics(data: Dataset): { mean: number[]; std: number[] } {
   const d = data.inputNames.length;
-  const mean = new Array<number>(d).fill(0);
-  const std = new Array<number>(d).fill(0);
-  for (let r = 0; r < data.n; r++) for (let j = 0; j < d; j++) mean[j] += data.inputs[r * d + j];
-  for (let j = 0; j < d; j++) mean[j] /= data.n;
-  for (let r = 0; r < data.n; r++) {
+  const n = data.n;
+  const x = data.inputs;
+  // Row by row, each column summed in row order (typed accumulators: a 60,000 x 784 set takes
+  // a tenth of a second, not a second, on the main process).
+  const mean = new Float64Array(d);
+  const sq = new Float64Array(d);
+  for (let r = 0, o = 0; r < n; r++, o += d) for (let j = 0; j < d; j++) mean[j] += x[o + j];
+  for (let j = 0; j < d; j++) mean[j] /= n;
+  for (let r = 0, o = 0; r < n; r++, o += d) {
     for (let j = 0; j < d; j++) {
-      const c = data.inputs[r * d + j] - mean[j];
-      std[j] += c * c;
+      const c = x[o + j] - mean[j];
+      sq[j] += c * c;
     }
   }
+  const std = new Array<number>(d);
   for (let j = 0; j < d; j++) {
-    const s = Math.sqrt(std[j] / data.n);
+    const s = Math.sqrt(sq[j] / n);
     std[j] = s > 0 ? s : 1;
   }
-  return { mean, std };
+  return { mean: Array.from(mean), std };
 }
 
-/** (x - mean) / std for every row of a row-major input matrix, into a new array. */
-export function normalizeInputs(x: Float64Array, n: number, norm: { mean: number[]; std: number[] }): Float64Array {
+/**
+ * (x - mean) / std for every row of a row-major input matrix, into `out` (a new array unless
+ * given; it may be x itself).
+ */
+export function normalizeInputs(x: Float64Array, n: number, norm: { mean: number[]; std: number[] }, out?: Float64Array): Float64Array {
   const d = norm.mean.length;
-  const out = new Float64Array(n * d);
-  for (let r = 0; r < n; r++) {
-    for (let j = 0; j < d; j++) out[r * d + j] = (x[r * d + j] - norm.mean[j]) / norm.std[j];
+  const y = out ?? new Float64Array(n * d);
+  const mean = Float64Array.from(norm.mean);
+  const std = Float64Array.from(norm.std);
+  for (let r = 0, o = 0; r < n; r++, o += d) {
+    for (let j = 0; j < d; j++) y[o + j] = (x[o + j] - mean[j]) / std[j];
   }
-  return out;
+  return y;
 }

@@ -16,13 +16,18 @@ export interface SplitData {
   normalization: Normalization | null;
 }
 
-/** The rows `rows` of `data`, in that order. */
-export function subset(data: Dataset, rows: ArrayLike<number>): Dataset {
+/** Makes the arrays a split writes its parts into (plain ones, or shared memory for workers). */
+export type Allocate = (length: number) => Float64Array;
+
+const plain: Allocate = (length) => new Float64Array(length);
+
+/** The rows `rows` of `data`, in that order, in arrays from `alloc`. */
+export function subset(data: Dataset, rows: ArrayLike<number>, alloc: Allocate = plain): Dataset {
   const d = data.inputNames.length;
   const k = data.targetNames.length;
   const n = rows.length;
-  const inputs = new Float64Array(n * d);
-  const targets = new Float64Array(n * k);
+  const inputs = alloc(n * d);
+  const targets = alloc(n * k);
   for (let r = 0; r < n; r++) {
     const src = rows[r];
     inputs.set(data.inputs.subarray(src * d, src * d + d), r * d);
@@ -34,24 +39,29 @@ export function subset(data: Dataset, rows: ArrayLike<number>): Dataset {
 /**
  * Splits by a seeded shuffle: the first round(n * test) shuffled rows are the test set, the next
  * round(n * validation) the validation set, the rest (in original order) the training set. With
- * no validation and no test, the training set is the data itself, in order.
+ * no validation and no test, the training set is the data itself, in order. New arrays come
+ * from `alloc` (the data is copied once, normalised in place).
  */
-export function splitDataset(data: Dataset, split: SplitSpec, seed: number, normalize: boolean): SplitData {
+export function splitDataset(data: Dataset, split: SplitSpec, seed: number, normalize: boolean, alloc: Allocate = plain): SplitData {
   let train = data;
-  let validation = subset(data, []);
-  let test = subset(data, []);
+  let validation = subset(data, [], alloc);
+  let test = subset(data, [], alloc);
   if (split.validation > 0 || split.test > 0) {
     const order = Rng.derive(seed, 'split').shuffle(Int32Array.from({ length: data.n }, (_, i) => i));
     const nTest = Math.round(data.n * split.test);
     const nVal = Math.round(data.n * split.validation);
     const rest = Array.from(order.subarray(nTest + nVal)).sort((a, b) => a - b);
     if (rest.length === 0) throw new RangeError(`a split of validation ${split.validation} and test ${split.test} leaves no training samples out of ${data.n}`);
-    test = subset(data, order.subarray(0, nTest));
-    validation = subset(data, order.subarray(nTest, nTest + nVal));
-    train = subset(data, rest);
+    test = subset(data, order.subarray(0, nTest), alloc);
+    validation = subset(data, order.subarray(nTest, nTest + nVal), alloc);
+    train = subset(data, rest, alloc);
   }
   if (!normalize) return { train, validation, test, normalization: null };
   const normalization = inputStatistics(train);
-  const apply = (part: Dataset): Dataset => ({ ...part, inputs: normalizeInputs(part.inputs, part.n, normalization) });
+  // A part's own copy is normalised in place; the caller's data (an unsplit set) into a new array.
+  const apply = (part: Dataset): Dataset => ({
+    ...part,
+    inputs: normalizeInputs(part.inputs, part.n, normalization, part === data ? alloc(part.inputs.length) : part.inputs),
+  });
   return { train: apply(train), validation: apply(validation), test: apply(test), normalization };
 }

@@ -191,6 +191,30 @@ describe('training service', () => {
     expect(r.finalWeights!.every((w) => Number.isFinite(w))).toBe(true);
   });
 
+  it('runs on the same data and split share one prepared copy of it in shared memory; another split or dataset gets its own', async () => {
+    const raw = xorData();
+    const split = { data: { builtin: 'xor-quadrants', n: 400, split: { validation: 0.25 } } };
+    const a = service.start(xorSpec(split, { steps: 5 }), raw);
+    const b = service.start(xorSpec(split, { steps: 5, learningRate: 0.5 }), raw);
+    const otherSeed = service.start(xorSpec({ ...split, seed: 4 }, { steps: 5 }), raw);
+    const otherData = service.start(xorSpec(split, { steps: 5 }), xorData());
+    const records = await Promise.all([a, b, otherSeed, otherData].map((id) => service.wait(id)));
+    expect(records.map((r) => r.status)).toEqual(['finished', 'finished', 'finished', 'finished']);
+    const train = (id: string) => service.dataInfo(id).train.inputs;
+    expect(train(a).buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(train(b)).toBe(train(a));
+    expect(service.dataInfo(b).validation.targets).toBe(service.dataInfo(a).validation.targets);
+    // The seed draws another split; an equal but separate dataset is prepared for itself.
+    expect(train(otherSeed)).not.toBe(train(a));
+    expect(Array.from(train(otherSeed))).not.toEqual(Array.from(train(a)));
+    expect(train(otherData)).not.toBe(train(a));
+    expect(Array.from(train(otherData))).toEqual(Array.from(train(a)));
+    // Sharing changes nothing a run computes: the same weights as in-process.
+    const lab = createLab(xorSpec(split, { steps: 5, learningRate: 0.5 }), raw);
+    new Trainer(lab).run(5);
+    expect(Array.from(records[1].finalWeights!)).toEqual(Array.from(lab.net.params));
+  });
+
   it('refuses a spec the engine cannot use before any worker starts, naming the problem', () => {
     const spec = xorSpec({ network: { hidden: [{ units: 3 }], output: { cost: 'softmax-cross-entropy' } }, data: { builtin: 'sine-regression', n: 50 } });
     expect(() => service.start(spec, generateBuiltin('sine-regression', 50, 1))).toThrow(/softmax-cross-entropy needs class labels/);
