@@ -9,7 +9,7 @@ import { accuracy, rmse } from './engine/metrics';
 import { Network } from './engine/network';
 import { Rng } from './engine/rng';
 import { DataError, type Dataset, prepareTargets } from './data/dataset';
-import { type Allocate, splitDataset } from './data/split';
+import { type Allocate, splitDataset, splitSizes } from './data/split';
 import { isCsvData, type LabSpec } from './spec';
 import { type Normalization, type WeightsFile, weightsFor } from './weights-format';
 
@@ -86,6 +86,21 @@ export function prepareParts(spec: LabSpec, raw: Dataset, alloc?: Allocate): Lab
   const prepared = prepareTargets(raw, spec.network.output.cost);
   if (prepared.n < 1) throw new DataError('the dataset has no samples');
   return splitDataset(prepared, spec.data.split, spec.seed, normalizes(spec), alloc);
+}
+
+/**
+ * Checks a spec against raw data as `prepareParts` then `assembleLab` would (the targets suit
+ * the cost, the split leaves training samples, initial weights fit the network), with the same
+ * errors, but without copying, splitting or normalising the data; returns the network. For
+ * refusing a spec early, on main, whatever the size of the data.
+ */
+export function checkLab(spec: LabSpec, raw: Dataset, initialWeights?: WeightsFile): Network {
+  const prepared = prepareTargets(raw, spec.network.output.cost);
+  if (prepared.n < 1) throw new DataError('the dataset has no samples');
+  splitSizes(prepared.n, spec.data.split);
+  const net = networkFor(spec, prepared.inputNames.length, prepared.targetNames.length);
+  if (initialWeights) weightsFor(net, initialWeights);
+  return net;
 }
 
 /** True when the spec normalises its inputs (CSV data with normalize on). */

@@ -37,6 +37,18 @@ export function subset(data: Dataset, rows: ArrayLike<number>, alloc: Allocate =
 }
 
 /**
+ * How many rows a split puts in each part (see splitDataset); throws RangeError when it would
+ * leave no training samples.
+ */
+export function splitSizes(n: number, split: SplitSpec): { test: number; validation: number; train: number } {
+  const test = Math.round(n * split.test);
+  const validation = Math.round(n * split.validation);
+  const train = n - test - validation;
+  if (train <= 0) throw new RangeError(`a split of validation ${split.validation} and test ${split.test} leaves no training samples out of ${n}`);
+  return { test, validation, train };
+}
+
+/**
  * Splits by a seeded shuffle: the first round(n * test) shuffled rows are the test set, the next
  * round(n * validation) the validation set, the rest (in original order) the training set. With
  * no validation and no test, the training set is the data itself, in order. New arrays come
@@ -47,11 +59,9 @@ export function splitDataset(data: Dataset, split: SplitSpec, seed: number, norm
   let validation = subset(data, [], alloc);
   let test = subset(data, [], alloc);
   if (split.validation > 0 || split.test > 0) {
+    const { test: nTest, validation: nVal } = splitSizes(data.n, split);
     const order = Rng.derive(seed, 'split').shuffle(Int32Array.from({ length: data.n }, (_, i) => i));
-    const nTest = Math.round(data.n * split.test);
-    const nVal = Math.round(data.n * split.validation);
     const rest = Array.from(order.subarray(nTest + nVal)).sort((a, b) => a - b);
-    if (rest.length === 0) throw new RangeError(`a split of validation ${split.validation} and test ${split.test} leaves no training samples out of ${data.n}`);
     test = subset(data, order.subarray(0, nTest), alloc);
     validation = subset(data, order.subarray(nTest, nTest + nVal), alloc);
     train = subset(data, rest, alloc);

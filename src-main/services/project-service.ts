@@ -9,7 +9,7 @@ import { basename, extname } from 'node:path';
 import { BUILTINS, type BuiltinName, type BuiltinParams, builtinInfo, generateBuiltin } from '../../shared/data/builtin';
 import type { Dataset } from '../../shared/data/dataset';
 import { exampleSpec } from '../../shared/gallery';
-import { assembleLab, prepareParts } from '../../shared/lab';
+import { assembleLab, checkLab } from '../../shared/lab';
 import type {
   CallResponses,
   DataPart,
@@ -21,7 +21,8 @@ import type {
 } from '../../shared/ipc';
 import { isFinal, type RunRecord, summarizeRun } from '../../shared/run';
 import { isCsvData, type LabSpec, parseSpec } from '../../shared/spec';
-import { parseWeightsFile, toWeightsFile, type WeightsFile, weightsFor } from '../../shared/weights-format';
+import { parseWeightsFile, toWeightsFile, type WeightsFile } from '../../shared/weights-format';
+import { preparedParts } from '../training/parts-cache';
 import { TrainingService } from '../training/training-service';
 
 /** The seed's XOR quadrants, as the app opens it. */
@@ -294,7 +295,7 @@ export class ProjectService {
     const regenerate = !isCsvData(spec.data) && (JSON.stringify(spec.data) !== JSON.stringify(this.spec.data) || spec.seed !== this.spec.seed);
     const raw = regenerate ? this.generate(spec) : this.raw;
     // Refuse a spec that does not fit the data (a cost that does not suit the targets) now.
-    assembleLab(spec, prepareParts(spec, raw));
+    checkLab(spec, raw);
     this.spec = spec;
     if (regenerate) {
       this.raw = raw;
@@ -318,7 +319,7 @@ export class ProjectService {
 
   /** The data after the split, for plots. */
   getDataset(): CallResponses['lab:getDataset'] {
-    const parts = prepareParts(this.spec, this.dataset());
+    const parts = preparedParts.get(this.spec, this.dataset());
     const part = (p: Dataset): DataPart => ({ n: p.n, inputs: p.inputs, targets: p.targets });
     return {
       inputNames: parts.train.inputNames,
@@ -402,7 +403,7 @@ export class ProjectService {
   weightsOf(id: string): WeightsFile {
     const r = this.requireRun(id);
     const weights = this.isLive(id) ? this.training.weights(id) : (r.finalWeights ?? r.initialWeights);
-    const parts = prepareParts(r.spec, this.dataset());
+    const parts = preparedParts.get(r.spec, this.dataset());
     const lab = assembleLab(r.spec, parts, weights);
     return toWeightsFile(lab.net, {
       inputs: parts.train.inputNames,
@@ -421,8 +422,7 @@ export class ProjectService {
       throw Object.assign(new Error(`${source} is not valid JSON (${(e as Error).message})`), { name: 'WeightsError' });
     }
     const file = parseWeightsFile(json);
-    const lab = assembleLab(this.spec, prepareParts(this.spec, this.dataset()));
-    weightsFor(lab.net, file);
+    checkLab(this.spec, this.dataset(), file);
     this.pendingWeights = { file, source };
     this.changed();
     return this.summary();
@@ -477,7 +477,7 @@ export class ProjectService {
       try {
         const spec = parseSpec(json);
         const raw = isCsvData(spec.data) ? this.raw : generateBuiltin(spec.data.builtin, spec.data.n, spec.seed, spec.data);
-        assembleLab(spec, prepareParts(spec, raw));
+        checkLab(spec, raw);
         return { spec, raw };
       } catch (e) {
         const err = e as Error;
@@ -495,7 +495,7 @@ export class ProjectService {
 
   /** Takes a dataset imported from CSV as the project's data, with the spec's data section for it. */
   useImportedData(raw: Dataset, info: DatasetInfo, spec: LabSpec): ProjectSummary {
-    assembleLab(spec, prepareParts(spec, raw));
+    checkLab(spec, raw);
     this.raw = raw;
     this.datasetInfo = info;
     this.spec = spec;

@@ -6,7 +6,7 @@
  */
 import type { Dataset } from '../../shared/data/dataset';
 import type { GradcheckResult } from '../../shared/engine/gradcheck';
-import { assembleLab, type LabParts, outputUnits, partsKey, prepareParts } from '../../shared/lab';
+import { assembleLab, outputUnits } from '../../shared/lab';
 import { isFinal, type RunMetrics, type RunRecord, type RunStatus, type RunSummary, summarizeRun } from '../../shared/run';
 import type { LabSpec } from '../../shared/spec';
 import { chunkPlan, type CurvePoints, flopsPerSample } from '../../shared/trainer';
@@ -25,6 +25,7 @@ import {
   type StreamOptions,
 } from '../../shared/worker-protocol';
 import { createParallelBlock, releaseHelpers } from './parallel-gradient';
+import { type PartsCache, preparedParts } from './parts-cache';
 import { RunLog } from './run-log';
 import type { PooledWorker, WorkerPool } from './worker-pool';
 
@@ -71,59 +72,18 @@ interface RunEntry {
 /** Default reporting rates: progress ~30 a second, snapshots ~10 a second. */
 export const DEFAULT_STREAM: StreamOptions = { progressMs: 33, snapshotMs: 100 };
 
-/** A Float64Array in a SharedArrayBuffer of its own. */
-const sharedArray = (length: number) => new Float64Array(new SharedArrayBuffer(length * 8));
-
-/**
- * A dataset whose arrays are in SharedArrayBuffers, so workers read them without copying: the
- * arrays already there are kept, the others copied.
- */
-export function shareDataset(d: Dataset): Dataset {
-  const share = (a: Float64Array) => {
-    if (a.buffer instanceof SharedArrayBuffer) return a;
-    const s = sharedArray(a.length);
-    s.set(a);
-    return s;
-  };
-  return { ...d, inputs: share(d.inputs), targets: share(d.targets) };
-}
-
-/** Shares all parts of a run's data. */
-export function shareParts(p: LabParts): SharedParts {
-  return { train: shareDataset(p.train), validation: shareDataset(p.validation), test: shareDataset(p.test), normalization: p.normalization };
-}
-
-/**
- * Prepared, shared parts of the datasets runs were started on, by dataset and partsKey. A run
- * started on data that other runs use (N seeds, a restart, a new learning rate) reuses their
- * parts: no second copy in memory, and main does not stop to split and normalise again (a
- * 60,000 x 784 set takes it a second or more). The parts live as long as some run or caller
- * holds them; datasets given to the service are not changed afterwards.
- */
-class PartsCache {
-  private readonly byData = new WeakMap<Dataset, Map<string, WeakRef<SharedParts>>>();
-
-  get(spec: LabSpec, raw: Dataset): SharedParts {
-    let forData = this.byData.get(raw);
-    if (!forData) this.byData.set(raw, (forData = new Map()));
-    const key = partsKey(spec);
-    const known = forData.get(key)?.deref();
-    if (known) return known;
-    // Each part is written once, straight into shared memory.
-    const parts = shareParts(prepareParts(spec, raw, sharedArray));
-    forData.set(key, new WeakRef(parts));
-    return parts;
-  }
-}
-
 /** Runs on a pool, with lifecycle and events. */
 export class TrainingService {
   private readonly runs = new Map<string, RunEntry>();
   private readonly listeners = new Set<TrainingListener>();
   private counter = 0;
-  private readonly parts = new PartsCache();
 
-  constructor(private readonly pool: WorkerPool, private readonly stream: StreamOptions = DEFAULT_STREAM) {}
+  /** `parts`: where prepared data is kept (main's one cache unless given). */
+  constructor(
+    private readonly pool: WorkerPool,
+    private readonly stream: StreamOptions = DEFAULT_STREAM,
+    private readonly parts: PartsCache = preparedParts,
+  ) {}
 
   /** Listens to every run's events; returns the function that stops listening. */
   subscribe(listener: TrainingListener): () => void {
