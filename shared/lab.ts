@@ -8,8 +8,8 @@ import { initialize, type LayerInit } from './engine/init';
 import { accuracy, rmse } from './engine/metrics';
 import { Network } from './engine/network';
 import { Rng } from './engine/rng';
-import { DataError, type Dataset, prepareTargets } from './data/dataset';
-import { type Allocate, splitDataset, splitSizes } from './data/split';
+import { DataError, type Dataset, finish, prepareTargets, type Sliced } from './data/dataset';
+import { type Allocate, splitDatasetSliced, splitSizes } from './data/split';
 import { isCsvData, type LabSpec } from './spec';
 import { type Normalization, type WeightsFile, weightsFor } from './weights-format';
 
@@ -83,24 +83,33 @@ export interface LabParts {
  * come from `alloc` when given (see splitDataset).
  */
 export function prepareParts(spec: LabSpec, raw: Dataset, alloc?: Allocate): LabParts {
+  return finish(preparePartsSliced(spec, raw, alloc));
+}
+
+/**
+ * `prepareParts` in slices (see Sliced): the targets are checked before the first pause, so a
+ * spec the data does not suit is refused on the first step.
+ */
+export function* preparePartsSliced(spec: LabSpec, raw: Dataset, alloc?: Allocate): Sliced<LabParts> {
   const prepared = prepareTargets(raw, spec.network.output.cost);
   if (prepared.n < 1) throw new DataError('the dataset has no samples');
-  return splitDataset(prepared, spec.data.split, spec.seed, normalizes(spec), alloc);
+  return yield* splitDatasetSliced(prepared, spec.data.split, spec.seed, normalizes(spec), alloc);
 }
 
 /**
  * Checks a spec against raw data as `prepareParts` then `assembleLab` would (the targets suit
  * the cost, the split leaves training samples, initial weights fit the network), with the same
- * errors, but without copying, splitting or normalising the data; returns the network. For
+ * errors, but without copying, splitting or normalising the data; returns the network with its
+ * initial weights (those the lab would start from) and the size of the training split. For
  * refusing a spec early, on main, whatever the size of the data.
  */
-export function checkLab(spec: LabSpec, raw: Dataset, initialWeights?: WeightsFile): Network {
+export function checkLab(spec: LabSpec, raw: Dataset, initialWeights?: Float64Array | WeightsFile): { net: Network; trainSamples: number } {
   const prepared = prepareTargets(raw, spec.network.output.cost);
   if (prepared.n < 1) throw new DataError('the dataset has no samples');
-  splitSizes(prepared.n, spec.data.split);
+  const { train } = splitSizes(prepared.n, spec.data.split);
   const net = networkFor(spec, prepared.inputNames.length, prepared.targetNames.length);
-  if (initialWeights) weightsFor(net, initialWeights);
-  return net;
+  setInitialWeights(spec, net, initialWeights);
+  return { net, trainSamples: train };
 }
 
 /** True when the spec normalises its inputs (CSV data with normalize on). */
@@ -127,6 +136,23 @@ export function partsKey(spec: LabSpec): string {
 export function assembleLab(spec: LabSpec, parts: LabParts, initialWeights?: Float64Array | WeightsFile, params?: Float64Array): Lab {
   const data = parts.train;
   const net = networkFor(spec, data.inputNames.length, data.targetNames.length, params);
+  setInitialWeights(spec, net, initialWeights);
+  return {
+    spec,
+    data,
+    validation: parts.validation,
+    test: parts.test,
+    normalization: parts.normalization,
+    net,
+    initial: Float64Array.from(net.params),
+  };
+}
+
+/**
+ * Gives `net` its initial weights: those of a weights file (whose layers must match), a flat
+ * vector of the network's size, or drawn from the spec's seed.
+ */
+function setInitialWeights(spec: LabSpec, net: Network, initialWeights?: Float64Array | WeightsFile): void {
   if (initialWeights && !(initialWeights instanceof Float64Array)) {
     net.params.set(weightsFor(net, initialWeights));
   } else if (initialWeights) {
@@ -137,15 +163,6 @@ export function assembleLab(spec: LabSpec, parts: LabParts, initialWeights?: Flo
   } else {
     initialize(net, layerInits(spec), Rng.derive(spec.seed, 'init'));
   }
-  return {
-    spec,
-    data,
-    validation: parts.validation,
-    test: parts.test,
-    normalization: parts.normalization,
-    net,
-    initial: Float64Array.from(net.params),
-  };
 }
 
 /** `prepareParts` then `assembleLab`: a lab straight from a spec and its raw data. */

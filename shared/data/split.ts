@@ -5,7 +5,7 @@
 import { Rng } from '../engine/rng';
 import type { SplitSpec } from '../spec';
 import type { Normalization } from '../weights-format';
-import { type Dataset, inputStatistics, normalizeInputs } from './dataset';
+import { type Dataset, finish, inputStatisticsSliced, normalizeInputsSliced, SLICE_ROWS, type Sliced } from './dataset';
 
 /** The three parts of a dataset; validation and test may be empty (n = 0). */
 export interface SplitData {
@@ -23,15 +23,23 @@ const plain: Allocate = (length) => new Float64Array(length);
 
 /** The rows `rows` of `data`, in that order, in arrays from `alloc`. */
 export function subset(data: Dataset, rows: ArrayLike<number>, alloc: Allocate = plain): Dataset {
+  return finish(subsetSliced(data, rows, alloc));
+}
+
+/** `subset` in slices. */
+function* subsetSliced(data: Dataset, rows: ArrayLike<number>, alloc: Allocate): Sliced<Dataset> {
   const d = data.inputNames.length;
   const k = data.targetNames.length;
   const n = rows.length;
   const inputs = alloc(n * d);
   const targets = alloc(n * k);
-  for (let r = 0; r < n; r++) {
-    const src = rows[r];
-    inputs.set(data.inputs.subarray(src * d, src * d + d), r * d);
-    targets.set(data.targets.subarray(src * k, src * k + k), r * k);
+  for (let r0 = 0; r0 < n; r0 += SLICE_ROWS) {
+    for (let r = r0; r < Math.min(n, r0 + SLICE_ROWS); r++) {
+      const src = rows[r];
+      inputs.set(data.inputs.subarray(src * d, src * d + d), r * d);
+      targets.set(data.targets.subarray(src * k, src * k + k), r * k);
+    }
+    yield;
   }
   return { ...data, inputs, targets, n };
 }
@@ -55,6 +63,11 @@ export function splitSizes(n: number, split: SplitSpec): { test: number; validat
  * from `alloc` (the data is copied once, normalised in place).
  */
 export function splitDataset(data: Dataset, split: SplitSpec, seed: number, normalize: boolean, alloc: Allocate = plain): SplitData {
+  return finish(splitDatasetSliced(data, split, seed, normalize, alloc));
+}
+
+/** `splitDataset` in slices. */
+export function* splitDatasetSliced(data: Dataset, split: SplitSpec, seed: number, normalize: boolean, alloc: Allocate = plain): Sliced<SplitData> {
   let train = data;
   let validation = subset(data, [], alloc);
   let test = subset(data, [], alloc);
@@ -62,16 +75,17 @@ export function splitDataset(data: Dataset, split: SplitSpec, seed: number, norm
     const { test: nTest, validation: nVal } = splitSizes(data.n, split);
     const order = Rng.derive(seed, 'split').shuffle(Int32Array.from({ length: data.n }, (_, i) => i));
     const rest = Array.from(order.subarray(nTest + nVal)).sort((a, b) => a - b);
-    test = subset(data, order.subarray(0, nTest), alloc);
-    validation = subset(data, order.subarray(nTest, nTest + nVal), alloc);
-    train = subset(data, rest, alloc);
+    test = yield* subsetSliced(data, order.subarray(0, nTest), alloc);
+    validation = yield* subsetSliced(data, order.subarray(nTest, nTest + nVal), alloc);
+    train = yield* subsetSliced(data, rest, alloc);
   }
   if (!normalize) return { train, validation, test, normalization: null };
-  const normalization = inputStatistics(train);
+  const normalization = yield* inputStatisticsSliced(train);
   // A part's own copy is normalised in place; the caller's data (an unsplit set) into a new array.
-  const apply = (part: Dataset): Dataset => ({
-    ...part,
-    inputs: normalizeInputs(part.inputs, part.n, normalization, part === data ? alloc(part.inputs.length) : part.inputs),
-  });
-  return { train: apply(train), validation: apply(validation), test: apply(test), normalization };
+  const parts: Dataset[] = [];
+  for (const part of [train, validation, test]) {
+    const out = part === data ? alloc(part.inputs.length) : part.inputs;
+    parts.push({ ...part, inputs: yield* normalizeInputsSliced(part.inputs, part.n, normalization, out) });
+  }
+  return { train: parts[0], validation: parts[1], test: parts[2], normalization };
 }

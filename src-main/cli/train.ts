@@ -65,7 +65,7 @@ export async function train(argv: readonly string[], io: CliIo, env: TrainEnviro
       }
     });
     const total = spec.training.steps * ids.length;
-    const nTrain = new Map<string, number>(ids.map((id) => [id, service.dataInfo(id).train.n]));
+    const nTrain = new Map<string, number>(ids.map((id) => [id, service.trainSamples(id)]));
     const done = new Map<string, number>(ids.map((id) => [id, 0]));
     const bar = !json && io.stderr.isTTY ? new ProgressBar(io.stderr, total) : null;
     const every = Math.max(1, Math.floor(spec.training.steps / 100));

@@ -317,9 +317,9 @@ export class ProjectService {
     return null;
   }
 
-  /** The data after the split, for plots. */
-  getDataset(): CallResponses['lab:getDataset'] {
-    const parts = preparedParts.get(this.spec, this.dataset());
+  /** The data after the split, for plots (prepared in slices, so a large set never holds main). */
+  async getDataset(): Promise<CallResponses['lab:getDataset']> {
+    const parts = await preparedParts.prepare(this.spec, this.dataset());
     const part = (p: Dataset): DataPart => ({ n: p.n, inputs: p.inputs, targets: p.targets });
     return {
       inputNames: parts.train.inputNames,

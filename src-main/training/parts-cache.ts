@@ -1,12 +1,13 @@
 /**
  * Prepared data in shared memory, kept per dataset and spec. Preparing (one-hot targets, the
  * seeded split, the normalisation) copies the whole dataset, which on a 60,000 x 784 set holds
- * main for half a second; every run on the same data and split, and every plot or weights file
- * of it, needs the same parts. So main prepares them once, straight into SharedArrayBuffers
- * that workers read without copying, and hands out the same parts while anyone holds them.
+ * main for half a second or more; every run on the same data and split, and every plot or
+ * weights file of it, needs the same parts. So main prepares them once, in slices between its
+ * other work, straight into SharedArrayBuffers that workers read without copying, and hands out
+ * the same parts while anyone holds them.
  */
-import type { Dataset } from '../../shared/data/dataset';
-import { partsKey, prepareParts } from '../../shared/lab';
+import { type Dataset, finish, SLICE_ROWS, type Sliced } from '../../shared/data/dataset';
+import { partsKey, preparePartsSliced } from '../../shared/lab';
 import type { LabSpec } from '../../shared/spec';
 import type { SharedParts } from '../../shared/worker-protocol';
 
@@ -15,16 +16,39 @@ export const sharedArray = (length: number) => new Float64Array(new SharedArrayB
 
 /**
  * A dataset whose arrays are in SharedArrayBuffers: the arrays already there are kept, the
- * others copied.
+ * others copied (in slices).
  */
-export function shareDataset(d: Dataset): Dataset {
-  const share = (a: Float64Array) => {
+function* shareDatasetSliced(d: Dataset): Sliced<Dataset> {
+  const width = d.n > 0 ? d.inputs.length / d.n : 0;
+  const share = function* (a: Float64Array, perRow: number): Sliced<Float64Array> {
     if (a.buffer instanceof SharedArrayBuffer) return a;
     const s = sharedArray(a.length);
-    s.set(a);
+    const step = Math.max(1, SLICE_ROWS * perRow);
+    for (let i = 0; i < a.length; i += step) {
+      s.set(a.subarray(i, i + step), i);
+      yield;
+    }
     return s;
   };
-  return { ...d, inputs: share(d.inputs), targets: share(d.targets) };
+  const inputs = yield* share(d.inputs, width);
+  const targets = yield* share(d.targets, d.n > 0 ? d.targets.length / d.n : 0);
+  return { ...d, inputs, targets };
+}
+
+/** Prepares a spec's parts of `raw` in shared memory, in slices. */
+function* sharedPartsSliced(spec: LabSpec, raw: Dataset): Sliced<SharedParts> {
+  // Each part is written once, straight into shared memory; only an unsplit set is copied.
+  const p = yield* preparePartsSliced(spec, raw, sharedArray);
+  const train = yield* shareDatasetSliced(p.train);
+  const validation = yield* shareDatasetSliced(p.validation);
+  const test = yield* shareDatasetSliced(p.test);
+  return { train, validation, test, normalization: p.normalization };
+}
+
+/** Options of a PartsCache. */
+export interface PartsCacheOptions {
+  /** Longest stretch `prepare` works before letting main's other work run (default 8 ms). */
+  sliceMs?: number;
 }
 
 /**
@@ -33,19 +57,70 @@ export function shareDataset(d: Dataset): Dataset {
  * any more are freed with their dataset or by the garbage collector.
  */
 export class PartsCache {
-  private readonly byData = new WeakMap<Dataset, Map<string, WeakRef<SharedParts>>>();
+  private readonly byData = new WeakMap<Dataset, Map<string, WeakRef<SharedParts> | Promise<SharedParts>>>();
+  private readonly sliceMs: number;
 
+  constructor(options: PartsCacheOptions = {}) {
+    this.sliceMs = options.sliceMs ?? 8;
+  }
+
+  /** The parts at once: prepared here and now, in one go, unless already known. */
   get(spec: LabSpec, raw: Dataset): SharedParts {
+    const known = this.known(spec, raw);
+    if (known && !(known instanceof Promise)) return known;
+    // (Being prepared in slices meanwhile: this caller cannot wait, so it gets its own.)
+    const parts = finish(sharedPartsSliced(spec, raw));
+    if (!known) this.remember(spec, raw, parts);
+    return parts;
+  }
+
+  /**
+   * The parts, prepared in slices of at most ~sliceMs between which main goes on with its
+   * other work (events, IPC, the UI's calls): a large dataset never holds main for long.
+   * Callers asking for the same parts meanwhile share the one preparation. Rejects with the
+   * DataError or RangeError prepareParts would throw.
+   */
+  prepare(spec: LabSpec, raw: Dataset): Promise<SharedParts> {
+    const known = this.known(spec, raw);
+    if (known) return known instanceof Promise ? known : Promise.resolve(known);
+    const key = partsKey(spec);
+    const forData = this.byData.get(raw)!;
+    const pending = this.run(sharedPartsSliced(spec, raw)).then(
+      (parts) => {
+        this.remember(spec, raw, parts);
+        return parts;
+      },
+      (e: unknown) => {
+        forData.delete(key);
+        throw e;
+      },
+    );
+    forData.set(key, pending);
+    return pending;
+  }
+
+  private known(spec: LabSpec, raw: Dataset): SharedParts | Promise<SharedParts> | undefined {
     let forData = this.byData.get(raw);
     if (!forData) this.byData.set(raw, (forData = new Map()));
-    const key = partsKey(spec);
-    const known = forData.get(key)?.deref();
-    if (known) return known;
-    // Each part is written once, straight into shared memory.
-    const p = prepareParts(spec, raw, sharedArray);
-    const parts: SharedParts = { train: shareDataset(p.train), validation: shareDataset(p.validation), test: shareDataset(p.test), normalization: p.normalization };
-    forData.set(key, new WeakRef(parts));
-    return parts;
+    const entry = forData.get(partsKey(spec));
+    return entry instanceof Promise ? entry : entry?.deref();
+  }
+
+  private remember(spec: LabSpec, raw: Dataset, parts: SharedParts): void {
+    this.byData.get(raw)?.set(partsKey(spec), new WeakRef(parts));
+  }
+
+  /** Runs a sliced task, letting the event loop turn whenever a slice has taken sliceMs. */
+  private async run<T>(task: Sliced<T>): Promise<T> {
+    let since = performance.now();
+    for (;;) {
+      const r = task.next();
+      if (r.done) return r.value;
+      if (performance.now() - since >= this.sliceMs) {
+        await new Promise((resolve) => setImmediate(resolve));
+        since = performance.now();
+      }
+    }
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import type { Dataset } from '../../shared/data/dataset';
 import type { GradcheckResult } from '../../shared/engine/gradcheck';
-import { assembleLab, outputUnits } from '../../shared/lab';
+import { checkLab, outputUnits } from '../../shared/lab';
 import { isFinal, type RunMetrics, type RunRecord, type RunStatus, type RunSummary, summarizeRun } from '../../shared/run';
 import type { LabSpec } from '../../shared/spec';
 import { chunkPlan, type CurvePoints, flopsPerSample } from '../../shared/trainer';
@@ -50,7 +50,11 @@ interface RunEntry {
   id: string;
   createdAt: string;
   spec: LabSpec;
-  parts: SharedParts;
+  /** The prepared data, once it is (see launch); until then the raw data it comes from. */
+  parts: SharedParts | null;
+  raw: Dataset | null;
+  /** Samples in the training split. */
+  trainSamples: number;
   initial: Float64Array;
   control: SharedArrayBuffer;
   status: RunStatus;
@@ -103,27 +107,30 @@ export class TrainingService {
 
   /**
    * Starts a run and returns its id. Throws (SpecError, DataError, WeightsError) synchronously
-   * when the spec, data or initial weights cannot be used; no worker is involved then.
+   * when the spec, data or initial weights cannot be used; no worker is involved then. The
+   * data itself is prepared afterwards, in slices between main's other work (PartsCache).
    */
   start(spec: LabSpec, raw: Dataset, options: StartOptions = {}): string {
-    const prepared = this.parts.get(spec, raw);
-    const lab = assembleLab(spec, prepared, options.initialWeights);
+    const { net, trainSamples } = checkLab(spec, raw, options.initialWeights);
+    const initial = Float64Array.from(net.params);
     const id = `run-${Date.now().toString(36)}-${(++this.counter).toString(36)}`;
-    const batch = spec.training.batchSize === null ? prepared.train.n : Math.min(spec.training.batchSize, prepared.train.n);
+    const batch = spec.training.batchSize === null ? trainSamples : Math.min(spec.training.batchSize, trainSamples);
     const entry: RunEntry = {
       id,
       createdAt: new Date().toISOString(),
       spec,
-      parts: prepared,
-      initial: lab.initial,
+      parts: null,
+      raw,
+      trainSamples,
+      initial,
       control: createControl(spec.training.learningRate),
       status: 'queued',
       step: 0,
       metrics: null,
-      weights: Float64Array.from(lab.initial),
+      weights: Float64Array.from(initial),
       log: new RunLog(),
       worker: null,
-      chunks: chunkPlan(batch, flopsPerSample(lab.net)).chunks,
+      chunks: chunkPlan(batch, flopsPerSample(net)).chunks,
       parallel: null,
       helpersBack: [],
       settle: [],
@@ -136,6 +143,16 @@ export class TrainingService {
   }
 
   private async launch(entry: RunEntry): Promise<void> {
+    let parts: SharedParts;
+    try {
+      parts = entry.parts = await this.parts.prepare(entry.spec, entry.raw!);
+    } catch (e) {
+      this.end(entry, 'failed', `could not prepare the data: ${(e as Error).message}`);
+      return;
+    } finally {
+      entry.raw = null;
+    }
+    if (isFinal(entry.status)) return; // stopped while its data was prepared
     let worker: PooledWorker;
     try {
       worker = await this.pool.acquire();
@@ -149,7 +166,7 @@ export class TrainingService {
       return;
     }
     entry.worker = worker;
-    await this.recruitHelpers(entry);
+    await this.recruitHelpers(entry, parts);
     worker.attach({
       onEvent: (ev) => this.onWorkerEvent(entry, ev),
       onCrash: (reason) => {
@@ -163,7 +180,7 @@ export class TrainingService {
       type: 'start',
       runId: entry.id,
       spec: entry.spec,
-      parts: entry.parts,
+      parts,
       initialWeights: entry.initial,
       control: entry.control,
       stream: this.stream,
@@ -185,7 +202,7 @@ export class TrainingService {
    * Borrows idle workers as data-parallel helpers. Fewer than wanted (even none) is fine: the
    * result does not depend on how many threads share the work, only the time does.
    */
-  private async recruitHelpers(entry: RunEntry): Promise<void> {
+  private async recruitHelpers(entry: RunEntry, parts: SharedParts): Promise<void> {
     const wanted = this.threadsWanted(entry) - 1;
     if (wanted < 1) return;
     const helpers: PooledWorker[] = [];
@@ -195,7 +212,7 @@ export class TrainingService {
       helpers.push(h);
     }
     if (helpers.length === 0) return;
-    const train = entry.parts.train;
+    const train = parts.train;
     const layout = {
       params: entry.initial.length,
       inputs: train.inputNames.length,
@@ -212,7 +229,7 @@ export class TrainingService {
         onCrash: () => releaseHelpers(parallel.block),
       });
       const back = h
-        .request({ type: 'helper', spec: entry.spec, parts: entry.parts, parallel, index: i + 1 })
+        .request({ type: 'helper', spec: entry.spec, parts, parallel, index: i + 1 })
         .finally(() => this.pool.release(h));
       entry.helpersBack.push(back.catch(() => {}));
     });
@@ -327,7 +344,7 @@ export class TrainingService {
   /** The number of steps in one epoch of a run (for "step one epoch"). */
   stepsPerEpoch(id: string): number {
     const e = this.entry(id);
-    const n = e.parts.train.n;
+    const n = e.trainSamples;
     const b = e.spec.training.batchSize;
     return b === null ? 1 : Math.ceil(n / Math.min(b, n));
   }
@@ -403,9 +420,19 @@ export class TrainingService {
     return Float64Array.from(this.entry(id).weights);
   }
 
-  /** The normalisation and column names a run's weights need for export. */
+  /**
+   * A run's prepared data: the normalisation and column names its weights need for export, the
+   * splits it trains and is measured on. Ready once the run has reported running (or ended).
+   */
   dataInfo(id: string): SharedParts {
-    return this.entry(id).parts;
+    const parts = this.entry(id).parts;
+    if (!parts) throw new RangeError(`run ${id}'s data is still being prepared`);
+    return parts;
+  }
+
+  /** Samples in a run's training split (known from the start). */
+  trainSamples(id: string): number {
+    return this.entry(id).trainSamples;
   }
 
   /** Resolves with the run's record once it has ended. */
@@ -424,15 +451,15 @@ export class TrainingService {
 
   /** Checks backprop against finite differences on a worker (PRML §5.3.3). */
   async gradcheck(spec: LabSpec, raw: Dataset, options: { weights?: Float64Array; samples?: number; tolerance?: number } = {}): Promise<GradcheckResult> {
-    const prepared = this.parts.get(spec, raw);
-    const lab = assembleLab(spec, prepared, options.weights);
+    const initial = Float64Array.from(checkLab(spec, raw, options.weights).net.params);
+    const prepared = await this.parts.prepare(spec, raw);
     const worker = await this.pool.acquire();
     try {
       const reply = await worker.request({
         type: 'gradcheck',
         spec,
         parts: prepared,
-        weights: lab.initial,
+        weights: initial,
         samples: options.samples ?? 10,
         tolerance: options.tolerance ?? 1e-6,
       });

@@ -52,10 +52,16 @@ describe('checkLab', () => {
     });
   }
 
-  it('builds the network the lab would have', () => {
-    const s = spec(softmax, { builtin: 'xor-quadrants' });
+  it('builds the network the lab would have, with the same initial weights, and sizes the training split', () => {
+    const s = spec(softmax, { split: { validation: 0.25 } });
     const labels: Dataset = { ...xor, targets: xor.targets.map((t) => t * 2) };
-    expect(checkLab(s, labels).size).toBe(assembleLab(s, prepareParts(s, labels)).net.size);
-    expect(checkLab(s, labels).outputs).toBe(2);
+    const lab = assembleLab(s, prepareParts(s, labels));
+    const { net, trainSamples } = checkLab(s, labels);
+    expect(net.outputs).toBe(2);
+    expect(Array.from(net.params)).toEqual(Array.from(lab.initial));
+    expect(trainSamples).toBe(lab.data.n);
+    // Given weights are taken as they are.
+    const given = Float64Array.from({ length: net.size }, (_, i) => i / 10);
+    expect(Array.from(checkLab(s, labels, given).net.params)).toEqual(Array.from(given));
   });
 });
