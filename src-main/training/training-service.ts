@@ -50,8 +50,9 @@ interface RunEntry {
   id: string;
   createdAt: string;
   spec: LabSpec;
-  /** The prepared data, once it is (see launch); until then the raw data it comes from. */
+  /** The prepared data, once it is (see launch). */
   parts: SharedParts | null;
+  /** The data as given, until it is prepared. */
   raw: Dataset | null;
   /** Samples in the training split. */
   trainSamples: number;
