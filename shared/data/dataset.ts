@@ -103,12 +103,10 @@ export function finish<T>(task: Sliced<T>): T {
   }
 }
 
-/** Per-column mean and standard deviation of the inputs (population std; 1 where a column is constant). */
-export function inputStatistics(data: Dataset): { mean: number[]; std: number[] } {
-  return finish(inputStatisticsSliced(data));
-}
-
-/** `inputStatistics` in slices. */
+/**
+ * Per-column mean and standard deviation of the inputs (population std; 1 where a column is
+ * constant), in slices.
+ */
 export function* inputStatisticsSliced(data: Dataset): Sliced<{ mean: number[]; std: number[] }> {
   const d = data.inputNames.length;
   const n = data.n;
@@ -141,15 +139,7 @@ export function* inputStatisticsSliced(data: Dataset): Sliced<{ mean: number[]; 
   return { mean: Array.from(mean), std };
 }
 
-/**
- * (x - mean) / std for every row of a row-major input matrix, into `out` (a new array unless
- * given; it may be x itself).
- */
-export function normalizeInputs(x: Float64Array, n: number, norm: { mean: number[]; std: number[] }, out?: Float64Array): Float64Array {
-  return finish(normalizeInputsSliced(x, n, norm, out ?? new Float64Array(n * norm.mean.length)));
-}
-
-/** `normalizeInputs` into `out`, in slices. */
+/** (x - mean) / std for every row of a row-major input matrix, into `out` (it may be x itself), in slices. */
 export function* normalizeInputsSliced(x: Float64Array, n: number, norm: { mean: number[]; std: number[] }, out: Float64Array): Sliced<Float64Array> {
   const d = norm.mean.length;
   const mean = Float64Array.from(norm.mean);
