@@ -34,7 +34,8 @@ function* subsetSliced(data: Dataset, rows: ArrayLike<number>, alloc: Allocate):
   const inputs = alloc(n * d);
   const targets = alloc(n * k);
   for (let r0 = 0; r0 < n; r0 += SLICE_ROWS) {
-    for (let r = r0; r < Math.min(n, r0 + SLICE_ROWS); r++) {
+    const r1 = Math.min(n, r0 + SLICE_ROWS);
+    for (let r = r0; r < r1; r++) {
       const src = rows[r];
       inputs.set(data.inputs.subarray(src * d, src * d + d), r * d);
       targets.set(data.targets.subarray(src * k, src * k + k), r * k);
