@@ -12,12 +12,13 @@
  * transport called them.
  */
 import { z } from 'zod';
-import type { BuiltinInfo } from './data/builtin';
+import type { BuiltinName } from './data/builtin';
+import type { BuiltinInfo } from './data/dataset';
 import type { GradcheckResult } from './engine/gradcheck';
+import type { WireError } from './errors';
 import type { GalleryEntry } from './gallery';
-import type { CostCurve, RunMetrics, RunStatus, RunSummary, WeightSnapshot } from './run';
+import type { CostCurve, RunEvent, RunSummary, WeightSnapshot } from './run';
 import type { LabSpec } from './spec';
-import type { CurvePoints } from './trainer';
 import type { Normalization, WeightsFile } from './weights-format';
 
 // ---------------------------------------------------------------------------------------------
@@ -25,6 +26,7 @@ import type { Normalization, WeightsFile } from './weights-format';
 // ---------------------------------------------------------------------------------------------
 
 export type { RunSummary } from './run';
+export type { WireError } from './errors';
 
 /** A run with its whole cost curve and kept snapshots. */
 export interface RunDetail extends RunSummary {
@@ -310,6 +312,8 @@ export type CallName = keyof typeof CALLS;
 export const CALL_NAMES = Object.keys(CALLS) as CallName[];
 /** What a call sends. */
 export type CallRequest<C extends CallName> = z.input<(typeof CALLS)[C]>;
+/** What a call's handler receives: the request as validated, defaults applied. */
+export type CallPayload<C extends CallName> = z.output<(typeof CALLS)[C]>;
 
 /** What each call answers. */
 export interface CallResponses {
@@ -325,7 +329,7 @@ export interface CallResponses {
   'lab:listWorkspace': WorkspaceFile[];
   'lab:updateSpec': ProjectSummary;
   'lab:setUiState': null;
-  'lab:listBuiltins': BuiltinInfo[];
+  'lab:listBuiltins': BuiltinInfo<BuiltinName>[];
   'lab:listExamples': GalleryEntry[];
   'lab:openExample': ProjectSummary;
   'lab:getDataset': DatasetPayload;
@@ -356,11 +360,9 @@ export type CallResponse<C extends CallName> = CallResponses[C];
 // 3. Events (main -> renderer)
 // ---------------------------------------------------------------------------------------------
 
-/** Every event main sends. Run events come from the training service; the rest from the app. */
+/** Every event main sends. Run events come from the training service (shared/run.ts); the rest from the app. */
 export type LabEvent =
-  | { type: 'run-state'; runId: string; status: RunStatus; step: number; reset?: boolean; message?: string }
-  | { type: 'run-progress'; runId: string; points: CurvePoints; metrics: RunMetrics }
-  | { type: 'run-snapshot'; runId: string; step: number; weights: Float64Array }
+  | RunEvent
   | { type: 'project-changed'; project: ProjectSummary }
   /** A menu item the renderer carries out (it knows the selection): export weights, start, ... */
   | { type: 'menu-command'; command: MenuCommand }
@@ -376,15 +378,6 @@ export const EVENT_CHANNEL = 'lab:event';
 // ---------------------------------------------------------------------------------------------
 // 4. Errors
 // ---------------------------------------------------------------------------------------------
-
-/** An error as it crosses: the kind (SpecError, CsvError, ...) and a message for the user. */
-export interface WireError {
-  name: string;
-  message: string;
-  /** Where in a file the problem is (CsvError): the 1-based line and the column's name. */
-  line?: number;
-  column?: string;
-}
 
 /** A call's outcome as it crosses a transport. */
 export type CallResult<T> = { ok: true; value: T } | { ok: false; error: WireError };

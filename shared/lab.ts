@@ -2,7 +2,8 @@
  * From a spec and its data to a network that trains: the one place that turns a `LabSpec` into
  * engine objects, used by the CLI, the trainer workers and the tests alike.
  */
-import { costFor, taskOf } from './engine/costs';
+import { costFor } from './engine/costs';
+import { taskOf } from './engine/cost-types';
 import { conditionalMeanRmse, mixtureOutputs } from './engine/mdn';
 import { initialize, type LayerInit } from './engine/init';
 import { accuracy, rmse } from './engine/metrics';
@@ -48,7 +49,11 @@ export interface Evaluation {
  * network's parameter vector itself (see Network).
  */
 export function networkFor(spec: LabSpec, inputs: number, targets: number, params?: Float64Array): Network {
-  return new Network(inputs, layerShapes(spec, targets), costFor(spec.network.output), params);
+  const cost = costFor(spec.network.output);
+  const outputs = outputUnits(spec, targets);
+  // The data decides the outputs: say so as a DataError (the engine's own check is a RangeError).
+  if (outputs < cost.minOutputs) throw new DataError(`${cost.name} needs at least ${cost.minOutputs} outputs, the network has ${outputs}`);
+  return new Network(inputs, layerShapes(spec, targets), cost, params);
 }
 
 /** Units of the output layer a spec gives `targets` target columns: targets, or K(D+2) for a mixture. */

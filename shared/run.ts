@@ -51,6 +51,16 @@ export interface CostCurve {
   validation: Float64Array;
 }
 
+/**
+ * What a run tells whoever follows it (the window, the CLI), the same from the training service
+ * to the renderer: its state changed (`reset` when it went back to its initial weights; final
+ * states carry the reason in `message`), new cost points with a fresh report, or new weights.
+ */
+export type RunEvent =
+  | { type: 'run-state'; runId: string; status: RunStatus; step: number; reset?: boolean; message?: string }
+  | { type: 'run-progress'; runId: string; points: CostCurve; metrics: RunMetrics }
+  | { type: 'run-snapshot'; runId: string; step: number; weights: Float64Array };
+
 /** A weight vector at a step, for replaying how a run learned. */
 export interface WeightSnapshot {
   step: number;

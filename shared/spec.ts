@@ -7,12 +7,13 @@
  * `SpecError` naming the field, e.g. `network.hidden[0].units must be a whole number >= 1`.
  */
 import { ACTIVATION_NAMES, type ActivationName, isActivationName } from './engine/activations';
-import { COST_NAMES, type CostName, isCostName } from './engine/costs';
+import { COST_NAMES, type CostName, isCostName } from './engine/cost-types';
 import { INIT_SCHEMES, type InitScheme, type LayerInit } from './engine/init';
 import { BUILTIN_NAMES, type BuiltinName, builtinInfo } from './data/builtin';
+import { UserError } from './errors';
 
 /** A spec that cannot be used; `path` names the field ("training.learningRate"). */
-export class SpecError extends Error {
+export class SpecError extends UserError {
   override name = 'SpecError';
   constructor(readonly path: string, message: string) {
     super(path ? `${path} ${message}` : message);

@@ -3,7 +3,7 @@
  * test): batches, the optimizer, weight decay, validation and early stopping, divergence, and
  * the cost curve. The worker around it only adds timing, messages and the control block.
  */
-import { targetWidth, taskOf } from './engine/costs';
+import { targetWidth, taskOf } from './engine/cost-types';
 import { conditionalMeanRmse } from './engine/mdn';
 import { accuracy, rmse } from './engine/metrics';
 import type { Network } from './engine/network';

@@ -17,9 +17,11 @@
  * other costs are still written as version 1, so readers of version 1 keep reading them.
  */
 import { type ActivationName, isActivationName } from './engine/activations';
-import { COST_NAMES, type CostName, costFor, isCostName, targetWidth } from './engine/costs';
+import { costFor } from './engine/costs';
+import { COST_NAMES, type CostName, isCostName, targetWidth } from './engine/cost-types';
 import { mixtureOutputs } from './engine/mdn';
 import { Network } from './engine/network';
+import { UserError } from './errors';
 
 /** Input normalisation applied to raw inputs before the first layer: (x - mean) / std. */
 export interface Normalization {
@@ -55,7 +57,7 @@ export interface WeightsFile {
 }
 
 /** A weights file that cannot be read; the message names the field or layer. */
-export class WeightsError extends Error {
+export class WeightsError extends UserError {
   override name = 'WeightsError';
 }
 

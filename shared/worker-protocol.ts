@@ -19,6 +19,7 @@
  */
 import type { Dataset } from './data/dataset';
 import type { GradcheckResult } from './engine/gradcheck';
+import type { WireError } from './errors';
 import type { RunMetrics, RunStatus } from './run';
 import type { LabSpec } from './spec';
 import type { CurvePoints } from './trainer';
@@ -140,12 +141,6 @@ export interface GradcheckRequest {
 /** Everything main may ask a worker. */
 export type ToWorker = StartRequest | GradcheckRequest | HelperRequest;
 
-/** An error as it crosses a boundary: a name (SpecError, DataError, ...) and a message. */
-export interface SerializedError {
-  name: string;
-  message: string;
-}
-
 /** The worker has loaded and takes requests. */
 export interface ReadyEvent {
   type: 'ready';
@@ -154,7 +149,7 @@ export interface ReadyEvent {
 /** The answer to request `id`. */
 export type ReplyEvent =
   | { type: 'reply'; id: number; ok: true; result?: GradcheckResult }
-  | { type: 'reply'; id: number; ok: false; error: SerializedError };
+  | { type: 'reply'; id: number; ok: false; error: WireError };
 
 /**
  * Cost points since the last progress event and a fresh report; every few events also the

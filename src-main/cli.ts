@@ -6,6 +6,7 @@
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { isUserError } from '../shared/errors';
 import { UsageError } from './cli/args';
 import { EXPORT_USAGE, exportWeights } from './cli/export';
 import { GRADCHECK_USAGE, gradcheck } from './cli/gradcheck';
@@ -60,9 +61,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stderr.write(`mlp-lab: ${e.message}\n${USAGE}\n`);
       return 2;
     }
-    if (e instanceof Error && e.name !== 'Error' && e.name !== 'TypeError' && e.name !== 'ReferenceError') {
-      // Errors with a name of their own (SpecError, CsvError, DataError, WeightsError,
-      // InputError, RangeError from the engine) are meant for the user.
+    if (isUserError(e)) {
+      // SpecError, CsvError, DataError, WeightsError, InputError, ...: meant for the user.
       io.stderr.write(`mlp-lab: ${e.message}\n`);
       return 1;
     }

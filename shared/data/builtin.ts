@@ -10,7 +10,7 @@
  * reproduced from them).
  */
 import { Rng } from '../engine/rng';
-import type { Dataset } from './dataset';
+import type { BuiltinInfo, Dataset } from './dataset';
 import { generatePrml, PRML_BUILTINS, PRML_NAMES } from './prml';
 
 /** The built-in dataset names a spec may use. */
@@ -18,36 +18,8 @@ export const BUILTIN_NAMES = ['xor-quadrants', 'sine-regression', 'circle', 'spi
 /** One of `BUILTIN_NAMES`. */
 export type BuiltinName = (typeof BUILTIN_NAMES)[number];
 
-/** What a built-in dataset asks of the network: the canonical output/cost pair (PRML §5.2). */
-export type BuiltinTask = 'binary' | 'multiclass' | 'regression';
-
-/** A built-in dataset's description for lists, the gallery and help. */
-export interface BuiltinInfo {
-  name: BuiltinName;
-  title: string;
-  /** One sentence: how the points are drawn. */
-  description: string;
-  /** Where the dataset comes from ("the seed post", "PRML figure 1.2", ...). */
-  origin: string;
-  defaultN: number;
-  /** The `noise` parameter: its default, a sensible upper end for sliders, and what it is. */
-  noise: { default: number; max: number; meaning: string };
-  /** Blobs: the default number of classes and the allowed range; absent for the others. */
-  classes?: { default: number; min: number; max: number };
-  task: BuiltinTask;
-  /** The cost a new lab on this dataset starts with. */
-  cost: 'sigmoid-cross-entropy' | 'softmax-cross-entropy' | 'sum-of-squares';
-  /** Number of input columns. */
-  inputs: number;
-  /**
-   * The network and training a new lab on this dataset starts with (tanh hidden layers of these
-   * sizes); absent for the seed post's two datasets, which start with the seed's own settings.
-   */
-  starter?: { hidden: number[]; optimizer: 'adam'; learningRate: number; steps: number };
-}
-
 /** What each built-in dataset is. */
-export const BUILTINS: readonly BuiltinInfo[] = [
+export const BUILTINS: readonly BuiltinInfo<BuiltinName>[] = [
   {
     name: 'xor-quadrants',
     title: 'XOR quadrants',
@@ -136,7 +108,7 @@ export const BUILTINS: readonly BuiltinInfo[] = [
 ];
 
 /** The description of built-in dataset `name`. */
-export function builtinInfo(name: BuiltinName): BuiltinInfo {
+export function builtinInfo(name: BuiltinName): BuiltinInfo<BuiltinName> {
   const info = BUILTINS.find((b) => b.name === name);
   if (!info) throw new RangeError(`there is no built-in dataset "${name}"`);
   return info;

@@ -2,7 +2,8 @@
  * A dataset as the engine sees it: n samples of inputs and targets in row-major Float64Arrays,
  * with column names. Targets are already in the form the cost wants (one-hot rows for softmax).
  */
-import type { CostName } from '../engine/costs';
+import type { CostName } from '../engine/cost-types';
+import { UserError } from '../errors';
 
 /** Inputs (n x inputNames.length) and targets (n x targetNames.length), row-major. */
 export interface Dataset {
@@ -17,8 +18,39 @@ export interface Dataset {
   classLabels?: string[];
 }
 
+/** What a built-in dataset asks of the network: the canonical output/cost pair (PRML §5.2). */
+export type BuiltinTask = 'binary' | 'multiclass' | 'regression';
+
+/**
+ * A built-in dataset's description for lists, the gallery and help (the generators and their
+ * names live in builtin.ts and prml.ts).
+ */
+export interface BuiltinInfo<Name extends string = string> {
+  name: Name;
+  title: string;
+  /** One sentence: how the points are drawn. */
+  description: string;
+  /** Where the dataset comes from ("the seed post", "PRML figure 1.2", ...). */
+  origin: string;
+  defaultN: number;
+  /** The `noise` parameter: its default, a sensible upper end for sliders, and what it is. */
+  noise: { default: number; max: number; meaning: string };
+  /** Blobs: the default number of classes and the allowed range; absent for the others. */
+  classes?: { default: number; min: number; max: number };
+  task: BuiltinTask;
+  /** The cost a new lab on this dataset starts with. */
+  cost: 'sigmoid-cross-entropy' | 'softmax-cross-entropy' | 'sum-of-squares';
+  /** Number of input columns. */
+  inputs: number;
+  /**
+   * The network and training a new lab on this dataset starts with (tanh hidden layers of these
+   * sizes); absent for the seed post's two datasets, which start with the seed's own settings.
+   */
+  starter?: { hidden: number[]; optimizer: 'adam'; learningRate: number; steps: number };
+}
+
 /** A dataset whose targets do not fit the chosen cost; the message says what to change. */
-export class DataError extends Error {
+export class DataError extends UserError {
   override name = 'DataError';
 }
 

@@ -12,8 +12,7 @@
  * (the seed's "data" stream), so a spec's seed fixes the data.
  */
 import type { Rng } from '../engine/rng';
-import type { BuiltinInfo } from './builtin';
-import type { Dataset } from './dataset';
+import type { BuiltinInfo, Dataset } from './dataset';
 
 /** The PRML figure datasets' names, in gallery order. */
 export const PRML_NAMES = ['prml-x-squared', 'prml-sin-pi-x', 'prml-abs-x', 'prml-heaviside', 'prml-two-class', 'sine-regression-inverse'] as const;
@@ -28,7 +27,7 @@ export function isPrmlName(name: string): name is PrmlName {
 const FIG_5_3_NOISE = { default: 0, max: 0.5, meaning: 'std of Gaussian noise added to t (PRML uses none)' };
 
 /** What each PRML figure dataset is, in the form of builtin.ts's table. */
-export const PRML_BUILTINS: readonly BuiltinInfo[] = [
+export const PRML_BUILTINS: readonly BuiltinInfo<PrmlName>[] = [
   {
     name: 'prml-x-squared',
     title: 'x² (PRML fig. 5.3a)',

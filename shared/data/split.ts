@@ -5,7 +5,7 @@
 import { Rng } from '../engine/rng';
 import type { SplitSpec } from '../spec';
 import type { Normalization } from '../weights-format';
-import { type Dataset, finish, inputStatisticsSliced, normalizeInputsSliced, SLICE_ROWS, type Sliced } from './dataset';
+import { DataError, type Dataset, finish, inputStatisticsSliced, normalizeInputsSliced, SLICE_ROWS, type Sliced } from './dataset';
 
 /** The three parts of a dataset; validation and test may be empty (n = 0). */
 export interface SplitData {
@@ -46,14 +46,14 @@ function* subsetSliced(data: Dataset, rows: ArrayLike<number>, alloc: Allocate):
 }
 
 /**
- * How many rows a split puts in each part (see splitDataset); throws RangeError when it would
+ * How many rows a split puts in each part (see splitDataset); throws DataError when it would
  * leave no training samples.
  */
 export function splitSizes(n: number, split: SplitSpec): { test: number; validation: number; train: number } {
   const test = Math.round(n * split.test);
   const validation = Math.round(n * split.validation);
   const train = n - test - validation;
-  if (train <= 0) throw new RangeError(`a split of validation ${split.validation} and test ${split.test} leaves no training samples out of ${n}`);
+  if (train <= 0) throw new DataError(`a split of validation ${split.validation} and test ${split.test} leaves no training samples out of ${n}`);
   return { test, validation, train };
 }
 

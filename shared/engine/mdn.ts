@@ -17,7 +17,7 @@
  * `conditionalDensity`, `densityGrid`) take the parameters `y` as `Cost.output` writes them:
  * n rows of [pi_1..pi_K | mu_11..mu_KD | sigma_1..sigma_K].
  */
-import type { Cost } from './costs';
+import type { Cost } from './cost-types';
 import { rmse } from './metrics';
 
 /** ln(2 pi) / 2: the Gaussian's normalising constant per target dimension. */

@@ -1,7 +1,7 @@
 /**
  * Quality measures beyond E: accuracy for classification, RMSE for regression.
  */
-import type { CostName } from './costs';
+import type { CostName } from './cost-types';
 
 /** Fraction of samples classified right: argmax for softmax, y > 0.5 per output for sigmoid. */
 export function accuracy(y: Float64Array, t: Float64Array, n: number, k: number, costName: CostName): number {

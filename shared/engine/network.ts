@@ -11,7 +11,7 @@
  * (identity, sigmoid, softmax) so the output delta is y - t (PRML (5.18)).
  */
 import { type Activation, activation as activationByName } from './activations';
-import { type Cost } from './costs';
+import { type Cost } from './cost-types';
 import { gemmNN, gemmNT, gemmTN, sumRows } from './kernels';
 
 /** One layer's shape: how many units and which activation (a name or a function object). */

@@ -7,9 +7,10 @@ import { createLab, type Lab } from '../../shared/lab';
 import { parseSpec, type LabSpec } from '../../shared/spec';
 import { parseWeightsFile, type WeightsFile } from '../../shared/weights-format';
 import { isProjectFile, loadProject } from '../storage/load-data';
+import { UserError } from '../../shared/errors';
 
 /** A file the CLI cannot use; the message names it and says why. */
-export class InputError extends Error {
+export class InputError extends UserError {
   override name = 'InputError';
 }
 

@@ -3,7 +3,7 @@
  * network and the first samples of its data. Exit 0 when every relative error is within the
  * tolerance, 1 otherwise.
  */
-import { targetWidth } from '../../shared/engine/costs';
+import { targetWidth } from '../../shared/engine/cost-types';
 import { gradientCheck } from '../../shared/engine/gradcheck';
 import { loadSpecData } from '../storage/load-data';
 import { intOption, parseArgs, positiveOption, UsageError } from './args';

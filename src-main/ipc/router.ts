@@ -1,14 +1,19 @@
 /**
  * The router between a transport and the services: every request is checked against the
  * contract (shared/ipc.ts) before a service sees it; a malformed one is refused and logged, never
- * thrown into a service. Service errors cross as { name, message }: errors a user can cause keep
- * their name (SpecError, CsvError, ...); anything else is reported as an internal error without a
- * stack trace.
+ * thrown into a service. Service errors cross as { name, message }: user errors (shared/errors.ts)
+ * keep their name (SpecError, CsvError, ...); anything else is reported as an internal error
+ * without a stack trace.
  */
-import { type CallName, type CallResult, type LabEvent, validateRequest, type WireError } from '../../shared/ipc';
+import { toWireError, UserError, type WireError } from '../../shared/errors';
+import { type CallName, type CallPayload, type CallResponse, type CallResult, type LabEvent, validateRequest } from '../../shared/ipc';
 
-/** A handler per call, given the validated request. */
-export type Handlers = { [C in CallName]: (request: never) => Promise<unknown> | unknown };
+/**
+ * One handler per call of the contract: it receives the request as validated (defaults applied)
+ * and answers with that call's response type, so a handler with the wrong payload or response
+ * does not compile.
+ */
+export type Handlers = { [C in CallName]: (request: CallPayload<C>) => CallResponse<C> | Promise<CallResponse<C>> };
 
 /** Where refused requests and internal errors are logged. */
 export interface RouterLog {
@@ -16,35 +21,23 @@ export interface RouterLog {
   error(message: string, error?: unknown): void;
 }
 
-/** Names of errors that carry a message meant for the user. */
-const USER_ERRORS = new Set([
-  'SpecError', 'DataError', 'CsvError', 'WeightsError', 'ProjectFileError', 'InputError', 'RangeError',
-  'BadRequest', 'ImportCancelled', 'WorkerCrash', 'NotAvailable', 'Cancelled', 'NativeModuleError',
-]);
-
 /** The error a handler throws when the user cancelled a dialog: the renderer shows nothing. */
-export class Cancelled extends Error {
+export class Cancelled extends UserError {
   override name = 'Cancelled';
   constructor() {
     super('cancelled');
   }
 }
 
-/** Turns anything thrown into what crosses the transport. */
-export function toWireError(e: unknown, log?: RouterLog): WireError {
-  if (e instanceof Error && USER_ERRORS.has(e.name)) {
-    // A CsvError also says where (line, column), so the import wizard can point at the cell.
-    const { line, column } = e as { line?: unknown; column?: unknown };
-    return {
-      name: e.name,
-      message: e.message,
-      ...(typeof line === 'number' ? { line } : {}),
-      ...(typeof column === 'string' ? { column } : {}),
-    };
-  }
+/**
+ * What crosses for anything a handler threw: user errors as they are; anything else logged (with
+ * its stack, here in main) and reported as an internal error, without a stack trace.
+ */
+export function wireErrorOf(e: unknown, log?: RouterLog): WireError {
+  const w = toWireError(e);
+  if (w.name !== 'InternalError') return w;
   log?.error('internal error while handling a request', e);
-  const message = e instanceof Error ? e.message : String(e);
-  return { name: 'InternalError', message: `MLP Lab hit an internal error: ${message}. Your project is unchanged; please report this.` };
+  return { name: 'InternalError', message: `MLP Lab hit an internal error: ${w.message}. Your project is unchanged; please report this.` };
 }
 
 /** Validates and dispatches calls; fans events out to transports. */
@@ -61,11 +54,12 @@ export class Router {
       return { ok: false, error: checked.error };
     }
     try {
-      const handler = this.handlers[name as CallName] as (r: unknown) => Promise<unknown> | unknown;
+      // validateRequest checked the payload against this call's schema.
+      const handler = this.handlers[name as CallName] as (r: unknown) => unknown;
       const value = await handler(checked.value);
       return { ok: true, value: value ?? null };
     } catch (e) {
-      return { ok: false, error: toWireError(e, this.log) };
+      return { ok: false, error: wireErrorOf(e, this.log) };
     }
   }
 

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { BUILTINS, type BuiltinName, type BuiltinParams, builtinInfo, generateBuiltin } from '../../shared/data/builtin';
 import type { Dataset } from '../../shared/data/dataset';
+import { NotAvailable, withContext } from '../../shared/errors';
 import { exampleSpec } from '../../shared/gallery';
 import { assembleLab, checkLab } from '../../shared/lab';
 import type {
@@ -21,7 +22,7 @@ import type {
 } from '../../shared/ipc';
 import { isFinal, type RunRecord, summarizeRun } from '../../shared/run';
 import { isCsvData, type LabSpec, parseSpec } from '../../shared/spec';
-import { parseWeightsFile, toWeightsFile, type WeightsFile } from '../../shared/weights-format';
+import { parseWeightsFile, toWeightsFile, type WeightsFile, WeightsError } from '../../shared/weights-format';
 import { preparedParts } from '../training/parts-cache';
 import { TrainingService } from '../training/training-service';
 
@@ -70,11 +71,6 @@ export interface ProjectStore {
 
 /** A file named by path or given as bytes (browser upload). */
 export type FileSource = { path: string } | { bytes: Uint8Array; name: string };
-
-/** A user-caused problem with a request the service cannot carry out. */
-export class NotAvailable extends Error {
-  override name = 'NotAvailable';
-}
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
@@ -419,7 +415,7 @@ export class ProjectService {
     try {
       json = JSON.parse(text);
     } catch (e) {
-      throw Object.assign(new Error(`${source} is not valid JSON (${(e as Error).message})`), { name: 'WeightsError' });
+      throw new WeightsError(`${source} is not valid JSON (${(e as Error).message})`);
     }
     const file = parseWeightsFile(json);
     checkLab(this.spec, this.dataset(), file);
@@ -480,8 +476,7 @@ export class ProjectService {
         checkLab(spec, raw);
         return { spec, raw };
       } catch (e) {
-        const err = e as Error;
-        throw Object.assign(new Error(`run ${i + 1} (${what}): ${err.message}`), { name: err.name || 'SpecError' });
+        throw withContext(e, `run ${i + 1} (${what})`);
       }
     });
     const init = this.pendingWeights?.file;

@@ -11,7 +11,7 @@
 import { basename } from 'node:path';
 import { generateBuiltin } from '../../shared/data/builtin';
 import type { Dataset } from '../../shared/data/dataset';
-import type { CostName } from '../../shared/engine/costs';
+import type { CostName } from '../../shared/engine/cost-types';
 import type { CsvPreviewPayload, DatasetInfo } from '../../shared/ipc';
 import type { RunRecord } from '../../shared/run';
 import { isCsvData, type LabSpec, parseSpec } from '../../shared/spec';

@@ -5,6 +5,7 @@
  * Writing shares the array's memory (no copy). Reading always copies: a Buffer better-sqlite3
  * returns may start at any byte offset, and a Float64Array must start at a multiple of 8.
  */
+import { UserError } from '../../shared/errors';
 
 /** The bytes of a Float64Array (or Int32Array), without copying. */
 export function toBlob(a: Float64Array | Int32Array): Buffer {
@@ -12,7 +13,7 @@ export function toBlob(a: Float64Array | Int32Array): Buffer {
 }
 
 /** A blob that is not what it should be; `what` names it ("run 3 final weights"). */
-export class BlobError extends Error {
+export class BlobError extends UserError {
   override name = 'BlobError';
 }
 

@@ -4,6 +4,7 @@
  * also what a project file stores as its dataset.
  */
 import { basename } from 'node:path';
+import { UserError } from '../../shared/errors';
 
 /** The field delimiters the importer detects. */
 export const DELIMITERS = [',', ';', '\t', '|'] as const;
@@ -111,7 +112,7 @@ export const MAX_CATEGORIES = 1000;
 export const MISSING_MARKERS: readonly string[] = ['na', 'n/a', 'nan', 'null', 'none', '?', '#n/a', '-'];
 
 /** A CSV problem a user can fix: the message names the file, line and column and what to do. */
-export class CsvError extends Error {
+export class CsvError extends UserError {
   override name = 'CsvError';
   constructor(message: string, readonly file: string, readonly line?: number, readonly column?: string) {
     super(message);
@@ -119,7 +120,7 @@ export class CsvError extends Error {
 }
 
 /** The import was cancelled through its AbortSignal. */
-export class ImportCancelled extends Error {
+export class ImportCancelled extends UserError {
   override name = 'ImportCancelled';
   constructor(file: string) {
     super(`the import of ${basename(file)} was cancelled`);

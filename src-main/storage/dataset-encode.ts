@@ -5,7 +5,7 @@
  * the cost wants. Also proposes the task and cost for a choice of targets.
  */
 import { basename } from 'node:path';
-import type { CostName } from '../../shared/engine/costs';
+import type { CostName } from '../../shared/engine/cost-types';
 import type { Dataset } from '../../shared/data/dataset';
 import { type ColumnInfo, CsvError, type CsvTable } from './csv-types';
 

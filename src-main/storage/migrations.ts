@@ -8,6 +8,7 @@
  * leaves the file exactly as it was, still readable by the version that wrote it.
  */
 import type { SqliteDatabase } from './sqlite';
+import { UserError } from '../../shared/errors';
 
 /** One step from schema `from` to schema `from + 1`. */
 export interface Migration {
@@ -24,7 +25,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [];
 
 /** A file that cannot be brought up to date (no migration from its version). */
-export class MigrationError extends Error {
+export class MigrationError extends UserError {
   override name = 'MigrationError';
 }
 

@@ -7,12 +7,13 @@
 import { basename } from 'node:path';
 import { TextDecoder } from 'node:util';
 import { APPLICATION_ID, SCHEMA_VERSION } from './schema';
+import { UserError } from '../../shared/errors';
 
 /** Why a file cannot be opened: lets the UI choose what to offer (a recovery copy, an update). */
 export type ProjectFileProblem = 'missing' | 'unreadable' | 'not-sqlite' | 'foreign' | 'truncated' | 'corrupt' | 'newer' | 'unsaved';
 
 /** A project file that cannot be opened or saved; the message says what happened and what to do. */
-export class ProjectFileError extends Error {
+export class ProjectFileError extends UserError {
   override name = 'ProjectFileError';
   constructor(readonly problem: ProjectFileProblem, readonly path: string, message: string) {
     super(message);

@@ -18,12 +18,13 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
+import { UserError } from '../../shared/errors';
 
 /** A better-sqlite3 connection. */
 export type SqliteDatabase = Database.Database;
 
 /** The native module cannot be loaded; the message says which command fixes it. */
-export class NativeModuleError extends Error {
+export class NativeModuleError extends UserError {
   override name = 'NativeModuleError';
 }
 

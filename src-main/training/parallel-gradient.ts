@@ -30,7 +30,7 @@
  * helper in its wait loop could not receive them anyway.
  */
 import type { Dataset } from '../../shared/data/dataset';
-import { targetWidth } from '../../shared/engine/costs';
+import { targetWidth } from '../../shared/engine/cost-types';
 import type { Network } from '../../shared/engine/network';
 import { descend, descendSum } from '../../shared/engine/optimizers/gradient-descent';
 import { AbortedError, chunkPlan, EVAL_ROWS, flopsPerSample, gatherRows, type GradientEngine, LANES, MAX_PARALLEL_CHUNKS } from '../../shared/trainer';

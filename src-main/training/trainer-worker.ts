@@ -5,8 +5,9 @@
  * for why a control block and not messages).
  */
 import { parentPort } from 'node:worker_threads';
-import { targetWidth } from '../../shared/engine/costs';
+import { targetWidth } from '../../shared/engine/cost-types';
 import { gradientCheck } from '../../shared/engine/gradcheck';
+import { toWireError } from '../../shared/errors';
 import { assembleLab, networkFor } from '../../shared/lab';
 import { AbortedError, Trainer } from '../../shared/trainer';
 import {
@@ -31,18 +32,13 @@ function post(message: FromWorker): void {
   port!.postMessage(message);
 }
 
-function errorOf(e: unknown): { name: string; message: string } {
-  if (e instanceof Error) return { name: e.name, message: e.message };
-  return { name: 'Error', message: String(e) };
-}
-
 port.on('message', (msg: ToWorker) => {
   try {
     if (msg.type === 'start') runTraining(msg);
     else if (msg.type === 'gradcheck') runGradcheck(msg);
     else if (msg.type === 'helper') runHelper(msg);
   } catch (e) {
-    post({ type: 'reply', id: msg.id, ok: false, error: errorOf(e) });
+    post({ type: 'reply', id: msg.id, ok: false, error: toWireError(e) });
   }
 });
 
@@ -91,7 +87,7 @@ function runTraining(req: StartRequest): void {
     loop.run();
   } catch (e) {
     // A bug or an engine error inside the loop ends this run as failed; the worker lives on.
-    loop.finish('failed', `training failed at step ${trainer.step + 1}: ${errorOf(e).message}`);
+    loop.finish('failed', `training failed at step ${trainer.step + 1}: ${toWireError(e).message}`);
   } finally {
     if (par) releaseHelpers(par.block);
   }

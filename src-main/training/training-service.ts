@@ -6,6 +6,7 @@
  */
 import type { Dataset } from '../../shared/data/dataset';
 import type { GradcheckResult } from '../../shared/engine/gradcheck';
+import { fromWireError, NotAvailable } from '../../shared/errors';
 import { checkLab, outputUnits } from '../../shared/lab';
 import { isFinal, type RunMetrics, type RunRecord, type RunStatus, type RunSummary, summarizeRun } from '../../shared/run';
 import type { LabSpec } from '../../shared/spec';
@@ -306,7 +307,7 @@ export class TrainingService {
 
   private entry(id: string): RunEntry {
     const e = this.runs.get(id);
-    if (!e) throw new RangeError(`there is no run "${id}"`);
+    if (!e) throw new NotAvailable(`there is no run "${id}"`);
     return e;
   }
 
@@ -327,14 +328,14 @@ export class TrainingService {
   /** Resumes a paused (or queued-paused) run. */
   resume(id: string): void {
     const e = this.entry(id);
-    if (isFinal(e.status)) throw new RangeError(`run ${id} has ${e.status}; start a new run or reset is not possible after it ended`);
+    if (isFinal(e.status)) throw new NotAvailable(`run ${id} has ${e.status}: start a new run`);
     this.command(e, COMMAND.RUN);
   }
 
   /** Lets a paused run take `count` steps (default 1), then pause again. */
   step(id: string, count = 1): void {
     const e = this.entry(id);
-    if (isFinal(e.status)) throw new RangeError(`run ${id} has ${e.status}`);
+    if (isFinal(e.status)) throw new NotAvailable(`run ${id} has ${e.status}`);
     const ints = controlViews(e.control).ints;
     if (Atomics.load(ints, CTRL.COMMAND) !== COMMAND.PAUSE) this.command(e, COMMAND.PAUSE);
     Atomics.add(ints, CTRL.STEP_BUDGET, Math.max(1, Math.floor(count)));
@@ -364,13 +365,13 @@ export class TrainingService {
   /** Back to the run's initial weights, paused at step 0 (the same run id). */
   reset(id: string): void {
     const e = this.entry(id);
-    if (isFinal(e.status)) throw new RangeError(`run ${id} has ${e.status}: start a new run from the same spec instead`);
+    if (isFinal(e.status)) throw new NotAvailable(`run ${id} has ${e.status}: start a new run from the same spec instead`);
     this.command(e, COMMAND.RESET);
   }
 
   /** Changes a run's learning rate from its next step on. */
   setLearningRate(id: string, eta: number): void {
-    if (!(eta > 0 && Number.isFinite(eta))) throw new RangeError(`the learning rate must be greater than 0, got ${eta}`);
+    if (!(eta > 0 && Number.isFinite(eta))) throw new NotAvailable(`the learning rate must be greater than 0, got ${eta}`);
     const e = this.entry(id);
     const { ints, floats } = controlViews(e.control);
     floats[CTRL_F64.LEARNING_RATE] = eta;
@@ -427,7 +428,7 @@ export class TrainingService {
    */
   dataInfo(id: string): SharedParts {
     const parts = this.entry(id).parts;
-    if (!parts) throw new RangeError(`run ${id}'s data is still being prepared`);
+    if (!parts) throw new NotAvailable(`run ${id}'s data is still being prepared`);
     return parts;
   }
 
@@ -446,7 +447,7 @@ export class TrainingService {
   /** Forgets an ended run. */
   remove(id: string): void {
     const e = this.entry(id);
-    if (!isFinal(e.status)) throw new RangeError(`run ${id} is still ${e.status}: stop it first`);
+    if (!isFinal(e.status)) throw new NotAvailable(`run ${id} is still ${e.status}: stop it first`);
     this.runs.delete(id);
   }
 
@@ -464,7 +465,7 @@ export class TrainingService {
         samples: options.samples ?? 10,
         tolerance: options.tolerance ?? 1e-6,
       });
-      if (!reply.ok) throw Object.assign(new Error(reply.error.message), { name: reply.error.name });
+      if (!reply.ok) throw fromWireError(reply.error);
       return reply.result as GradcheckResult;
     } finally {
       this.pool.release(worker);

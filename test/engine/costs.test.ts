@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cost, COST_NAMES } from '../../shared/engine/costs';
+import { cost } from '../../shared/engine/costs';
+import { COST_NAMES } from '../../shared/engine/cost-types';
 import { activation } from '../../shared/engine/activations';
 import { Network } from '../../shared/engine/network';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type Cost, cost } from '../../shared/engine/costs';
+import { cost } from '../../shared/engine/costs';
+import { type Cost } from '../../shared/engine/cost-types';
 
 /** The canonical pairs (the mixture density cost has its own tests in mdn.test.ts). */
 const CANONICAL = ['sum-of-squares', 'sigmoid-cross-entropy', 'softmax-cross-entropy'] as const;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Activation, ACTIVATION_NAMES, activation } from '../../shared/engine/activations';
-import { type Cost, COST_NAMES, cost } from '../../shared/engine/costs';
+import { cost } from '../../shared/engine/costs';
+import { type Cost, COST_NAMES } from '../../shared/engine/cost-types';
 import { gradientCheck, seedLine } from '../../shared/engine/gradcheck';
 import { initialize, DEFAULT_INIT } from '../../shared/engine/init';
 import { Network } from '../../shared/engine/network';

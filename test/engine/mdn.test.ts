@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { expectClose, fullBatchObjective } from '../support/reference';
-import { type Cost, costFor, targetWidth, taskOf } from '../../shared/engine/costs';
+import { costFor } from '../../shared/engine/costs';
+import { type Cost, targetWidth, taskOf } from '../../shared/engine/cost-types';
 import { gradientCheck } from '../../shared/engine/gradcheck';
 import { DEFAULT_INIT, initialize } from '../../shared/engine/init';
 import {

@@ -4,7 +4,7 @@
  * (Bishop 2006). Equation numbers are PRML's; where a method is not in PRML the source is named.
  */
 import type { ActivationName } from '@shared/engine/activations';
-import type { CostName } from '@shared/engine/costs';
+import type { CostName } from '@shared/engine/cost-types';
 import type { InitScheme } from '@shared/engine/init';
 import type { OptimizerName } from '@shared/spec';
 

@@ -3,7 +3,7 @@
  * regression curve (one input) at each weight snapshot a run kept, from its initial weights to
  * its last, drawn with the renderer's engine and encoded as an animated GIF.
  */
-import { taskOf } from '@shared/engine/costs';
+import { taskOf } from '@shared/engine/cost-types';
 import type { DatasetPayload } from '@shared/ipc';
 import { networkFor } from '@shared/lab';
 import type { WeightSnapshot } from '@shared/run';

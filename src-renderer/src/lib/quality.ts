@@ -3,7 +3,7 @@
  * latest weights: accuracy and a confusion matrix for classification, RMSE and R^2 for regression
  * (of the conditional mean, for a mixture density network).
  */
-import { targetWidth, taskOf, type CostName } from '@shared/engine/costs';
+import { targetWidth, taskOf, type CostName } from '@shared/engine/cost-types';
 import { conditionalMean } from '@shared/engine/mdn';
 import type { Network } from '@shared/engine/network';
 

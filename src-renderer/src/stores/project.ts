@@ -9,7 +9,8 @@
  */
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef } from 'vue';
-import type { BuiltinInfo } from '@shared/data/builtin';
+import type { BuiltinName } from '@shared/data/builtin';
+import type { BuiltinInfo } from '@shared/data/dataset';
 import type { AppInfo, DatasetPayload, LabEvent, ProjectSummary } from '@shared/ipc';
 import { type LabSpec, parseSpec, SpecError } from '@shared/spec';
 import { api } from '../api';
@@ -29,7 +30,7 @@ export function errorText(e: unknown): string {
 export const useProjectStore = defineStore('project', () => {
   const project = shallowRef<ProjectSummary | null>(null);
   const appInfo = shallowRef<AppInfo | null>(null);
-  const builtins = shallowRef<BuiltinInfo[]>([]);
+  const builtins = shallowRef<BuiltinInfo<BuiltinName>[]>([]);
   const dataset = shallowRef<DatasetPayload | null>(null);
   /** Which spec the loaded dataset belongs to. */
   const datasetSpec = shallowRef<LabSpec | null>(null);
