@@ -3,10 +3,8 @@
  * engine objects, used by the CLI, the trainer workers and the tests alike.
  */
 import { costFor } from './engine/costs';
-import { taskOf } from './engine/cost-types';
-import { conditionalMeanRmse, mixtureOutputs } from './engine/mdn';
+import { mixtureOutputs } from './engine/mdn';
 import { initialize, type LayerInit } from './engine/init';
-import { accuracy, rmse } from './engine/metrics';
 import { Network } from './engine/network';
 import { Rng } from './engine/rng';
 import { DataError, type Dataset, finish, prepareTargets, type Sliced } from './data/dataset';
@@ -28,18 +26,6 @@ export interface Lab {
   net: Network;
   /** The weights the run started from (for reset and reproducibility). */
   initial: Float64Array;
-}
-
-/** Quality of the current weights on a dataset. */
-export interface Evaluation {
-  /** E summed over samples (PRML (5.11)). */
-  E: number;
-  /** E / N: comparable between datasets of different sizes. */
-  EPerSample: number;
-  /** Classification only: fraction right. */
-  accuracy?: number;
-  /** Regression: root mean squared error; mixture density: that of the conditional mean (PRML (5.158)). */
-  rmse?: number;
 }
 
 /**
@@ -173,19 +159,4 @@ function setInitialWeights(spec: LabSpec, net: Network, initialWeights?: Float64
 /** `prepareParts` then `assembleLab`: a lab straight from a spec and its raw data. */
 export function createLab(spec: LabSpec, raw: Dataset, initialWeights?: Float64Array | WeightsFile): Lab {
   return assembleLab(spec, prepareParts(spec, raw), initialWeights);
-}
-
-/** E, E/N and accuracy or RMSE of the lab's current weights on `data` (default: its training split). */
-export function evaluate(lab: Lab, data: Dataset = lab.data): Evaluation {
-  const { net } = lab;
-  if (data.n === 0) return { E: 0, EPerSample: 0 };
-  const k = net.outputs;
-  const y = net.predict(data.inputs, data.n);
-  const E = net.cost.value(net.forward(data.inputs, data.n), data.targets, data.n, k);
-  const ev: Evaluation = { E, EPerSample: E / data.n };
-  const task = taskOf(net.cost.name);
-  if (task === 'regression') ev.rmse = rmse(y, data.targets, data.n, k);
-  else if (task === 'density') ev.rmse = conditionalMeanRmse(y, data.targets, data.n, k, net.cost.components ?? 1);
-  else ev.accuracy = accuracy(y, data.targets, data.n, k, net.cost.name);
-  return ev;
 }

@@ -8,6 +8,7 @@
  */
 import { ACTIVATION_NAMES, type ActivationName, isActivationName } from './engine/activations';
 import { COST_NAMES, type CostName, isCostName } from './engine/cost-types';
+import { OPTIMIZER_NAMES, type OptimizerName } from './engine/optimizers';
 import { INIT_SCHEMES, type InitScheme, type LayerInit } from './engine/init';
 import { BUILTIN_NAMES, type BuiltinName, builtinInfo } from './data/builtin';
 import { UserError } from './errors';
@@ -101,11 +102,6 @@ export interface NetworkSpec {
   output: OutputSpec;
 }
 
-/** The optimizers a spec may name. */
-export const OPTIMIZER_NAMES = ['gd', 'sgd', 'momentum', 'adam', 'scg'] as const;
-/** One of `OPTIMIZER_NAMES`. */
-export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
-
 /** Early stopping (PRML §5.5.2): stop when validation E/N has not improved for `patience` checks. */
 export interface EarlyStoppingSpec {
   patience: number;
@@ -120,7 +116,10 @@ export interface TrainingSpec {
   steps: number;
   /** Samples per update; null = the whole training set (gd and scg always use the whole set). */
   batchSize: number | null;
-  /** Momentum coefficient mu of the `momentum` optimizer (PRML (5.216) discussion). */
+  /**
+   * Momentum coefficient mu of the `momentum` optimizer: Delta w = -eta grad E + mu Delta w_prev
+   * (Rumelhart, Hinton and Williams 1986; Bishop 1995, Neural Networks for Pattern Recognition §7.5.2).
+   */
   momentum: number;
   /** Adam's decay rates and epsilon. */
   beta1: number;

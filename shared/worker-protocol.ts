@@ -22,7 +22,7 @@ import type { GradcheckResult } from './engine/gradcheck';
 import type { WireError } from './errors';
 import type { RunMetrics, RunStatus } from './run';
 import type { LabSpec } from './spec';
-import type { CurvePoints } from './trainer';
+import type { CostCurve } from './run';
 import type { Normalization } from './weights-format';
 
 /** Int32 slots of the control block. */
@@ -159,7 +159,7 @@ export type ReplyEvent =
 export interface ProgressEvent {
   type: 'progress';
   runId: string;
-  points: CurvePoints;
+  points: CostCurve;
   metrics: RunMetrics;
   snapshot?: RingSnapshot;
 }
@@ -197,7 +197,7 @@ export interface DoneEvent {
   runId: string;
   status: Exclude<RunStatus, 'queued' | 'running' | 'paused'>;
   message?: string;
-  points: CurvePoints;
+  points: CostCurve;
   metrics: RunMetrics;
   weights: Float64Array;
   bestStep?: number;

@@ -365,13 +365,6 @@ function rowStrips(
   }
 }
 
-/** Every row of C[m x n] set to `row` (length n). (The forward pass now adds the bias in gemmNN.) */
-export function fillRows(m: number, n: number, row: Float64Array, C: Float64Array): void {
-  for (let i = 0, o = 0; i < m; i++, o += n) {
-    for (let j = 0; j < n; j++) C[o + j] = row[j];
-  }
-}
-
 /**
  * out[j] = sum over rows i of A[i, j] (+ out[j] when `accumulate`): the bias gradient. Each
  * column is summed in row order from 0, four columns at a time in registers.

@@ -211,14 +211,6 @@ export class Network {
     return this.ws.inputGrad.subarray(0, n * this.inputs);
   }
 
-  /** Backward pass after `forward(x, n)`; see `gradient`. */
-  backward(x: Float64Array, t: Float64Array, n: number, withInputGradient = false): void {
-    const L = this.layers.length;
-    // Output units: delta = y - t for a canonical output function and cost, PRML (5.18).
-    this.cost.delta(this.ws.outputs[L - 1], t, this.ws.deltas[L - 1], n, this.outputs);
-    this.backpropagate(x, n, withInputGradient, null, false);
-  }
-
   /**
    * The backward pass from the output deltas (already in the workspace) down to the inputs; the
    * gradient goes into `grads`, or into `into` (added when `add`).

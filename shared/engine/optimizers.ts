@@ -19,17 +19,17 @@ import type { Optimizer } from './optimizers/types';
 export type { Objective, Optimizer } from './optimizers/types';
 export { Adam, GradientDescent, Momentum, ScaledConjugateGradients };
 
-/** The optimizer names `createOptimizer` accepts (the same list as the spec's). */
-export const OPTIMIZER_KINDS = ['gd', 'sgd', 'momentum', 'adam', 'scg'] as const;
-/** One of `OPTIMIZER_KINDS`. */
-export type OptimizerKind = (typeof OPTIMIZER_KINDS)[number];
+/** The optimizer names `createOptimizer` accepts, which are the names a spec may use. */
+export const OPTIMIZER_NAMES = ['gd', 'sgd', 'momentum', 'adam', 'scg'] as const;
+/** One of `OPTIMIZER_NAMES`. */
+export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
 /**
  * What `createOptimizer` reads: a structural subset of the spec's training section, so the
  * engine need not import the spec. Fields a method does not use are ignored.
  */
 export interface OptimizerSettings {
-  optimizer: OptimizerKind;
+  optimizer: OptimizerName;
   /** eta for gd, sgd, momentum and adam; ignored by scg. */
   learningRate: number;
   /** mu of `momentum`, 0 <= mu < 1. */
@@ -57,6 +57,6 @@ export function createOptimizer(settings: OptimizerSettings): Optimizer {
     case 'scg':
       return new ScaledConjugateGradients(learningRate);
     default:
-      throw new RangeError(`unknown optimizer "${String(optimizer)}": use one of ${OPTIMIZER_KINDS.join(', ')}`);
+      throw new RangeError(`unknown optimizer "${String(optimizer)}": use one of ${OPTIMIZER_NAMES.join(', ')}`);
   }
 }

@@ -8,7 +8,7 @@ import { DataError } from '../../shared/data/dataset';
 import { assembleLab } from '../../shared/lab';
 import type { RunRecord } from '../../shared/run';
 import type { LabSpec } from '../../shared/spec';
-import { measure } from '../../shared/trainer';
+import { evaluate } from '../../shared/training/evaluation';
 import { toWeightsFile, type WeightsFile } from '../../shared/weights-format';
 import { isProjectFile, loadSpecData } from '../storage/load-data';
 import { projectRun, saveRunsToProject } from '../storage/project-runs';
@@ -153,15 +153,15 @@ interface Summary {
 function summarize(record: RunRecord, service: TrainingService, spec: LabSpec): Summary {
   const parts = service.dataInfo(record.id);
   const lab = assembleLab(spec, parts, record.finalWeights ?? record.initialWeights);
-  const train = measure(lab.net, parts.train, parts.train.n);
+  const train = evaluate(lab.net, parts.train, parts.train.n);
   const fields: Summary['fields'] = {
     steps: record.metrics?.step ?? 0,
     E: train.E,
     EPerSample: train.EPerSample,
     ...(train.accuracy !== undefined ? { accuracy: train.accuracy } : {}),
     ...(train.rmse !== undefined ? { rmse: train.rmse } : {}),
-    ...(parts.validation.n ? { validation: measure(lab.net, parts.validation, parts.validation.n) } : {}),
-    ...(parts.test.n ? { test: measure(lab.net, parts.test, parts.test.n) } : {}),
+    ...(parts.validation.n ? { validation: evaluate(lab.net, parts.validation, parts.validation.n) } : {}),
+    ...(parts.test.n ? { test: evaluate(lab.net, parts.test, parts.test.n) } : {}),
     seconds: record.metrics?.seconds ?? 0,
     status: record.status,
     ...(record.bestStep !== undefined ? { bestStep: record.bestStep } : {}),

@@ -7,7 +7,7 @@
  * never waits for anyone, does not slow down.
  */
 import type { LabEvent } from '../../shared/ipc';
-import type { CurvePoints } from '../../shared/trainer';
+import type { CostCurve } from '../../shared/run';
 
 /** Delivers a batch of events; a returned promise means "busy until it settles" (the next batch waits). */
 export type Deliver = (events: LabEvent[]) => void | Promise<void>;
@@ -24,7 +24,7 @@ function concat(a: Float64Array, b: Float64Array): Float64Array {
   return out;
 }
 
-function joinPoints(a: CurvePoints, b: CurvePoints): CurvePoints {
+function joinPoints(a: CostCurve, b: CostCurve): CostCurve {
   return {
     steps: concat(a.steps, b.steps),
     train: concat(a.train, b.train),

@@ -33,7 +33,8 @@ import type { Dataset } from '../../shared/data/dataset';
 import { targetWidth } from '../../shared/engine/cost-types';
 import type { Network } from '../../shared/engine/network';
 import { descend, descendSum } from '../../shared/engine/optimizers/gradient-descent';
-import { AbortedError, chunkPlan, EVAL_ROWS, flopsPerSample, gatherRows, type GradientEngine, LANES, MAX_PARALLEL_CHUNKS } from '../../shared/trainer';
+import { AbortedError, chunkPlan, flopsPerSample, gatherRows, type GradientEngine, LANES, MAX_PARALLEL_CHUNKS } from '../../shared/training/gradient';
+import { EVAL_ROWS } from '../../shared/training/evaluation';
 
 /** Int32 slots of the shared block. */
 const I = {

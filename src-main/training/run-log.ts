@@ -3,42 +3,18 @@
  * thinned) and a bounded set of weight snapshots spread over the run (when full, every other one
  * is dropped and the spacing doubles, so they stay evenly spread whatever the run's length).
  */
+import { FloatList } from '../../shared/float-list';
 import type { CostCurve, WeightSnapshot } from '../../shared/run';
-import type { CurvePoints } from '../../shared/trainer';
-
-/** A growable Float64 list. */
-class Series {
-  private a: Float64Array;
-  length = 0;
-  constructor(capacity = 1024) {
-    this.a = new Float64Array(capacity);
-  }
-  append(v: Float64Array): void {
-    if (this.length + v.length > this.a.length) {
-      const b = new Float64Array(Math.max(this.a.length * 2, this.length + v.length));
-      b.set(this.a.subarray(0, this.length));
-      this.a = b;
-    }
-    this.a.set(v, this.length);
-    this.length += v.length;
-  }
-  clear(): void {
-    this.length = 0;
-  }
-  copy(): Float64Array {
-    return this.a.slice(0, this.length);
-  }
-}
 
 /** The most snapshots kept of one run. */
 export const MAX_SNAPSHOTS = 64;
 
 /** The cost curve and snapshots of one run. */
 export class RunLog {
-  private readonly steps = new Series();
-  private readonly train = new Series();
-  private readonly valSteps = new Series(64);
-  private readonly val = new Series(64);
+  private readonly steps = new FloatList(1024);
+  private readonly train = new FloatList(1024);
+  private readonly valSteps = new FloatList(64);
+  private readonly val = new FloatList(64);
   private snaps: WeightSnapshot[] = [];
   /** Keep a snapshot only when its step is at least this far past the last one kept. */
   private spacing = 1;
@@ -46,7 +22,7 @@ export class RunLog {
   constructor(private readonly maxSnapshots = MAX_SNAPSHOTS) {}
 
   /** Appends cost points (as they arrive from the worker). */
-  addPoints(p: CurvePoints): void {
+  addPoints(p: CostCurve): void {
     this.steps.append(p.steps);
     this.train.append(p.train);
     this.valSteps.append(p.validationSteps);

@@ -9,7 +9,8 @@ import { targetWidth } from '../../shared/engine/cost-types';
 import { gradientCheck } from '../../shared/engine/gradcheck';
 import { toWireError } from '../../shared/errors';
 import { assembleLab, networkFor } from '../../shared/lab';
-import { AbortedError, Trainer } from '../../shared/trainer';
+import { AbortedError } from '../../shared/training/gradient';
+import { Trainer } from '../../shared/training/trainer';
 import {
   COMMAND,
   CTRL,

@@ -10,7 +10,8 @@ import { fromWireError, NotAvailable } from '../../shared/errors';
 import { checkLab, outputUnits } from '../../shared/lab';
 import { isFinal, type RunMetrics, type RunRecord, type RunStatus, type RunSummary, summarizeRun } from '../../shared/run';
 import type { LabSpec } from '../../shared/spec';
-import { chunkPlan, type CurvePoints, flopsPerSample } from '../../shared/trainer';
+import { chunkPlan, flopsPerSample } from '../../shared/training/gradient';
+import { type CostCurve } from '../../shared/run';
 import type { WeightsFile } from '../../shared/weights-format';
 import {
   COMMAND,
@@ -33,7 +34,7 @@ import type { PooledWorker, WorkerPool } from './worker-pool';
 /** What the service tells its listeners. Final states carry the reason in `message`. */
 export type TrainingEvent =
   | { type: 'run-state'; runId: string; status: RunStatus; step: number; reset?: boolean; message?: string }
-  | { type: 'run-progress'; runId: string; points: CurvePoints; metrics: RunMetrics }
+  | { type: 'run-progress'; runId: string; points: CostCurve; metrics: RunMetrics }
   | { type: 'run-snapshot'; runId: string; step: number; weights: Float64Array };
 
 /** A listener of training events. */

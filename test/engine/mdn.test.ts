@@ -18,7 +18,8 @@ import {
 import { Network } from '../../shared/engine/network';
 import { GradientDescent } from '../../shared/engine/optimizers';
 import { Rng } from '../../shared/engine/rng';
-import { createLab, evaluate, networkFor, outputUnits } from '../../shared/lab';
+import { createLab, networkFor, outputUnits } from '../../shared/lab';
+import { evaluate } from '../../shared/training/evaluation';
 import { parseSpec } from '../../shared/spec';
 
 interface MdnCase {
@@ -298,7 +299,7 @@ describe('spec and lab: "output": { "cost": "mixture-density", "components": K }
     const spec = parseSpec({ ...base, network: { ...base.network, output: { cost: 'mixture-density', components: 3 } } });
     const lab = createLab(spec, { inputs: Float64Array.of(0.1, 0.5, 0.9), targets: Float64Array.of(0.2, 0.4, 0.8), n: 3, inputNames: ['x'], targetNames: ['t'] });
     expect(lab.net.outputs).toBe(9);
-    const ev = evaluate(lab);
+    const ev = evaluate(lab.net, lab.data);
     expect(ev.accuracy).toBeUndefined();
     const y = lab.net.predict(lab.data.inputs, 3);
     const mean = conditionalMean(y, 3, 3, 1);

@@ -10,8 +10,8 @@ import { cost } from '../../shared/engine/costs';
 import { initialize } from '../../shared/engine/init';
 import { Network } from '../../shared/engine/network';
 import {
-  Adam, createOptimizer, GradientDescent, Momentum, type Objective, type Optimizer, OPTIMIZER_KINDS,
-  type OptimizerKind, type OptimizerSettings, ScaledConjugateGradients,
+  Adam, createOptimizer, GradientDescent, Momentum, type Objective, type Optimizer, OPTIMIZER_NAMES,
+  type OptimizerName, type OptimizerSettings, ScaledConjugateGradients,
 } from '../../shared/engine/optimizers';
 import { Rng } from '../../shared/engine/rng';
 import type { TrainingSpec } from '../../shared/spec';
@@ -21,7 +21,7 @@ export const trainingSpecIsOptimizerSettings: (t: TrainingSpec) => OptimizerSett
 
 const DEFAULTS: OptimizerSettings = { optimizer: 'gd', learningRate: 0.01, momentum: 0.9, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
 
-function make(optimizer: OptimizerKind, over: Partial<OptimizerSettings> = {}): Optimizer {
+function make(optimizer: OptimizerName, over: Partial<OptimizerSettings> = {}): Optimizer {
   return createOptimizer({ ...DEFAULTS, optimizer, ...over });
 }
 
@@ -120,7 +120,7 @@ function xorNetwork() {
 
 describe('optimizers on an ill-conditioned quadratic (n = 10, condition number 100)', () => {
   const n = 10;
-  const cases: { kind: OptimizerKind; over: Partial<OptimizerSettings>; budget: number }[] = [
+  const cases: { kind: OptimizerName; over: Partial<OptimizerSettings>; budget: number }[] = [
     // The best fixed rate 2 / (lambda_min + lambda_max); error shrinks by 99/101 a step.
     { kind: 'gd', over: { learningRate: 2 / 101 }, budget: 1000 },
     { kind: 'sgd', over: { learningRate: 2 / 101 }, budget: 1000 },
@@ -278,7 +278,7 @@ describe('optimizers on the Rosenbrock function (minimum at (1, 1))', () => {
 });
 
 describe('optimizers on a small network (XOR quadrants, 2-4-1 tanh, cross-entropy)', () => {
-  const cases: { kind: OptimizerKind; over: Partial<OptimizerSettings>; budget: number }[] = [
+  const cases: { kind: OptimizerName; over: Partial<OptimizerSettings>; budget: number }[] = [
     { kind: 'gd', over: { learningRate: 0.05 }, budget: 1000 },
     { kind: 'sgd', over: { learningRate: 0.05 }, budget: 1000 },
     { kind: 'momentum', over: { learningRate: 0.005 }, budget: 500 },
@@ -303,7 +303,7 @@ describe('optimizers on a small network (XOR quadrants, 2-4-1 tanh, cross-entrop
     expect(gdSteps).toBeGreaterThanOrEqual(10 * scgSteps);
   });
 
-  for (const kind of OPTIMIZER_KINDS) {
+  for (const kind of OPTIMIZER_NAMES) {
     it(`${kind}: two runs from the same start give identical bits`, () => {
       const run = () => {
         const { net, f } = xorNetwork();
@@ -320,7 +320,7 @@ describe('optimizers on a small network (XOR quadrants, 2-4-1 tanh, cross-entrop
 
 describe('the abort contract: an objective that throws mid-step', () => {
   const steps = 6;
-  for (const kind of OPTIMIZER_KINDS) {
+  for (const kind of OPTIMIZER_NAMES) {
     for (const throwOn of [2, 3, 4, 5]) {
       it(`${kind}: throwing on objective call ${throwOn} leaves params bit-identical, and resuming matches an uninterrupted run`, () => {
         const ref = xorNetwork();
@@ -475,7 +475,7 @@ describe('update rules pinned by hand', () => {
 
 describe('createOptimizer', () => {
   it('builds each method by name, with the settings it reads', () => {
-    const built = OPTIMIZER_KINDS.map((k) => make(k, { learningRate: 0.3 }));
+    const built = OPTIMIZER_NAMES.map((k) => make(k, { learningRate: 0.3 }));
     expect(built.map((o) => o.name)).toEqual(['gd', 'sgd', 'momentum', 'adam', 'scg']);
     expect(built.map((o) => o.constructor)).toEqual([GradientDescent, GradientDescent, Momentum, Adam, ScaledConjugateGradients]);
     expect(built.every((o) => o.learningRate === 0.3)).toBe(true);
@@ -485,7 +485,7 @@ describe('createOptimizer', () => {
   });
 
   it('refuses an unknown name and out-of-range settings with a message naming them', () => {
-    expect(() => make('lbfgs' as OptimizerKind)).toThrow('unknown optimizer "lbfgs": use one of gd, sgd, momentum, adam, scg');
+    expect(() => make('lbfgs' as OptimizerName)).toThrow('unknown optimizer "lbfgs": use one of gd, sgd, momentum, adam, scg');
     expect(() => make('momentum', { momentum: 1 })).toThrow(/momentum mu/);
     expect(() => make('adam', { beta2: 1 })).toThrow(/beta2/);
     expect(() => make('adam', { epsilon: 0 })).toThrow(/epsilon/);

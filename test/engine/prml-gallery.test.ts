@@ -9,9 +9,11 @@ import { generateBuiltin } from '../../shared/data/builtin';
 import { twoClassPosterior } from '../../shared/data/prml';
 import { conditionalMean, conditionalMode, mixtureParameters } from '../../shared/engine/mdn';
 import { exampleSpec, GALLERY } from '../../shared/gallery';
-import { createLab, evaluate, type Lab } from '../../shared/lab';
+import { createLab, type Lab } from '../../shared/lab';
+import { evaluate } from '../../shared/training/evaluation';
 import { type BuiltinDataSpec, type LabSpec, parseSpec } from '../../shared/spec';
-import { type CurvePoints, Trainer } from '../../shared/trainer';
+import { Trainer } from '../../shared/training/trainer';
+import { type CostCurve } from '../../shared/run';
 
 const dir = new URL('../../docs/examples/prml/', import.meta.url);
 
@@ -21,7 +23,7 @@ function specOf(id: string): LabSpec {
 }
 
 /** Trains example `id` to its end; returns the lab, the trainer and its whole cost curve. */
-function run(id: string): { lab: Lab; trainer: Trainer; curve: CurvePoints } {
+function run(id: string): { lab: Lab; trainer: Trainer; curve: CostCurve } {
   const spec = specOf(id);
   const data = spec.data as BuiltinDataSpec;
   const lab = createLab(spec, generateBuiltin(data.builtin, data.n, spec.seed, data));
@@ -32,8 +34,8 @@ function run(id: string): { lab: Lab; trainer: Trainer; curve: CurvePoints } {
 
 /** Negative log likelihood per sample of `lab`'s validation targets under the Gaussian of a least-squares fit, 1/beta from its training error (PRML (5.15)). */
 function gaussianNll(lab: Lab): number {
-  const train = evaluate(lab);
-  const val = evaluate(lab, lab.validation);
+  const train = evaluate(lab.net, lab.data);
+  const val = evaluate(lab.net, lab.validation);
   const variance = (2 * train.E) / lab.data.n;
   return 0.5 * Math.log(2 * Math.PI * variance) + val.EPerSample / variance;
 }
@@ -56,7 +58,7 @@ describe('the PRML gallery', () => {
     for (const id of ['fig5.3a-x-squared', 'fig5.3b-sin-pi-x', 'fig5.3c-abs-x', 'fig5.3d-heaviside']) {
       const { lab } = run(id);
       expect(lab.net.layers[0].units).toBe(3);
-      rmse[id] = evaluate(lab).rmse!;
+      rmse[id] = evaluate(lab.net, lab.data).rmse!;
     }
     console.info('gallery 5.3 training RMSE', JSON.stringify(rmse));
     for (const r of Object.values(rmse)) expect(r).toBeLessThan(0.02);
@@ -78,7 +80,7 @@ describe('the PRML gallery', () => {
       if (b === fresh.targets[i]) bayes++;
       if (p === b) agree++;
     }
-    const result = { network: net / fresh.n, bayes: bayes / fresh.n, agreement: agree / fresh.n, test: evaluate(lab, lab.test).accuracy };
+    const result = { network: net / fresh.n, bayes: bayes / fresh.n, agreement: agree / fresh.n, test: evaluate(lab.net, lab.test).accuracy };
     console.info('gallery 5.4 accuracy on 20,000 new points', result);
     expect(result.bayes).toBeGreaterThan(0.8);
     expect(result.network).toBeLessThanOrEqual(result.bayes + 0.01);
@@ -90,7 +92,7 @@ describe('the PRML gallery', () => {
     const m1 = run('fig5.9-m1');
     const m3 = run('fig5.9-m3');
     const m10 = run('fig5.12-m10-early-stopping');
-    const last = (c: CurvePoints) => c.validation[c.validation.length - 1];
+    const last = (c: CostCurve) => c.validation[c.validation.length - 1];
     // Training E/N at the last step (for M = 10, before early stopping restored earlier weights).
     const trainE = [m1, m3, m10].map((r) => r.curve.train[r.curve.train.length - 1]);
     const v = m10.curve.validation;
@@ -113,15 +115,15 @@ describe('the PRML gallery', () => {
     // Early stopping ended the run before its 1000 steps and restored the minimum's weights.
     expect(m10.trainer.step).toBeLessThan(1000);
     expect(m10.trainer.state.bestStep).toBe(m10.curve.validationSteps[best]);
-    expect(evaluate(m10.lab, m10.lab.validation).EPerSample).toBeCloseTo(v[best], 12);
+    expect(evaluate(m10.lab.net, m10.lab.validation).EPerSample).toBeCloseTo(v[best], 12);
   });
 
   it('5.19 / 5.21: least squares fits the forward problem but not the inverse; the MDN\'s validation NLL is far lower and shows three branches', () => {
     const forward = run('fig5.19-forward');
     const inverse = run('fig5.19-inverse');
     const mdn = run('fig5.21-mdn');
-    const nll = { leastSquares: gaussianNll(inverse.lab), mdn: evaluate(mdn.lab, mdn.lab.validation).EPerSample };
-    const rmse = { forward: evaluate(forward.lab, forward.lab.validation).rmse!, inverse: evaluate(inverse.lab, inverse.lab.validation).rmse! };
+    const nll = { leastSquares: gaussianNll(inverse.lab), mdn: evaluate(mdn.lab.net, mdn.lab.validation).EPerSample };
+    const rmse = { forward: evaluate(forward.lab.net, forward.lab.validation).rmse!, inverse: evaluate(inverse.lab.net, inverse.lab.validation).rmse! };
     // The mixture at x = 0.5, where t = u solves u + 0.3 sin(2 pi u) = 0.5 at u ~ 0.21, 0.5, 0.79.
     const y = mdn.lab.net.predict(Float64Array.of(0.5), 1);
     const p = mixtureParameters(y, 1, 3, 1);

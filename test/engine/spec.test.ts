@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parseSpec } from '../../shared/spec';
-import { createLab, evaluate } from '../../shared/lab';
-import { Trainer } from '../../shared/trainer';
+import { createLab } from '../../shared/lab';
+import { evaluate } from '../../shared/training/evaluation';
+import { Trainer } from '../../shared/training/trainer';
 import { generateBuiltin } from '../../shared/data/builtin';
 
 const base = {
@@ -63,9 +64,9 @@ describe('lab spec', () => {
     expect(lab.data.targetNames).toEqual(['label=0', 'label=1']);
     expect(lab.data.classLabels).toEqual(['0', '1']);
     expect(lab.net.outputs).toBe(2);
-    const before = evaluate(lab).E;
+    const before = evaluate(lab.net, lab.data).E;
     new Trainer(lab).run(50);
-    expect(evaluate(lab).E).toBeLessThan(before);
+    expect(evaluate(lab.net, lab.data).E).toBeLessThan(before);
   });
 
   it('is reproducible: the same spec and seed give the same data, weights and results; another seed does not', () => {

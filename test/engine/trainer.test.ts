@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { generateBuiltin } from '../../shared/data/builtin';
 import { createLab } from '../../shared/lab';
 import { parseSpec } from '../../shared/spec';
-import { chunkPlan, flopsPerSample, LANES, LocalGradient, Trainer } from '../../shared/trainer';
+import { chunkPlan, flopsPerSample, LANES, LocalGradient } from '../../shared/training/gradient';
+import { Trainer } from '../../shared/training/trainer';
 
 function spec(training: Record<string, unknown>, extra: Record<string, unknown> = {}) {
   return parseSpec({

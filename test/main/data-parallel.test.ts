@@ -7,7 +7,8 @@ import { generateBuiltin } from '../../shared/data/builtin';
 import { createLab } from '../../shared/lab';
 import type { Dataset } from '../../shared/data/dataset';
 import { type LabSpec, parseSpec } from '../../shared/spec';
-import { chunkPlan, flopsPerSample, Trainer } from '../../shared/trainer';
+import { chunkPlan, flopsPerSample } from '../../shared/training/gradient';
+import { Trainer } from '../../shared/training/trainer';
 import { TrainingService } from '../../src-main/training/training-service';
 import { WorkerPool } from '../../src-main/training/worker-pool';
 

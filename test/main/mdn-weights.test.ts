@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../../shared/data/dataset';
 import { createLab } from '../../shared/lab';
 import { parseSpec } from '../../shared/spec';
-import { Trainer } from '../../shared/trainer';
+import { Trainer } from '../../shared/training/trainer';
 import { networkFromWeights, parseWeightsFile, predictFromWeights, toWeightsFile, weightsFor } from '../../shared/weights-format';
 
 const schema = JSON.parse(readFileSync(new URL('../../docs/weights.schema.json', import.meta.url), 'utf8'));

@@ -6,7 +6,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { generateBuiltin } from '../../shared/data/builtin';
 import { createLab } from '../../shared/lab';
-import { Trainer } from '../../shared/trainer';
+import { Trainer } from '../../shared/training/trainer';
 import { parseSpec } from '../../shared/spec';
 import { networkFromWeights, parseWeightsFile, predictFromWeights, toWeightsFile, weightsFor } from '../../shared/weights-format';
 

@@ -3,14 +3,18 @@
  * of (step, E/N) for training and for validation. The chart downsamples what it shows
  * (downsample.ts); this keeps everything, so zooming in always finds the real points.
  */
-import type { CurvePoints } from '@shared/trainer';
+import { FloatList } from '@shared/float-list';
+import type { CostCurve } from '@shared/run';
 
-/** A growable list of (x, y) pairs in two Float64Arrays; x is expected to increase. */
+/** A growable list of (x, y) pairs; x is expected to increase. */
 export class PointList {
-  private xs = new Float64Array(1024);
-  private ys = new Float64Array(1024);
+  private readonly xs = new FloatList(1024);
+  private readonly ys = new FloatList(1024);
+
   /** Number of points held. */
-  length = 0;
+  get length(): number {
+    return this.xs.length;
+  }
 
   /**
    * Appends the pairs (x[i], y[i]) whose x is beyond the last one held: appending the same
@@ -20,52 +24,38 @@ export class PointList {
     const n = Math.min(x.length, y.length);
     let from = 0;
     if (this.length) {
-      const last = this.xs[this.length - 1];
+      const last = this.xs.last;
       while (from < n && x[from] <= last) from++;
     }
     if (from >= n) return;
-    const m = n - from;
-    this.reserve(this.length + m);
-    this.xs.set(x.subarray(from, n), this.length);
-    this.ys.set(y.subarray(from, n), this.length);
-    this.length += m;
-  }
-
-  private reserve(size: number): void {
-    if (size <= this.xs.length) return;
-    let cap = this.xs.length;
-    while (cap < size) cap *= 2;
-    const xs = new Float64Array(cap);
-    const ys = new Float64Array(cap);
-    xs.set(this.xs.subarray(0, this.length));
-    ys.set(this.ys.subarray(0, this.length));
-    this.xs = xs;
-    this.ys = ys;
+    this.xs.append(x.subarray(0, n), from);
+    this.ys.append(y.subarray(0, n), from);
   }
 
   /** The x values held (a view, valid until the next append). */
   get x(): Float64Array {
-    return this.xs.subarray(0, this.length);
+    return this.xs.view;
   }
 
   /** The y values held (a view, valid until the next append). */
   get y(): Float64Array {
-    return this.ys.subarray(0, this.length);
+    return this.ys.view;
   }
 
   /** The last x, or NaN when empty. */
   get lastX(): number {
-    return this.length ? this.xs[this.length - 1] : Number.NaN;
+    return this.xs.last;
   }
 
   /** The last y, or NaN when empty. */
   get lastY(): number {
-    return this.length ? this.ys[this.length - 1] : Number.NaN;
+    return this.ys.last;
   }
 
   /** Forgets every point. */
   clear(): void {
-    this.length = 0;
+    this.xs.clear();
+    this.ys.clear();
   }
 }
 
@@ -75,7 +65,7 @@ export class CurveBuffer {
   readonly validation = new PointList();
 
   /** Appends the points of a progress event (or of a stored curve). */
-  append(points: CurvePoints): void {
+  append(points: CostCurve): void {
     this.train.append(points.steps, points.train);
     this.validation.append(points.validationSteps, points.validation);
   }

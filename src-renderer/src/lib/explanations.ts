@@ -6,7 +6,7 @@
 import type { ActivationName } from '@shared/engine/activations';
 import type { CostName } from '@shared/engine/cost-types';
 import type { InitScheme } from '@shared/engine/init';
-import type { OptimizerName } from '@shared/spec';
+import type { OptimizerName } from '@shared/engine/optimizers';
 
 /** One explanation: a title, a sentence or two, formulas (TeX), and its source. */
 export interface Explanation {

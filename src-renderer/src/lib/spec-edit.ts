@@ -3,7 +3,8 @@
  * changed copy, keeping dependent fields consistent (a full-batch optimizer drops the batch size,
  * a mini-batch one gets one), so the combinations the spec refuses cannot be produced by a click.
  */
-import type { HiddenLayerSpec, LabSpec, OptimizerName } from '@shared/spec';
+import type { OptimizerName } from '@shared/engine/optimizers';
+import type { HiddenLayerSpec, LabSpec } from '@shared/spec';
 
 /** A deep copy of a spec (plain JSON data). */
 export function cloneSpec(spec: LabSpec): LabSpec {
