@@ -11,11 +11,8 @@
  * (a few dozen doubles) and a run's final weights (once) are copied by postMessage. Datasets live
  * in SharedArrayBuffers that every worker reads in place.
  *
- * Why a control block: a worker in its training loop is busy and does not read messages until
- * the loop yields, which for a long run is never. Stop, pause, single steps, the learning rate
- * and the speed limit are therefore written by main into a small SharedArrayBuffer that the loop
- * reads between steps (and between chunks of a step, for stop), with Atomics so the write is
- * seen at once; a paused loop sleeps in Atomics.wait on the WAKE slot and main wakes it.
+ * A run is steered through its control block (shared/run-control.ts), not by messages: a worker
+ * busy in its training loop does not read messages.
  */
 import type { Dataset } from './data/dataset';
 import type { GradcheckResult } from './engine/gradcheck';
@@ -24,52 +21,6 @@ import type { RunMetrics, RunStatus } from './run';
 import type { LabSpec } from './spec';
 import type { CostCurve } from './run';
 import type { Normalization } from './weights-format';
-
-/** Int32 slots of the control block. */
-export const CTRL = {
-  /** What main wants: one of COMMAND. */
-  COMMAND: 0,
-  /** Steps the loop may take while paused (the Step button); the worker counts it down. */
-  STEP_BUDGET: 1,
-  /** Bumped by main on every change; a paused worker waits on it. */
-  WAKE: 2,
-  /** Bumped by main when a setting (learning rate, speed) changes. */
-  SETTINGS: 3,
-  /** Steps per second at most (0 = as fast as possible): the UI's speed control. */
-  MAX_STEPS_PER_SECOND: 4,
-} as const;
-
-/** Values of the COMMAND slot. */
-export const COMMAND = { RUN: 0, PAUSE: 1, STOP: 2, RESET: 3 } as const;
-
-/** Float64 slots, after the Int32 ones. */
-export const CTRL_F64 = {
-  /** The learning rate to use from the next step on (read when SETTINGS changes). */
-  LEARNING_RATE: 0,
-} as const;
-
-/** Bytes of Int32 slots before the Float64 ones (a multiple of 8). */
-export const CTRL_INT_BYTES = 32;
-/** Total size of a control block. */
-export const CTRL_BYTES = CTRL_INT_BYTES + 8 * 4;
-
-/** Views of one control block. */
-export interface ControlViews {
-  ints: Int32Array;
-  floats: Float64Array;
-}
-
-/** A new control block (run, no step budget) with the given learning rate. */
-export function createControl(learningRate: number): SharedArrayBuffer {
-  const sab = new SharedArrayBuffer(CTRL_BYTES);
-  controlViews(sab).floats[CTRL_F64.LEARNING_RATE] = learningRate;
-  return sab;
-}
-
-/** The Int32 and Float64 views of a control block. */
-export function controlViews(sab: SharedArrayBuffer): ControlViews {
-  return { ints: new Int32Array(sab, 0, CTRL_INT_BYTES / 4), floats: new Float64Array(sab, CTRL_INT_BYTES) };
-}
 
 /** A dataset whose arrays are backed by SharedArrayBuffers (posted without copying). */
 export type SharedDataset = Dataset;
@@ -106,6 +57,7 @@ export interface StartRequest {
   spec: LabSpec;
   parts: SharedParts;
   initialWeights: Float64Array;
+  /** The run's control block (RunControl.buffer). */
   control: SharedArrayBuffer;
   stream: StreamOptions;
   /** Begin paused (waiting for resume or steps) instead of running. */
@@ -164,13 +116,6 @@ export interface ProgressEvent {
   snapshot?: RingSnapshot;
 }
 
-/** The weights at a step, on their own (after a reset, or when paused). */
-export interface SnapshotEvent {
-  type: 'snapshot';
-  runId: string;
-  snapshot: RingSnapshot;
-}
-
 /**
  * Weights lent from a worker's SnapshotRing: `weights` and `state` view one SharedArrayBuffer.
  * The receiver copies the weights (`receiveSnapshot`), which gives the buffer back.
@@ -204,7 +149,7 @@ export interface DoneEvent {
 }
 
 /** Everything a worker may send. */
-export type FromWorker = ReadyEvent | ReplyEvent | ProgressEvent | SnapshotEvent | StateEvent | DoneEvent;
+export type FromWorker = ReadyEvent | ReplyEvent | ProgressEvent | StateEvent | DoneEvent;
 
 /**
  * A few reusable shared buffers for weight snapshots. A fresh 1.6 MB SharedArrayBuffer per

@@ -11,11 +11,8 @@ import { toWireError } from '../../shared/errors';
 import { assembleLab, networkFor } from '../../shared/lab';
 import { AbortedError } from '../../shared/training/gradient';
 import { Trainer } from '../../shared/training/trainer';
+import { COMMAND, type Command, RunControl } from '../../shared/run-control';
 import {
-  COMMAND,
-  CTRL,
-  CTRL_F64,
-  controlViews,
   type FromWorker,
   type GradcheckRequest,
   type HelperRequest,
@@ -67,23 +64,20 @@ function runGradcheck(req: GradcheckRequest): void {
 
 /** Trains one run to its end. Synchronous: the worker does nothing else meanwhile. */
 function runTraining(req: StartRequest): void {
-  const { ints } = controlViews(req.control);
+  const control = new RunControl(req.control);
   const par = req.parallel;
   // A data-parallel run's network keeps its weights in the shared block, where the helpers read
   // them and take their share of each gradient step.
   const lab = assembleLab(req.spec, req.parts, req.initialWeights, par ? parallelViews(par.block, par.layout).params : undefined);
   // Stop and reset may interrupt a step between chunks; pause waits for the step to end so a
   // paused-and-resumed run draws the same batches as one that was never paused.
-  const shouldAbort = () => {
-    const c = Atomics.load(ints, CTRL.COMMAND);
-    return c === COMMAND.STOP || c === COMMAND.RESET;
-  };
+  const shouldAbort = () => control.interrupted;
   const gradient = par
     ? new ParallelGradient(lab.net, par.block, par.layout, par.K, { train: lab.data, validation: lab.validation }, shouldAbort)
     : undefined;
   const trainer = new Trainer(lab, { shouldAbort, gradient });
   post({ type: 'reply', id: req.id, ok: true });
-  const loop = new RunLoop(req, trainer);
+  const loop = new RunLoop(req, control, trainer);
   try {
     loop.run();
   } catch (e) {
@@ -96,8 +90,6 @@ function runTraining(req: StartRequest): void {
 
 /** The loop of one run: reads the control block between steps and reports on its own clock. */
 class RunLoop {
-  private readonly ints: Int32Array;
-  private readonly floats: Float64Array;
   private readonly runId: string;
   private settings: number;
   /** Training seconds before the current running segment (pauses excluded). */
@@ -112,35 +104,31 @@ class RunLoop {
   private nextStepAt = 0;
   private readonly ring: SnapshotRing;
 
-  constructor(private readonly req: StartRequest, private readonly trainer: Trainer) {
-    const views = controlViews(req.control);
-    this.ints = views.ints;
-    this.floats = views.floats;
+  constructor(private readonly req: StartRequest, private readonly control: RunControl, private readonly trainer: Trainer) {
     this.runId = req.runId;
     this.ring = new SnapshotRing(trainer.lab.net.size);
-    this.settings = Atomics.load(this.ints, CTRL.SETTINGS);
-    if (req.paused) Atomics.compareExchange(this.ints, CTRL.COMMAND, COMMAND.RUN, COMMAND.PAUSE);
+    this.settings = control.settingsVersion;
+    if (req.paused) control.replaceCommand(COMMAND.RUN, COMMAND.PAUSE);
     this.readSettings();
   }
 
   /** Trains until the run ends, then posts `done`. */
   run(): void {
-    const { ints } = this;
+    const { control } = this;
     for (;;) {
-      const command = Atomics.load(ints, CTRL.COMMAND);
+      const command = control.command;
       if (command === COMMAND.STOP) return this.finish('stopped');
       if (command === COMMAND.RESET) {
         this.reset();
         continue;
       }
-      const s = Atomics.load(ints, CTRL.SETTINGS);
+      const s = control.settingsVersion;
       if (s !== this.settings) {
         this.settings = s;
         this.readSettings();
       }
       if (command === COMMAND.PAUSE) {
-        if (Atomics.load(ints, CTRL.STEP_BUDGET) > 0) {
-          Atomics.sub(ints, CTRL.STEP_BUDGET, 1);
+        if (control.takeStep()) {
           if (!this.step()) return;
           this.progress(true);
         } else this.sleepPaused();
@@ -192,13 +180,13 @@ class RunLoop {
 
   private reset(): void {
     this.trainer.reset();
-    Atomics.compareExchange(this.ints, CTRL.COMMAND, COMMAND.RESET, COMMAND.PAUSE);
-    Atomics.store(this.ints, CTRL.STEP_BUDGET, 0);
+    this.control.replaceCommand(COMMAND.RESET, COMMAND.PAUSE);
+    this.control.clearSteps();
     this.seconds = 0;
     this.stepsAtLastProgress = 0;
     this.paused = true;
+    // Main knows the initial weights: the reset state is all it needs to show them.
     this.announce('paused', true);
-    this.snapshot();
   }
 
   /** Paused with nothing to do: report once, then sleep until main changes something. */
@@ -209,10 +197,8 @@ class RunLoop {
       this.progress(true);
     }
     this.announce('paused');
-    const wake = Atomics.load(this.ints, CTRL.WAKE);
-    if (Atomics.load(this.ints, CTRL.COMMAND) === COMMAND.PAUSE && Atomics.load(this.ints, CTRL.STEP_BUDGET) === 0) {
-      Atomics.wait(this.ints, CTRL.WAKE, wake, 1000);
-    }
+    const seen = this.control.wakeCount;
+    if (this.control.command === COMMAND.PAUSE && !this.control.hasSteps) this.control.sleep(seen, 1000);
   }
 
   private resumeClock(): void {
@@ -223,18 +209,18 @@ class RunLoop {
   }
 
   /** The speed control: sleeps (without spinning) until this step's turn; false if woken by a command. */
-  private throttle(command: number): boolean {
+  private throttle(command: Command): boolean {
     if (this.minStepMs <= 0) return true;
     const wait = this.nextStepAt - performance.now();
-    if (wait > 0) Atomics.wait(this.ints, CTRL.WAKE, Atomics.load(this.ints, CTRL.WAKE), wait);
-    if (Atomics.load(this.ints, CTRL.COMMAND) !== command) return false;
+    if (wait > 0) this.control.sleep(this.control.wakeCount, wait);
+    if (this.control.command !== command) return false;
     this.nextStepAt = Math.max(performance.now(), this.nextStepAt) + this.minStepMs;
     return true;
   }
 
   private readSettings(): void {
-    this.trainer.setLearningRate(this.floats[CTRL_F64.LEARNING_RATE]);
-    const sps = Atomics.load(this.ints, CTRL.MAX_STEPS_PER_SECOND);
+    this.trainer.setLearningRate(this.control.learningRate);
+    const sps = this.control.maxStepsPerSecond;
     this.minStepMs = sps > 0 ? 1000 / sps : 0;
   }
 
@@ -254,12 +240,6 @@ class RunLoop {
     });
     this.lastProgress = now;
     this.stepsAtLastProgress = this.trainer.step;
-  }
-
-  /** The weights on their own (after a reset). */
-  private snapshot(): void {
-    const snapshot = this.lendSnapshot();
-    if (snapshot) post({ type: 'snapshot', runId: this.runId, snapshot });
   }
 
   private lendSnapshot(): RingSnapshot | null {

@@ -8,17 +8,12 @@ import type { Dataset } from '../../shared/data/dataset';
 import type { GradcheckResult } from '../../shared/engine/gradcheck';
 import { fromWireError, NotAvailable } from '../../shared/errors';
 import { checkLab, outputUnits } from '../../shared/lab';
-import { isFinal, type RunMetrics, type RunRecord, type RunStatus, type RunSummary, summarizeRun } from '../../shared/run';
+import { isFinal, type RunEvent, type RunMetrics, type RunRecord, type RunStatus, type RunSummary, summarizeRun } from '../../shared/run';
 import type { LabSpec } from '../../shared/spec';
 import { chunkPlan, flopsPerSample } from '../../shared/training/gradient';
-import { type CostCurve } from '../../shared/run';
 import type { WeightsFile } from '../../shared/weights-format';
+import { COMMAND, RunControl } from '../../shared/run-control';
 import {
-  COMMAND,
-  controlViews,
-  createControl,
-  CTRL,
-  CTRL_F64,
   type FromWorker,
   type ParallelSetup,
   receiveSnapshot,
@@ -31,14 +26,8 @@ import { type PartsCache, preparedParts } from './parts-cache';
 import { RunLog } from './run-log';
 import type { PooledWorker, WorkerPool } from './worker-pool';
 
-/** What the service tells its listeners. Final states carry the reason in `message`. */
-export type TrainingEvent =
-  | { type: 'run-state'; runId: string; status: RunStatus; step: number; reset?: boolean; message?: string }
-  | { type: 'run-progress'; runId: string; points: CostCurve; metrics: RunMetrics }
-  | { type: 'run-snapshot'; runId: string; step: number; weights: Float64Array };
-
-/** A listener of training events. */
-export type TrainingListener = (event: TrainingEvent) => void;
+/** A listener of the service's run events. */
+export type TrainingListener = (event: RunEvent) => void;
 
 /** How to start a run. */
 export interface StartOptions {
@@ -59,7 +48,7 @@ interface RunEntry {
   /** Samples in the training split. */
   trainSamples: number;
   initial: Float64Array;
-  control: SharedArrayBuffer;
+  control: RunControl;
   status: RunStatus;
   step: number;
   message?: string;
@@ -98,7 +87,7 @@ export class TrainingService {
     return () => this.listeners.delete(listener);
   }
 
-  private emit(event: TrainingEvent): void {
+  private emit(event: RunEvent): void {
     for (const l of this.listeners) {
       try {
         l(event);
@@ -126,7 +115,7 @@ export class TrainingService {
       raw,
       trainSamples,
       initial,
-      control: createControl(spec.training.learningRate),
+      control: RunControl.create(spec.training.learningRate, options.paused),
       status: 'queued',
       step: 0,
       metrics: null,
@@ -138,7 +127,6 @@ export class TrainingService {
       helpersBack: [],
       settle: [],
     };
-    if (options.paused) Atomics.store(controlViews(entry.control).ints, CTRL.COMMAND, COMMAND.PAUSE);
     this.runs.set(id, entry);
     this.emit({ type: 'run-state', runId: id, status: 'queued', step: 0 });
     void this.launch(entry);
@@ -177,15 +165,14 @@ export class TrainingService {
         this.end(entry, 'failed', `${reason}; the run's last reported weights are kept`);
       },
     });
-    const ints = controlViews(entry.control).ints;
-    const paused = Atomics.load(ints, CTRL.COMMAND) === COMMAND.PAUSE;
+    const paused = entry.control.command === COMMAND.PAUSE;
     const reply = await worker.request({
       type: 'start',
       runId: entry.id,
       spec: entry.spec,
       parts,
       initialWeights: entry.initial,
-      control: entry.control,
+      control: entry.control.buffer,
       stream: this.stream,
       paused,
       ...(entry.parallel ? { parallel: entry.parallel } : {}),
@@ -247,9 +234,6 @@ export class TrainingService {
         this.emit({ type: 'run-progress', runId: entry.id, points: ev.points, metrics: ev.metrics });
         if (ev.snapshot) this.onSnapshot(entry, ev.snapshot);
         break;
-      case 'snapshot':
-        this.onSnapshot(entry, ev.snapshot);
-        break;
       case 'state':
         if (ev.reset) {
           entry.log.clear();
@@ -259,6 +243,8 @@ export class TrainingService {
         entry.status = ev.status;
         entry.step = ev.step;
         this.emit({ type: 'run-state', runId: entry.id, status: ev.status, step: ev.step, ...(ev.reset ? { reset: true } : {}) });
+        // After a reset the run's weights are its initial ones again: say so, with them.
+        if (ev.reset) this.emit({ type: 'run-snapshot', runId: entry.id, step: 0, weights: Float64Array.from(entry.initial) });
         break;
       case 'done':
         entry.log.addPoints(ev.points);
@@ -312,36 +298,25 @@ export class TrainingService {
     return e;
   }
 
-  private command(entry: RunEntry, command: number): void {
-    const ints = controlViews(entry.control).ints;
-    Atomics.store(ints, CTRL.COMMAND, command);
-    Atomics.add(ints, CTRL.WAKE, 1);
-    Atomics.notify(ints, CTRL.WAKE);
-  }
-
   /** Pauses a run after its current step. */
   pause(id: string): void {
     const e = this.entry(id);
     if (isFinal(e.status)) return;
-    this.command(e, COMMAND.PAUSE);
+    e.control.send(COMMAND.PAUSE);
   }
 
   /** Resumes a paused (or queued-paused) run. */
   resume(id: string): void {
     const e = this.entry(id);
     if (isFinal(e.status)) throw new NotAvailable(`run ${id} has ${e.status}: start a new run`);
-    this.command(e, COMMAND.RUN);
+    e.control.send(COMMAND.RUN);
   }
 
   /** Lets a paused run take `count` steps (default 1), then pause again. */
   step(id: string, count = 1): void {
     const e = this.entry(id);
     if (isFinal(e.status)) throw new NotAvailable(`run ${id} has ${e.status}`);
-    const ints = controlViews(e.control).ints;
-    if (Atomics.load(ints, CTRL.COMMAND) !== COMMAND.PAUSE) this.command(e, COMMAND.PAUSE);
-    Atomics.add(ints, CTRL.STEP_BUDGET, Math.max(1, Math.floor(count)));
-    Atomics.add(ints, CTRL.WAKE, 1);
-    Atomics.notify(ints, CTRL.WAKE);
+    e.control.grantSteps(count);
   }
 
   /** The number of steps in one epoch of a run (for "step one epoch"). */
@@ -358,7 +333,7 @@ export class TrainingService {
     if (e.status === 'queued' && !e.worker) {
       this.end(e, 'stopped');
     } else if (!isFinal(e.status)) {
-      this.command(e, COMMAND.STOP);
+      e.control.send(COMMAND.STOP);
     }
     return this.wait(id);
   }
@@ -367,27 +342,21 @@ export class TrainingService {
   reset(id: string): void {
     const e = this.entry(id);
     if (isFinal(e.status)) throw new NotAvailable(`run ${id} has ${e.status}: start a new run from the same spec instead`);
-    this.command(e, COMMAND.RESET);
+    e.control.send(COMMAND.RESET);
   }
 
   /** Changes a run's learning rate from its next step on. */
   setLearningRate(id: string, eta: number): void {
     if (!(eta > 0 && Number.isFinite(eta))) throw new NotAvailable(`the learning rate must be greater than 0, got ${eta}`);
     const e = this.entry(id);
-    const { ints, floats } = controlViews(e.control);
-    floats[CTRL_F64.LEARNING_RATE] = eta;
-    Atomics.add(ints, CTRL.SETTINGS, 1);
+    e.control.setLearningRate(eta);
     e.spec = { ...e.spec, training: { ...e.spec.training, learningRate: eta } };
   }
 
   /** Limits a run to `stepsPerSecond` (0: as fast as it goes). */
   setSpeed(id: string, stepsPerSecond: number): void {
     const e = this.entry(id);
-    const { ints } = controlViews(e.control);
-    Atomics.store(ints, CTRL.MAX_STEPS_PER_SECOND, Math.max(0, Math.round(stepsPerSecond)));
-    Atomics.add(ints, CTRL.SETTINGS, 1);
-    Atomics.add(ints, CTRL.WAKE, 1);
-    Atomics.notify(ints, CTRL.WAKE);
+    e.control.setSpeed(stepsPerSecond);
   }
 
   /** The run's status now. */

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { RunMetrics } from '../../shared/run';
 import { EventCoalescer } from '../../src-main/training/event-coalescer';
-import type { LabEvent as TrainingEvent } from '../../shared/ipc';
+import type { LabEvent } from '../../shared/ipc';
 
 const metrics = (step: number): RunMetrics => ({ step, epoch: step, train: { E: 0, EPerSample: 0 }, stepsPerSecond: 0, seconds: 0 });
-const progress = (runId: string, from: number, to: number): TrainingEvent => ({
+const progress = (runId: string, from: number, to: number): LabEvent => ({
   type: 'run-progress', runId,
   points: {
     steps: Float64Array.from({ length: to - from }, (_, i) => from + i),
@@ -13,11 +13,11 @@ const progress = (runId: string, from: number, to: number): TrainingEvent => ({
   },
   metrics: metrics(to),
 });
-const snapshot = (runId: string, step: number): TrainingEvent => ({ type: 'run-snapshot', runId, step, weights: Float64Array.of(step) });
+const snapshot = (runId: string, step: number): LabEvent => ({ type: 'run-snapshot', runId, step, weights: Float64Array.of(step) });
 
 describe('event coalescer', () => {
   it('a slow consumer gets every cost point, in order, and only the latest snapshot per run', async () => {
-    const received: TrainingEvent[][] = [];
+    const received: LabEvent[][] = [];
     let release: () => void = () => {};
     const c = new EventCoalescer((events) => {
       received.push(events);
@@ -38,15 +38,15 @@ describe('event coalescer', () => {
     expect(received).toHaveLength(2);
     const [p, s] = received[1];
     expect(p.type).toBe('run-progress');
-    expect(Array.from((p as Extract<TrainingEvent, { type: 'run-progress' }>).points.steps)).toEqual(Array.from({ length: 500 }, (_, i) => 10 + i));
-    expect((p as Extract<TrainingEvent, { type: 'run-progress' }>).metrics.step).toBe(510);
+    expect(Array.from((p as Extract<LabEvent, { type: 'run-progress' }>).points.steps)).toEqual(Array.from({ length: 500 }, (_, i) => 10 + i));
+    expect((p as Extract<LabEvent, { type: 'run-progress' }>).metrics.step).toBe(510);
     expect(s).toMatchObject({ type: 'run-snapshot', step: 510 });
     release();
     c.close();
   });
 
   it('keeps state changes in order between the progress before and after them', async () => {
-    const received: TrainingEvent[] = [];
+    const received: LabEvent[] = [];
     const c = new EventCoalescer((events) => { received.push(...events); }, 1000);
     c.push(progress('a', 0, 5));
     c.push({ type: 'run-state', runId: 'a', status: 'paused', step: 5 });
@@ -58,7 +58,7 @@ describe('event coalescer', () => {
   });
 
   it('negative control: a fast consumer receives the events as they come, nothing merged', async () => {
-    const received: TrainingEvent[][] = [];
+    const received: LabEvent[][] = [];
     const c = new EventCoalescer((events) => { received.push(events); }, 1000);
     c.push(progress('a', 0, 5));
     await new Promise((r) => setTimeout(r, 10));

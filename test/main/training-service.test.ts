@@ -11,7 +11,8 @@ import type { Dataset } from '../../shared/data/dataset';
 import { createLab } from '../../shared/lab';
 import { parseSpec } from '../../shared/spec';
 import { Trainer } from '../../shared/training/trainer';
-import { type TrainingEvent, TrainingService } from '../../src-main/training/training-service';
+import type { RunEvent } from '../../shared/run';
+import { TrainingService } from '../../src-main/training/training-service';
 import { WorkerPool } from '../../src-main/training/worker-pool';
 
 const workerUrl = new URL('../../out/main/trainer-worker.js', import.meta.url);
@@ -32,7 +33,7 @@ function xorData(n = 400): Dataset {
 
 let pool: WorkerPool;
 let service: TrainingService;
-const events: TrainingEvent[] = [];
+const events: RunEvent[] = [];
 
 beforeAll(() => {
   if (!existsSync(fileURLToPath(workerUrl))) throw new Error('out/main/trainer-worker.js is missing: run `npm run build` (npm test does)');
@@ -45,7 +46,7 @@ afterAll(async () => {
   await pool.close();
 });
 
-function eventsOf(runId: string): TrainingEvent[] {
+function eventsOf(runId: string): RunEvent[] {
   return events.filter((e) => e.runId === runId);
 }
 
@@ -106,7 +107,7 @@ describe('training service', () => {
     expect(record.curve.steps.length).toBe(50);
   });
 
-  it('reset goes back to the initial weights, and the rerun reproduces the first run bit for bit', async () => {
+  it('reset goes back to the initial weights, sends them, and the rerun reproduces the first run bit for bit', async () => {
     const spec = xorSpec({}, { steps: 400 });
     const id = service.start(spec, xorData(), { paused: true });
     service.step(id, 120);
@@ -117,6 +118,11 @@ describe('training service', () => {
     const afterReset = service.record(id);
     expect(afterReset.curve.steps.length).toBe(0);
     expect(Array.from(service.weights(id))).toEqual(Array.from(first.initialWeights));
+    // The reset is followed by the initial weights themselves, so no one has to ask for them.
+    const resetAt = eventsOf(id).findIndex((e) => e.type === 'run-state' && e.reset === true);
+    const shown = eventsOf(id).slice(resetAt).find((e) => e.type === 'run-snapshot');
+    expect(shown).toMatchObject({ type: 'run-snapshot', step: 0 });
+    expect(Array.from((shown as Extract<RunEvent, { type: 'run-snapshot' }>).weights)).toEqual(Array.from(first.initialWeights));
     service.step(id, 120);
     await waitFor(() => service.record(id).curve.steps.length === 120, '120 steps again');
     expect(Array.from(service.record(id).curve.train)).toEqual(Array.from(first.curve.train));

@@ -100,19 +100,6 @@ export const useRunsStore = defineStore('runs', () => {
     }
   }
 
-  /** After a reset: the run's weights are its initial ones again (main sends no snapshot for that). */
-  async function showInitialWeights(view: RunView): Promise<void> {
-    try {
-      const d = await api.call('lab:getRun', { runId: view.id });
-      if (view.weightsStep > 0) return; // a snapshot after the reset arrived first: it is newer
-      view.weights = d.initialWeights;
-      view.weightsStep = 0;
-      view.weightsRevision++;
-    } catch (e) {
-      error.value = errorText(e);
-    }
-  }
-
   /** Matches the run list to the project's (runs added elsewhere, deleted, a project opened). */
   function sync(p: ProjectSummary): void {
     const ids = new Set(p.runs.map((r) => r.id));
@@ -149,9 +136,9 @@ export const useRunsStore = defineStore('runs', () => {
           r.curveRevision++;
           r.metrics = null;
           r.step = 0;
+          // The initial weights follow as a run-snapshot at step 0.
           r.weightsStep = -1;
           if (divergence.value?.runId === r.id) divergence.value = null;
-          void showInitialWeights(r);
         }
         if (e.status === 'diverged') divergence.value = { runId: r.id, message: e.message ?? 'the run diverged: lower the learning rate' };
         break;
