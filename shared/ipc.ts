@@ -78,6 +78,12 @@ export interface DatasetSummary {
   classBalance: { label: string; count: number }[] | null;
 }
 export interface ProjectSummary {
+  /**
+   * Grows with every change main makes to the project: of two summaries (a call's answer and a
+   * project-changed event) the window keeps the one with the larger revision, and applies each
+   * revision once.
+   */
+  revision: number;
   /** File name without extension, or "Untitled". */
   name: string;
   /** Where it is saved; null until first saved. */
@@ -89,8 +95,11 @@ export interface ProjectSummary {
   runs: RunSummary[];
   /** Saved UI state (selected run, view settings). */
   uiState: Record<string, unknown>;
-  /** Imported weights waiting to be used as the next run's initial weights, if any. */
-  pendingInitialWeights: { layers: number; source: string } | null;
+  /**
+   * Imported weights waiting to be used as the next run's initial weights, if any, with what
+   * differs between them and this lab although they fit (a different input normalisation).
+   */
+  pendingInitialWeights: { layers: number; source: string; warnings?: string[] } | null;
 }
 
 /** One part of a dataset for plotting: inputs (n x d) and targets (n x k) after the split. */
@@ -182,6 +191,12 @@ const fileSource = z.union([
   z.object({ path: z.string().min(1).max(4096) }).strict(),
   z.object({ bytes: z.instanceof(Uint8Array), name: z.string().min(1).max(255) }).strict(),
 ]);
+/** How runs start from the window (lab:startRun, lab:startRuns). */
+const startOptions = z.object({
+  paused: z.boolean().optional(),
+  speed: z.number().min(0).max(1e6).optional(),
+  replaces: z.string().min(1).max(100).optional(),
+});
 const csvOptions = z
   .object({
     delimiter: z.enum([',', ';', '\t', '|', 'auto']).optional(),
@@ -261,8 +276,11 @@ export const CALLS = {
   ]),
   /** Reads a weights file as the next run's initial weights (shapes must match the network). */
   'lab:importWeights': z.union([fileSource, z.object({}).strict()]),
-  /** Starts a run of the project's spec. */
-  'lab:startRun': z.object({ paused: z.boolean().optional() }).strict(),
+  /**
+   * Starts a run of the project's spec: paused if asked, with a speed limit from its first step
+   * (steps per second), after stopping the run it `replaces` (the one the window was showing).
+   */
+  'lab:startRun': startOptions.strict(),
   'lab:pauseRun': runId.strict(),
   'lab:resumeRun': runId.strict(),
   /** One step, `steps` steps, or one epoch, then paused. */
@@ -296,8 +314,8 @@ export const CALLS = {
    * ("seed", "training.learningRate", "network.hidden.0.units") to numbers, applied to the current
    * spec and validated like lab:updateSpec. For N seeds or a small grid of one hyperparameter.
    */
-  'lab:startRuns': z
-    .object({
+  'lab:startRuns': startOptions
+    .extend({
       overrides: z
         .array(z.record(z.string().regex(/^[A-Za-z]\w*(\.\w+)*$/).max(100), z.number().finite()))
         .min(1)

@@ -87,6 +87,13 @@ export function* preparePartsSliced(spec: LabSpec, raw: Dataset, alloc?: Allocat
   return yield* splitDatasetSliced(prepared, spec.data.split, spec.seed, normalizes(spec), alloc);
 }
 
+/** A spec checked against its data: the network with the initial weights a run would start from. */
+export interface CheckedLab {
+  net: Network;
+  /** Samples in the training split. */
+  trainSamples: number;
+}
+
 /**
  * Checks a spec against raw data as `prepareParts` then `assembleLab` would (the targets suit
  * the cost, the split leaves training samples, initial weights fit the network), with the same
@@ -94,7 +101,7 @@ export function* preparePartsSliced(spec: LabSpec, raw: Dataset, alloc?: Allocat
  * initial weights (those the lab would start from) and the size of the training split. For
  * refusing a spec early, on main, whatever the size of the data.
  */
-export function checkLab(spec: LabSpec, raw: Dataset, initialWeights?: Float64Array | WeightsFile): { net: Network; trainSamples: number } {
+export function checkLab(spec: LabSpec, raw: Dataset, initialWeights?: Float64Array | WeightsFile): CheckedLab {
   const prepared = prepareTargets(raw, spec.network.output.cost);
   if (prepared.n < 1) throw new DataError('the dataset has no samples');
   const { train } = splitSizes(prepared.n, spec.data.split);

@@ -167,6 +167,50 @@ export function parseWeightsFile(json: unknown): WeightsFile {
   return file;
 }
 
+/**
+ * The weights file in `text` (a file's contents; a byte order mark is skipped), validated;
+ * WeightsError messages start with `source` (the file's name).
+ */
+export function parseWeightsText(text: string, source: string): WeightsFile {
+  let json: unknown;
+  try {
+    json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (e) {
+    throw new WeightsError(`${source}: is not valid JSON (${(e as Error).message})`);
+  }
+  try {
+    return parseWeightsFile(json);
+  } catch (e) {
+    throw new WeightsError(`${source}: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Checks that weights trained on the columns `file` names fit a lab whose data has `lab`'s
+ * columns: the same input and output names in the same order (WeightsError naming the first
+ * that differs). Returns warnings about what still fits but differs: the input normalisation.
+ */
+export function checkColumns(file: WeightsFile, lab: WeightsMeta): string[] {
+  for (const role of ['inputs', 'outputs'] as const) {
+    const theirs = file[role];
+    const ours = lab[role];
+    const i = theirs.findIndex((c, k) => c !== ours[k]);
+    const what = role.slice(0, -1);
+    if (i >= 0) {
+      throw new WeightsError(`the weights file's ${what} ${i + 1} is "${theirs[i]}", this lab's is "${ours[i] ?? '(none)'}": the weights were trained on other columns (or another column order)`);
+    }
+    if (theirs.length !== ours.length) throw new WeightsError(`the weights file has ${theirs.length} ${role}, this lab has ${ours.length}: the weights were trained on other columns`);
+  }
+  const a = file.normalization;
+  const b = lab.normalization ?? null;
+  if (!!a !== !!b) return [`the weights were trained ${a ? 'with' : 'without'} input normalisation, this lab ${b ? 'normalises' : 'does not normalise'} its inputs`];
+  const close = (x: number, y: number) => Math.abs(x - y) <= 1e-9 * (1 + Math.abs(x));
+  if (a && b && a.mean.some((m, j) => !close(m, b.mean[j]) || !close(a.std[j], b.std[j]))) {
+    return ['the weights file\'s normalisation differs from this lab\'s (fitted on its own training split): the network starts from slightly shifted inputs'];
+  }
+  return [];
+}
+
 /** A network holding the file's weights. */
 export function networkFromWeights(file: WeightsFile): Network {
   const net = new Network(file.inputs.length, file.layers.map((l) => ({ units: l.bias.length, activation: l.activation })), costFor(file));

@@ -12,7 +12,7 @@ import { app, BrowserWindow, Menu, screen, session, shell } from 'electron';
 import type { ProjectSummary, RecentProject } from '../shared/ipc';
 import { CSP } from './app/content-security-policy';
 import { askBox, createElectronDialogs, showErrorBox } from './app/electron-dialogs';
-import { createHostStorage } from './app/host-storage';
+import { dialogFiles } from './app/file-access';
 import { createLabApp, type LabApp } from './app/lab-app';
 import { projectFileFromArgv, unpackedAsarPath } from './app/launch-paths';
 import { buildMenuTemplate, isAllowedExternalUrl, toElectronTemplate } from './app/menu-template';
@@ -21,6 +21,7 @@ import { loadWindowState, MIN_SIZE, placeWindow, saveWindowState } from './app/w
 import { APP_TITLE, windowTitle } from './app/window-title';
 import { ElectronTransport } from './ipc/electron-transport';
 import { isRendererPage } from './ipc/trusted-sender';
+import { createAppStorage } from './storage/app-storage';
 
 /** The renderer's URL: the Vite dev server under `electron-vite dev`, else the built file. */
 const rendererUrl =
@@ -156,11 +157,10 @@ function start(): void {
   lab = createLabApp({
     transport: 'electron',
     version: app.getVersion(),
-    workspace: null,
-    dialogs,
+    files: dialogFiles(dialogs),
     appDataDir: dataDir,
     workerUrl,
-    ...createHostStorage(dataDir),
+    ...createAppStorage(dataDir),
     log,
   });
   const labApp = lab;

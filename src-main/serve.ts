@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createLabApp } from './app/lab-app';
 import { startBrowserServer } from './ipc/browser-server';
-import { createHostStorage } from './app/host-storage';
+import { workspaceFiles } from './app/file-access';
+import { createAppStorage } from './storage/app-storage';
 
 const VERSION = '0.1.0';
 
@@ -43,11 +44,10 @@ async function main(): Promise<void> {
   const app = createLabApp({
     transport: 'browser',
     version: VERSION,
-    workspace,
-    dialogs: null,
+    files: workspaceFiles(workspace),
     appDataDir: dataDir,
     threads,
-    ...createHostStorage(dataDir),
+    ...createAppStorage(dataDir),
   });
   const server = await startBrowserServer(app.router, { rendererDir: join(here, '../renderer'), host: values.host, port });
   process.stdout.write(`MLP Lab is running at ${server.url}\nworkspace: ${workspace}\n(Ctrl+C to stop)\n`);

@@ -1,11 +1,11 @@
 /**
  * Native dialogs for the desktop app: the open and save pickers behind the Dialogs interface of
- * lab-app.ts (the only way a path reaches main from the user), plus the unsaved-changes question
+ * file-access.ts (the only way a path reaches main from the user), plus the unsaved-changes question
  * and error boxes. Thin wrappers over Electron's `dialog`, attached to the lab window as sheets.
  */
 import { join } from 'node:path';
 import { type BrowserWindow, dialog, type FileFilter, type MessageBoxOptions, type OpenDialogOptions, type SaveDialogOptions } from 'electron';
-import type { Dialogs } from './lab-app';
+import type { Dialogs } from './file-access';
 import { PROJECT_EXTENSION } from './launch-paths';
 
 const PROJECTS: FileFilter = { name: 'MLP Lab projects', extensions: [PROJECT_EXTENSION] };
@@ -34,7 +34,7 @@ async function save(ctx: DialogContext, defaultName: string, options: SaveDialog
   return r.canceled || !r.filePath ? null : r.filePath;
 }
 
-/** The Dialogs of lab-app.ts, as native pickers. */
+/** The Dialogs of file-access.ts, as native pickers. */
 export function createElectronDialogs(ctx: DialogContext): Dialogs {
   return {
     openProject: () => open(ctx, { title: 'Open Project', filters: [PROJECTS, ANY] }),

@@ -5,8 +5,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Dataset } from '../../shared/data/dataset';
 import { createLab, type Lab } from '../../shared/lab';
 import { parseSpec, type LabSpec } from '../../shared/spec';
-import { parseWeightsFile, type WeightsFile } from '../../shared/weights-format';
 import { isProjectFile, loadProject } from '../storage/load-data';
+import { readWeightsFile } from '../storage/weights-io';
 import { UserError } from '../../shared/errors';
 
 /** A file the CLI cannot use; the message names it and says why. */
@@ -41,16 +41,6 @@ export function readSpec(path: string): LabSpec {
   }
 }
 
-/** The weights file at `path`, validated. */
-export function readWeights(path: string): WeightsFile {
-  const json = readJson(path, 'weights file');
-  try {
-    return parseWeightsFile(json);
-  } catch (e) {
-    throw new InputError(`${path}: ${(e as Error).message}`);
-  }
-}
-
 /** Writes `text` to `path`, naming the file if that fails. */
 export function writeText(path: string, text: string): void {
   try {
@@ -63,7 +53,7 @@ export function writeText(path: string, text: string): void {
 /** The lab for a spec and its data, starting from the weights file at `initPath` if given. */
 export function createLabWithInit(spec: LabSpec, data: Dataset, initPath?: string): Lab {
   if (!initPath) return createLab(spec, data);
-  const file = readWeights(initPath);
+  const file = readWeightsFile(initPath);
   try {
     return createLab(spec, data, file);
   } catch (e) {

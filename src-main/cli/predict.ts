@@ -10,7 +10,8 @@ import { conditionalMean, conditionalMode } from '../../shared/engine/mdn';
 import { predictFromWeights, type WeightsFile } from '../../shared/weights-format';
 import { readPredictionInputs } from '../storage/prediction-inputs';
 import { parseArgs, UsageError } from './args';
-import { readWeights, writeText } from './files';
+import { writeText } from './files';
+import { readWeightsFile } from '../storage/weights-io';
 import type { CliIo } from './io';
 
 export const PREDICT_USAGE = 'mlp-lab predict WEIGHTS.json DATA.csv [--out PRED.csv]';
@@ -20,7 +21,7 @@ export function predict(argv: readonly string[], io: CliIo): number {
   const args = parseArgs(argv, { out: 'value' }, 'predict');
   if (args.positionals.length !== 2) throw new UsageError(`predict needs WEIGHTS.json and DATA.csv, got ${args.positionals.length} arguments`);
   const [weightsPath, csvPath] = args.positionals;
-  const file = readWeights(weightsPath);
+  const file = readWeightsFile(weightsPath);
   const { x, n, columns, cells: echo } = readPredictionInputs(csvPath, file);
   const y = predictFromWeights(file, x, n);
   if (file.cost === 'mixture-density') return writeOut(args.options.get('out'), mixtureTable(file, y, n, columns, echo), n, io);

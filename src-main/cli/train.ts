@@ -15,7 +15,8 @@ import { projectRun, saveRunsToProject } from '../storage/project-runs';
 import { TrainingService } from '../training/training-service';
 import { WorkerPool } from '../training/worker-pool';
 import { intOption, parseArgs, UsageError } from './args';
-import { readSpec, readWeights, writeText } from './files';
+import { readSpec, writeText } from './files';
+import { readWeightsFile } from '../storage/weights-io';
 import type { CliIo } from './io';
 import { ProgressBar } from './progress';
 
@@ -47,7 +48,7 @@ export async function train(argv: readonly string[], io: CliIo, env: TrainEnviro
   const json = args.options.has('json');
   const out = args.options.get('out');
   const initPath = args.options.get('init');
-  const init: WeightsFile | undefined = initPath ? readWeights(initPath) : undefined;
+  const init: WeightsFile | undefined = initPath ? readWeightsFile(initPath) : undefined;
 
   // Validate everything (spec, data, initial weights) before any thread starts.
   const specs: LabSpec[] = seeds.map((seed) => ({ ...spec, seed }));

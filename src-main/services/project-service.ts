@@ -1,79 +1,46 @@
 /**
- * The open project and everything done to it: its spec and data, its runs (live ones on the
- * training service, finished ones from the file), saving and opening, weights in and out. One
- * instance per window (Electron) or per server (browser transport). It implements the calls of
- * shared/ipc.ts; the router has validated every request before it arrives here.
+ * The open project and everything done to it: its spec and data, its runs (the RunBook), saving
+ * and opening through the ProjectStore port, weights in and out. One instance per window
+ * (Electron) or per server (browser transport). It implements the calls of shared/ipc.ts; the
+ * router has validated every request before it arrives here.
+ *
+ * The current spec is checked against the data once per change (`checkLab`), and the result is
+ * kept: starting a run reuses it instead of checking again.
  */
-import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { BUILTINS, type BuiltinName, type BuiltinParams, builtinInfo, generateBuiltin } from '../../shared/data/builtin';
+import { generateBuiltin } from '../../shared/data/builtin';
 import type { Dataset } from '../../shared/data/dataset';
 import { NotAvailable, withContext } from '../../shared/errors';
 import { exampleSpec } from '../../shared/gallery';
-import { assembleLab, checkLab } from '../../shared/lab';
-import type {
-  CallResponses,
-  DataPart,
-  DatasetInfo,
-  LabEvent,
-  ProjectSummary,
-  RunDetail,
-  RunSummary,
-} from '../../shared/ipc';
-import { isFinal, type RunRecord, summarizeRun } from '../../shared/run';
+import type { CallResponses, DataPart, DatasetInfo, LabEvent, ProjectSummary, RunDetail, RunSummary } from '../../shared/ipc';
+import { checkLab, type CheckedLab, networkFor } from '../../shared/lab';
+import { isFinal } from '../../shared/run';
 import { isCsvData, type LabSpec, parseSpec } from '../../shared/spec';
-import { parseWeightsFile, toWeightsFile, type WeightsFile, WeightsError } from '../../shared/weights-format';
+import { applyOverrides, describeOverrides, type SpecOverrides } from '../../shared/spec-overrides';
+import { DEFAULT_SPEC_JSON, starterSpec, type StarterParams } from '../../shared/starter-specs';
+import { checkColumns, parseWeightsText, toWeightsFile, type WeightsFile, weightsFor } from '../../shared/weights-format';
+import type { ProjectData, ProjectStore } from '../storage/ports';
 import { preparedParts } from '../training/parts-cache';
-import { TrainingService } from '../training/training-service';
+import type { TrainingService } from '../training/training-service';
+import { RunBook } from './run-book';
 
-/** The seed's XOR quadrants, as the app opens it. */
-export const DEFAULT_SPEC_JSON = {
-  format: 'mlp-lab-spec',
-  version: 1,
-  seed: 1,
-  data: { builtin: 'xor-quadrants', n: 1000 },
-  network: {
-    hidden: [{ units: 4, activation: 'tanh', init: { std: 1, bias: 0 } }],
-    output: { cost: 'sigmoid-cross-entropy', init: { std: 1, bias: 0 } },
-  },
-  training: { optimizer: 'gd', learningRate: 0.001, steps: 100000 },
-} as const;
-
-/** The seed's regression example. */
-export const SINE_SPEC_JSON = {
-  format: 'mlp-lab-spec',
-  version: 1,
-  seed: 1,
-  data: { builtin: 'sine-regression', n: 100 },
-  network: {
-    hidden: [{ units: 6, activation: 'tanh', init: { std: 1, bias: -0.5 } }],
-    output: { cost: 'sum-of-squares', init: { std: 1, bias: 0.5 } },
-  },
-  training: { optimizer: 'gd', learningRate: 0.001, steps: 100000 },
-} as const;
-
-/** What a project file holds, as the service sees it. */
-export interface ProjectData {
-  spec: LabSpec;
-  /** The raw dataset for CSV data; null for built-in data (regenerated from the spec). */
-  dataset: Dataset | null;
-  datasetInfo: DatasetInfo | null;
-  runs: RunRecord[];
-  uiState: Record<string, unknown>;
+/** Weights waiting to start the next run. */
+interface PendingWeights {
+  file: WeightsFile;
+  /** Where they came from ("weights.json", "run 3"). */
+  source: string;
+  /** What differs between them and this lab although they fit (the normalisation). */
+  warnings: string[];
 }
 
-/** Reads and writes project files (src-main/storage). */
-export interface ProjectStore {
-  read(path: string): ProjectData | Promise<ProjectData>;
-  /** Writes atomically: the old file stays whole if anything fails. */
-  write(path: string, data: ProjectData): void | Promise<void>;
-}
-
-/** A file named by path or given as bytes (browser upload). */
-export type FileSource = { path: string } | { bytes: Uint8Array; name: string };
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
+/** How to start runs from the window. */
+export interface StartRequest {
+  /** Create the runs paused (they wait for resume or steps). */
+  paused?: boolean;
+  /** A speed limit from the first step (steps per second; 0 or absent = none). */
+  speed?: number;
+  /** A run of this project to stop first (the one the window was showing). */
+  replaces?: string;
 }
 
 /** The project and its runs. */
@@ -81,25 +48,29 @@ export class ProjectService {
   private spec: LabSpec;
   private raw: Dataset;
   private datasetInfo: DatasetInfo;
+  /** The current spec checked against the current data (redone on every change of either). */
+  private checked: CheckedLab;
   private path: string | null = null;
   private dirty = false;
   private uiState: Record<string, unknown> = {};
-  /** Runs in creation order: live ones by id on the training service, ended ones kept here. */
-  private runOrder: string[] = [];
-  private stored = new Map<string, RunRecord>();
-  private pendingWeights: { file: WeightsFile; source: string } | null = null;
+  private readonly runs: RunBook;
+  private pendingWeights: PendingWeights | null = null;
+  /** Bumped on every change the window sees (see ProjectSummary.revision). */
+  private revision = 0;
 
   constructor(
     readonly training: TrainingService,
     private readonly emit: (event: LabEvent) => void,
     private readonly store: ProjectStore | null = null,
   ) {
+    this.runs = new RunBook(training);
     this.spec = parseSpec(DEFAULT_SPEC_JSON);
     this.raw = this.generate(this.spec);
-    this.datasetInfo = this.describeBuiltin(this.spec);
+    this.datasetInfo = this.describeBuiltin(this.spec, this.raw);
+    this.checked = checkLab(this.spec, this.raw);
     training.subscribe((ev) => {
       this.emit(ev);
-      if (ev.type === 'run-state' && isFinal(ev.status)) {
+      if (ev.type === 'run-state' && isFinal(ev.status) && this.runs.has(ev.runId)) {
         this.dirty = true;
         this.changed();
       }
@@ -111,32 +82,31 @@ export class ProjectService {
     return generateBuiltin(spec.data.builtin, spec.data.n, spec.seed, spec.data);
   }
 
-  private describeBuiltin(spec: LabSpec): DatasetInfo {
-    const d = this.raw;
-    return {
-      source: 'builtin',
-      name: isCsvData(spec.data) ? '' : spec.data.builtin,
-      n: d.n,
-      inputNames: d.inputNames,
-      targetNames: d.targetNames,
-    };
+  private describeBuiltin(spec: LabSpec, d: Dataset): DatasetInfo {
+    return { source: 'builtin', name: isCsvData(spec.data) ? '' : spec.data.builtin, n: d.n, inputNames: d.inputNames, targetNames: d.targetNames };
   }
 
-  private changed(): void {
-    this.emit({ type: 'project-changed', project: this.summary() });
+  /** Tells the window; every change goes through here, once. */
+  private changed(): ProjectSummary {
+    this.revision++;
+    const summary = this.summary();
+    this.emit({ type: 'project-changed', project: summary });
+    return summary;
   }
 
   /** The project as the window shows it. */
   summary(): ProjectSummary {
+    const pending = this.pendingWeights;
     return {
+      revision: this.revision,
       name: this.path ? basename(this.path, extname(this.path)) : 'Untitled',
       path: this.path,
       dirty: this.dirty,
       spec: this.spec,
       dataset: this.datasetInfo,
-      runs: this.runOrder.map((id) => this.runSummary(id)),
+      runs: this.runs.summaries(),
       uiState: this.uiState,
-      pendingInitialWeights: this.pendingWeights ? { layers: this.pendingWeights.file.layers.length, source: this.pendingWeights.source } : null,
+      pendingInitialWeights: pending ? { layers: pending.file.layers.length, source: pending.source, ...(pending.warnings.length ? { warnings: pending.warnings } : {}) } : null,
     };
   }
 
@@ -155,45 +125,31 @@ export class ProjectService {
     return this.path;
   }
 
-  private record(id: string): RunRecord {
-    const s = this.stored.get(id);
-    if (s) return s;
-    return this.training.record(id);
-  }
-
-  private runSummary(id: string): RunSummary {
-    const s = this.stored.get(id);
-    return s ? summarizeRun(s) : this.training.summary(id);
-  }
-
-  private requireRun(id: string): RunRecord {
-    if (!this.runOrder.includes(id)) throw new NotAvailable(`there is no run "${id}" in this project`);
-    return this.record(id);
-  }
-
-  private isLive(id: string): boolean {
-    return !this.stored.has(id) && this.training.list().includes(id);
-  }
-
-  private requireLive(id: string): void {
-    this.requireRun(id);
-    if (!this.isLive(id)) throw new NotAvailable('this run was loaded from the project file and has ended: start a new run');
+  /** The dataset the spec trains on (before the split). */
+  dataset(): Dataset {
+    return this.raw;
   }
 
   /** Replaces the whole project (new or opened). Live runs of the old project are stopped. */
-  private async replace(data: ProjectData, path: string | null): Promise<void> {
-    await Promise.all(this.runOrder.filter((id) => this.isLive(id) && !isFinal(this.training.status(id))).map((id) => this.training.stop(id)));
-    for (const id of this.runOrder) if (this.isLive(id)) this.training.remove(id);
+  private async replace(data: ProjectData, path: string | null, dirty = false): Promise<ProjectSummary> {
+    const raw = data.dataset ?? this.generate(data.spec);
+    // An opened file whose spec no longer fits its data still opens (its runs are worth seeing).
+    let checked: CheckedLab | null = null;
+    try {
+      checked = checkLab(data.spec, raw);
+    } catch {
+      checked = null;
+    }
+    await this.runs.replace(data.runs);
     this.spec = data.spec;
-    this.raw = data.dataset ?? this.generate(data.spec);
-    this.datasetInfo = data.datasetInfo ?? this.describeBuiltin(data.spec);
-    this.runOrder = data.runs.map((r) => r.id);
-    this.stored = new Map(data.runs.map((r) => [r.id, r]));
+    this.raw = raw;
+    this.checked = checked ?? this.checked;
+    this.datasetInfo = data.datasetInfo ?? this.describeBuiltin(data.spec, raw);
     this.uiState = { ...data.uiState };
     this.pendingWeights = null;
     this.path = path;
-    this.dirty = false;
-    this.changed();
+    this.dirty = dirty;
+    return this.changed();
   }
 
   /** Everything the project file should hold now (live runs as they stand). */
@@ -202,57 +158,34 @@ export class ProjectService {
       spec: this.spec,
       dataset: isCsvData(this.spec.data) ? this.raw : null,
       datasetInfo: this.datasetInfo,
-      runs: this.runOrder.map((id) => this.record(id)),
+      runs: this.runs.records(this.raw),
       uiState: this.uiState,
     };
   }
 
-  // -- calls ---------------------------------------------------------------------------------
-
-  getProject(): ProjectSummary {
-    return this.summary();
+  private requireStore(): ProjectStore {
+    if (!this.store) throw new NotAvailable('project files are not available in this build');
+    return this.store;
   }
 
-  /** A new, unsaved project on a built-in dataset. */
-  async newProject(builtin?: string, params: BuiltinParams & { n?: number; seed?: number } = {}): Promise<ProjectSummary> {
-    const name = (builtin ?? 'xor-quadrants') as BuiltinName;
-    if (!BUILTINS.some((b) => b.name === name)) throw new NotAvailable(`there is no built-in dataset "${builtin}"`);
-    const info = builtinInfo(name);
-    const seedBase = name === 'sine-regression' ? SINE_SPEC_JSON : DEFAULT_SPEC_JSON;
-    // The seed's datasets start with the seed's settings; the others with their starter network.
-    const base = info.starter
-      ? {
-          ...DEFAULT_SPEC_JSON,
-          network: { hidden: info.starter.hidden.map((units) => ({ units, activation: 'tanh' })), output: { cost: info.cost } },
-          training: { optimizer: info.starter.optimizer, learningRate: info.starter.learningRate, steps: info.starter.steps },
-        }
-      : seedBase;
-    const data = {
-      builtin: name,
-      n: params.n ?? info.defaultN,
-      ...(params.noise !== undefined ? { noise: params.noise } : {}),
-      ...(params.classes !== undefined && info.classes ? { classes: params.classes } : {}),
-    };
-    const spec = parseSpec({ ...base, seed: params.seed ?? base.seed, data });
-    await this.replace({ spec, dataset: null, datasetInfo: null, runs: [], uiState: {} }, null);
-    return this.summary();
+  // -- projects -------------------------------------------------------------------------------
+
+  /** A new, unsaved project on a built-in dataset (default: the seed's XOR quadrants). */
+  newProject(builtin?: string, params: StarterParams = {}): Promise<ProjectSummary> {
+    return this.replace({ spec: starterSpec(builtin, params), dataset: null, datasetInfo: null, runs: [], uiState: {} }, null);
   }
 
   /** A new, unsaved project from a gallery example (shared/gallery.ts): its spec on built-in data. */
-  async openExample(id: string): Promise<ProjectSummary> {
+  openExample(id: string): Promise<ProjectSummary> {
     const json = exampleSpec(id);
     if (json === null) throw new NotAvailable(`there is no example "${id}" in the gallery`);
-    const spec = parseSpec(json);
-    await this.replace({ spec, dataset: null, datasetInfo: null, runs: [], uiState: {} }, null);
-    return this.summary();
+    return this.replace({ spec: parseSpec(json), dataset: null, datasetInfo: null, runs: [], uiState: {} }, null);
   }
 
   /** Opens a project file. */
   async openProject(path: string): Promise<ProjectSummary> {
-    if (!this.store) throw new NotAvailable('project files are not available in this build');
-    const data = await this.store.read(path);
-    await this.replace(data, path);
-    return this.summary();
+    const data = await this.requireStore().read(path);
+    return this.replace(data, path);
   }
 
   /**
@@ -260,29 +193,39 @@ export class ProjectService {
    * changes: saving writes it over the project it came from.
    */
   async openCopy(copy: string, source: string | null): Promise<ProjectSummary> {
-    if (!this.store) throw new NotAvailable('project files are not available in this build');
-    const data = await this.store.read(copy);
-    await this.replace(data, source);
-    this.dirty = true;
-    this.changed();
-    return this.summary();
+    const data = await this.requireStore().read(copy);
+    return this.replace(data, source, true);
   }
 
   /** Saves to `path` (or the project's own path). */
   async save(path?: string): Promise<ProjectSummary> {
-    if (!this.store) throw new NotAvailable('project files are not available in this build');
+    const store = this.requireStore();
     const target = path ?? this.path;
     if (!target) throw new NotAvailable('this project has not been saved yet: use Save As');
-    await this.store.write(target, this.snapshot());
+    await store.write(target, this.snapshot());
     this.path = target;
     this.dirty = false;
-    this.changed();
-    return this.summary();
+    return this.changed();
   }
 
-  /** Replaces the spec after validating it; regenerates built-in data when the data or seed changed. */
+  /** Writes the project to `path` without making it the project's file (a download's copy). */
+  async saveCopy(path: string): Promise<void> {
+    await this.requireStore().write(path, this.snapshot());
+  }
+
+  // -- the spec and its data ------------------------------------------------------------------
+
+  /**
+   * Replaces the spec after validating it against the data (regenerating built-in data when the
+   * data or seed changed); the check is kept for the next run.
+   */
   updateSpec(json: unknown): ProjectSummary {
-    const spec = parseSpec(json);
+    this.applySpec(parseSpec(json));
+    return this.changed();
+  }
+
+  /** `updateSpec` without telling the window (the caller does, once). */
+  private applySpec(spec: LabSpec): void {
     if (isCsvData(spec.data)) {
       const old = this.spec.data;
       const same = isCsvData(old) && old.csv === spec.data.csv && sameList(old.inputs, spec.data.inputs) && sameList(old.targets, spec.data.targets);
@@ -290,23 +233,27 @@ export class ProjectService {
     }
     const regenerate = !isCsvData(spec.data) && (JSON.stringify(spec.data) !== JSON.stringify(this.spec.data) || spec.seed !== this.spec.seed);
     const raw = regenerate ? this.generate(spec) : this.raw;
-    // Refuse a spec that does not fit the data (a cost that does not suit the targets) now.
-    checkLab(spec, raw);
+    // Refuses a spec that does not fit the data (a cost that does not suit the targets) now.
+    this.checked = checkLab(spec, raw);
     this.spec = spec;
     if (regenerate) {
       this.raw = raw;
-      this.datasetInfo = this.describeBuiltin(spec);
+      this.datasetInfo = this.describeBuiltin(spec, raw);
     }
     this.dirty = true;
-    this.changed();
-    return this.summary();
   }
 
-  /** The dataset the spec trains on (before the split). */
-  dataset(): Dataset {
-    return this.raw;
+  /** Takes a dataset imported from CSV as the project's data, with the spec's data section for it. */
+  useImportedData(raw: Dataset, info: DatasetInfo, spec: LabSpec): ProjectSummary {
+    this.checked = checkLab(spec, raw);
+    this.raw = raw;
+    this.datasetInfo = info;
+    this.spec = spec;
+    this.dirty = true;
+    return this.changed();
   }
 
+  /** Stores a piece of UI state in the project (not an event: the window set it). */
   setUiState(key: string, value: unknown): null {
     this.uiState = { ...this.uiState, [key]: value };
     this.dirty = true;
@@ -315,7 +262,7 @@ export class ProjectService {
 
   /** The data after the split, for plots (prepared in slices, so a large set never holds main). */
   async getDataset(): Promise<CallResponses['lab:getDataset']> {
-    const parts = await preparedParts.prepare(this.spec, this.dataset());
+    const parts = await preparedParts.prepare(this.spec, this.raw);
     const part = (p: Dataset): DataPart => ({ n: p.n, inputs: p.inputs, targets: p.targets });
     return {
       inputNames: parts.train.inputNames,
@@ -328,188 +275,166 @@ export class ProjectService {
     };
   }
 
-  /** Starts a run of the current spec (from imported weights if any are waiting). */
-  startRun(paused = false): RunSummary {
-    const init = this.pendingWeights?.file;
-    const id = this.training.start(this.spec, this.dataset(), { ...(init ? { initialWeights: init } : {}), paused });
+  // -- runs -----------------------------------------------------------------------------------
+
+  /** The initial weights waiting for the next run, for the current network (WeightsError if they no longer fit). */
+  private takePendingWeights(): Float64Array | undefined {
+    const pending = this.pendingWeights;
+    if (!pending) return undefined;
+    const weights = weightsFor(this.checked.net, pending.file);
     this.pendingWeights = null;
-    this.runOrder.push(id);
+    return weights;
+  }
+
+  /** Stops the run the window replaces, if it is this project's and still going. */
+  private async stopReplaced(id: string | undefined): Promise<void> {
+    if (id && this.runs.has(id) && this.runs.isLive(id) && !isFinal(this.training.status(id))) await this.training.stop(id);
+  }
+
+  /** Starts a run of the current spec (from waiting initial weights, if any). */
+  async startRun(request: StartRequest = {}): Promise<RunSummary> {
+    await this.stopReplaced(request.replaces);
+    const initialWeights = this.takePendingWeights();
+    const id = this.training.start(this.spec, this.raw, {
+      checked: this.checked,
+      ...(initialWeights ? { initialWeights } : {}),
+      paused: request.paused ?? false,
+      speed: request.speed ?? 0,
+    });
+    this.runs.add(id);
     this.dirty = true;
     this.changed();
-    return this.runSummary(id);
+    return this.runs.summary(id);
+  }
+
+  /**
+   * Starts one run per override set (spec path -> number) of the current spec, side by side. All
+   * are validated before any starts; with several, each uses one thread so they really run in
+   * parallel on the pool. Built-in data is generated per run (a seed changes the data too).
+   */
+  async startRuns(overrides: SpecOverrides[], request: StartRequest = {}): Promise<RunSummary[]> {
+    const extra: SpecOverrides = overrides.length > 1 ? { 'training.threads': 1 } : {};
+    const prepared = overrides.map((o, i) => {
+      try {
+        const spec = applyOverrides(this.spec, o, extra);
+        const raw = isCsvData(spec.data) ? this.raw : generateBuiltin(spec.data.builtin, spec.data.n, spec.seed, spec.data);
+        return { spec, raw, checked: checkLab(spec, raw) };
+      } catch (e) {
+        throw withContext(e, `run ${i + 1} (${describeOverrides(o)})`);
+      }
+    });
+    await this.stopReplaced(request.replaces);
+    const pending = this.pendingWeights?.file;
+    const ids = prepared.map(({ spec, raw, checked }) =>
+      this.training.start(spec, raw, { checked, ...(pending ? { initialWeights: weightsFor(checked.net, pending) } : {}), paused: request.paused ?? false, speed: request.speed ?? 0 }),
+    );
+    this.pendingWeights = null;
+    this.runs.add(...ids);
+    this.dirty = true;
+    this.changed();
+    return ids.map((id) => this.runs.summary(id));
   }
 
   pauseRun(id: string): null {
-    this.requireLive(id);
+    this.runs.requireLive(id);
     this.training.pause(id);
     return null;
   }
 
   resumeRun(id: string): null {
-    this.requireLive(id);
+    this.runs.requireLive(id);
     this.training.resume(id);
     return null;
   }
 
   stepRun(id: string, steps?: number, epoch?: boolean): null {
-    this.requireLive(id);
+    this.runs.requireLive(id);
     this.training.step(id, epoch ? this.training.stepsPerEpoch(id) : (steps ?? 1));
     return null;
   }
 
   async stopRun(id: string): Promise<RunSummary> {
-    this.requireLive(id);
+    this.runs.requireLive(id);
     await this.training.stop(id);
-    return this.runSummary(id);
+    return this.runs.summary(id);
   }
 
   resetRun(id: string): null {
-    this.requireLive(id);
+    this.runs.requireLive(id);
     this.training.reset(id);
     return null;
   }
 
   setRunSettings(id: string, learningRate?: number, speed?: number): null {
-    this.requireLive(id);
+    this.runs.requireLive(id);
     if (learningRate !== undefined) this.training.setLearningRate(id, learningRate);
     if (speed !== undefined) this.training.setSpeed(id, speed);
     return null;
   }
 
   getRun(id: string): RunDetail {
-    const r = this.requireRun(id);
-    const weights = this.isLive(id) ? this.training.weights(id) : (r.finalWeights ?? r.initialWeights);
-    return { ...this.runSummary(id), curve: r.curve, initialWeights: r.initialWeights, weights, snapshots: r.snapshots };
+    const r = this.runs.record(id);
+    return { ...this.runs.summary(id), curve: r.curve, initialWeights: r.initialWeights, weights: this.runs.latestWeights(id), snapshots: r.snapshots };
   }
 
   async deleteRun(id: string): Promise<ProjectSummary> {
-    this.requireRun(id);
-    if (this.isLive(id)) {
-      if (!isFinal(this.training.status(id))) await this.training.stop(id);
-      this.training.remove(id);
-    }
-    this.stored.delete(id);
-    this.runOrder = this.runOrder.filter((r) => r !== id);
+    await this.runs.delete(id);
     this.dirty = true;
-    this.changed();
-    return this.summary();
-  }
-
-  /** The weights file of a run: its latest weights with the data's names and normalisation. */
-  weightsOf(id: string): WeightsFile {
-    const r = this.requireRun(id);
-    const weights = this.isLive(id) ? this.training.weights(id) : (r.finalWeights ?? r.initialWeights);
-    const parts = preparedParts.get(r.spec, this.dataset());
-    const lab = assembleLab(r.spec, parts, weights);
-    return toWeightsFile(lab.net, {
-      inputs: parts.train.inputNames,
-      outputs: parts.train.targetNames,
-      normalization: parts.normalization,
-      classLabels: parts.train.classLabels,
-    });
-  }
-
-  /** Reads a weights file and keeps it as the next run's initial weights (shapes checked now). */
-  importWeights(text: string, source: string): ProjectSummary {
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (e) {
-      throw new WeightsError(`${source} is not valid JSON (${(e as Error).message})`);
-    }
-    const file = parseWeightsFile(json);
-    checkLab(this.spec, this.dataset(), file);
-    this.pendingWeights = { file, source };
-    this.changed();
-    return this.summary();
-  }
-
-  /** Reads a weights file from a path (see importWeights). */
-  importWeightsFile(path: string): ProjectSummary {
-    return this.importWeights(readFileSync(path, 'utf8'), basename(path));
+    return this.changed();
   }
 
   /** Gradient check of the spec's network at a run's latest weights or at fresh initial weights. */
   checkGradient(runId?: string, samples?: number, tolerance?: number): ReturnType<TrainingService['gradcheck']> {
-    const weights = runId ? (this.requireRun(runId), this.isLive(runId) ? this.training.weights(runId) : this.record(runId).finalWeights ?? undefined) : undefined;
-    const spec = runId ? this.record(runId).spec : this.spec;
-    return this.training.gradcheck(spec, this.dataset(), { ...(weights ? { weights } : {}), samples, tolerance });
+    const spec = runId ? this.runs.record(runId).spec : this.spec;
+    const weights = runId ? this.runs.latestWeights(runId) : undefined;
+    return this.training.gradcheck(spec, this.raw, { ...(weights ? { weights } : {}), samples, tolerance });
   }
 
-  // -- run history: restore a run, parallel runs ------------------------------------------------
+  // -- weights in and out ---------------------------------------------------------------------
+
+  /** The weights file of a run: its latest weights with the names and normalisation of its data. */
+  weightsOf(id: string): WeightsFile {
+    const r = this.runs.record(id);
+    const meta = this.runs.weightsMeta(id, this.raw);
+    const net = networkFor(r.spec, meta.inputs.length, meta.outputs.length);
+    net.params.set(this.runs.latestWeights(id));
+    return toWeightsFile(net, meta);
+  }
+
+  /**
+   * Reads a weights file and keeps it as the next run's initial weights. Refused (WeightsError)
+   * when its layers do not fit the network or it was trained on other columns; a different input
+   * normalisation is accepted with a warning.
+   */
+  async importWeights(text: string, source: string): Promise<ProjectSummary> {
+    const file = parseWeightsText(text, source);
+    weightsFor(this.checked.net, file);
+    const parts = await preparedParts.prepare(this.spec, this.raw);
+    const warnings = checkColumns(file, { inputs: parts.train.inputNames, outputs: parts.train.targetNames, normalization: parts.normalization });
+    this.pendingWeights = { file, source, warnings };
+    return this.changed();
+  }
 
   /**
    * Makes a run's spec the current spec (regenerating built-in data when it differs); with
    * `useWeights`, the run's latest weights become the next run's initial weights.
    */
   restoreRun(id: string, useWeights: boolean): ProjectSummary {
-    const r = this.requireRun(id);
-    const index = this.runOrder.indexOf(id) + 1;
+    const r = this.runs.record(id);
+    const weights = useWeights ? this.weightsOf(id) : null;
     // How many threads a run used is not part of the model: the current setting stays.
-    this.updateSpec({ ...r.spec, training: { ...r.spec.training, threads: this.spec.training.threads } });
-    if (useWeights) this.pendingWeights = { file: this.weightsOf(id), source: `run ${index}` };
-    this.changed();
-    return this.summary();
+    this.applySpec(parseSpec({ ...r.spec, training: { ...r.spec.training, threads: this.spec.training.threads } }));
+    if (weights) this.pendingWeights = { file: weights, source: `run ${this.runs.position(id)}`, warnings: [] };
+    return this.changed();
   }
 
   /** Forgets initial weights waiting for the next run. */
   clearInitialWeights(): ProjectSummary {
     this.pendingWeights = null;
-    this.changed();
-    return this.summary();
-  }
-
-  /**
-   * Starts one run per override set (spec path -> number) of the current spec, side by side. All
-   * are validated before any starts; each run uses one thread so they really run in parallel on
-   * the pool. Built-in data is generated per run (a seed changes the data too).
-   */
-  startRuns(overrides: Record<string, number>[]): RunSummary[] {
-    const prepared = overrides.map((o, i) => {
-      const json = JSON.parse(JSON.stringify(this.spec)) as Record<string, unknown>;
-      for (const [path, value] of Object.entries(o)) setPath(json, path, value);
-      if (overrides.length > 1) (json.training as Record<string, unknown>).threads = 1;
-      const what = Object.entries(o).map(([k, v]) => `${k} = ${v}`).join(', ') || 'the current spec';
-      try {
-        const spec = parseSpec(json);
-        const raw = isCsvData(spec.data) ? this.raw : generateBuiltin(spec.data.builtin, spec.data.n, spec.seed, spec.data);
-        checkLab(spec, raw);
-        return { spec, raw };
-      } catch (e) {
-        throw withContext(e, `run ${i + 1} (${what})`);
-      }
-    });
-    const init = this.pendingWeights?.file;
-    const ids = prepared.map(({ spec, raw }) => this.training.start(spec, raw, init ? { initialWeights: init } : {}));
-    this.pendingWeights = null;
-    this.runOrder.push(...ids);
-    this.dirty = true;
-    this.changed();
-    return ids.map((id) => this.runSummary(id));
-  }
-
-  /** Takes a dataset imported from CSV as the project's data, with the spec's data section for it. */
-  useImportedData(raw: Dataset, info: DatasetInfo, spec: LabSpec): ProjectSummary {
-    checkLab(spec, raw);
-    this.raw = raw;
-    this.datasetInfo = info;
-    this.spec = spec;
-    this.dirty = true;
-    this.changed();
-    return this.summary();
+    return this.changed();
   }
 }
 
-/** Sets `value` at a dotted path ("network.hidden.0.units") of plain JSON; refuses paths that do not exist. */
-function setPath(json: Record<string, unknown>, path: string, value: number): void {
-  const keys = path.split('.');
-  let at: unknown = json;
-  for (const k of keys.slice(0, -1)) {
-    if (typeof at !== 'object' || at === null || !Object.hasOwn(at, k)) throw new NotAvailable(`${path} is not a field of the spec`);
-    at = (at as Record<string, unknown>)[k];
-  }
-  const last = keys[keys.length - 1];
-  const known = typeof at === 'object' && at !== null && Object.hasOwn(at, last);
-  if (!known || ['__proto__', 'constructor', 'prototype'].includes(last)) throw new NotAvailable(`${path} is not a field of the spec`);
-  (at as Record<string, unknown>)[last] = value;
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

@@ -1,7 +1,7 @@
 /**
- * src-main/storage behind the app's two seams: the `ProjectStore` the project service reads and
- * writes projects through, and the `CsvService` behind the import wizard. Wire them with
- * `createAppStorage(appDataDir)` (src-main/app/host-storage.ts).
+ * src-main/storage behind the ports of ports.ts: the `ProjectStore` the project service reads and
+ * writes projects through, the `CsvService` behind the import wizard, and the `RecoveryStore` of
+ * autosaved copies. The hosts (src-main/index.ts, serve.ts) wire them with `createAppStorage`.
  *
  * The project service holds a dataset as the engine sees it (inputs and targets encoded). The
  * project file keeps the imported table itself (every column, with its kind and categories), so
@@ -9,24 +9,19 @@
  * dataset without one (made elsewhere) is stored as its encoded columns.
  */
 import { basename } from 'node:path';
-import { generateBuiltin } from '../../shared/data/builtin';
 import type { Dataset } from '../../shared/data/dataset';
 import type { CostName } from '../../shared/engine/cost-types';
 import type { CsvPreviewPayload, DatasetInfo } from '../../shared/ipc';
-import type { RunRecord } from '../../shared/run';
-import { isCsvData, type LabSpec, parseSpec } from '../../shared/spec';
-import type { WeightsMeta } from '../../shared/weights-format';
-import type { CsvOptions, CsvService, ImportedData } from '../app/csv-service';
-import { summarizeDataset } from '../app/dataset-summary';
-import type { ProjectData, ProjectStore } from '../services/project-service';
-import { preparedParts } from '../training/parts-cache';
+import { type LabSpec, parseSpec } from '../../shared/spec';
 import { importCsv, previewCsv } from './csv-import';
 import type { ColumnInfo, CsvReadOptions, CsvTable } from './csv-types';
 import { proposeTask } from './dataset-encode';
+import { summarizeDataset } from './dataset-summary';
 import { datasetFromTable } from './load-data';
-import type { Project, ProjectDataset, ProjectRun } from './project';
+import type { CsvOptions, CsvService, ImportedData, ProjectData, ProjectStore, RecoveryStore } from './ports';
+import type { Project, ProjectDataset } from './project';
 import { readProjectFile, writeProjectFile } from './project-file';
-import { discardRecovery, listRecovery, type RecoveryCopy, type RecoveryKey, writeRecovery } from './recovery';
+import { discardRecovery, listRecovery, removeCopy, writeRecovery } from './recovery';
 
 /** Settings key marking a dataset stored as encoded columns (no source table was known). */
 const ENCODED = 'encodedDataset';
@@ -92,34 +87,9 @@ function costFor(table: CsvTable, targets: readonly string[], current: CostName)
   return current;
 }
 
-/** Recovery copies of the open project (autosave), in the storage model of recovery.ts. */
-export interface RecoveryStore {
-  write(key: RecoveryKey, data: ProjectData): RecoveryCopy;
-  discard(key: RecoveryKey): void;
-  list(): RecoveryCopy[];
-}
-
 /** The project store and CSV service on .mlplab files and papaparse, sharing what tables datasets came from. */
 export function createAppStorage(appDataDir: string): { store: ProjectStore; csv: CsvService; recovery: RecoveryStore } {
   const tables = new WeakMap<Dataset, ProjectDataset>();
-  const metas = new Map<string, WeightsMeta>();
-
-  const metaOf = (run: RunRecord, raw: Dataset | null): WeightsMeta | null => {
-    const known = (run as Partial<ProjectRun>).weightsMeta ?? metas.get(run.id);
-    if (known) return known;
-    try {
-      const d = run.spec.data;
-      const data = isCsvData(d) ? raw : generateBuiltin(d.builtin, d.n, run.spec.seed, d);
-      if (!data) return null;
-      const parts = preparedParts.get(run.spec, data);
-      const meta: WeightsMeta = { inputs: parts.train.inputNames, outputs: parts.train.targetNames, normalization: parts.normalization, ...(parts.train.classLabels ? { classLabels: parts.train.classLabels } : {}) };
-      metas.set(run.id, meta);
-      return meta;
-    } catch {
-      return null;
-    }
-  };
-
   const store: ProjectStore = {
     read(path: string): ProjectData {
       const { project } = readProjectFile(path);
@@ -130,7 +100,6 @@ export function createAppStorage(appDataDir: string): { store: ProjectStore; csv
         tables.set(dataset, project.dataset);
         datasetInfo = { ...infoOf(dataset, basename(project.dataset.file)), summary: summarizeDataset(project.dataset, dataset, project.spec) };
       }
-      for (const r of project.runs) if (r.weightsMeta) metas.set(r.id, r.weightsMeta);
       return { spec: project.spec, dataset, datasetInfo, runs: project.runs, uiState: project.ui };
     },
     write(path: string, data: ProjectData): void {
@@ -142,14 +111,13 @@ export function createAppStorage(appDataDir: string): { store: ProjectStore; csv
   const toProject = (data: ProjectData): Project => {
     let dataset: ProjectDataset | null = null;
     if (data.dataset) dataset = tables.get(data.dataset) ?? encodedTable(data.dataset, data.datasetInfo?.name ?? 'data.csv');
-    const raw = data.dataset;
-    const runs: ProjectRun[] = data.runs.map((r) => ({ ...r, weightsMeta: metaOf(r, raw) }));
-    return { spec: data.spec, dataset, runs, ui: data.uiState };
+    return { spec: data.spec, dataset, runs: data.runs, ui: data.uiState };
   };
 
   const recovery: RecoveryStore = {
     write: (key, data) => writeRecovery(appDataDir, key, toProject(data)),
     discard: (key) => discardRecovery(appDataDir, key),
+    discardCopy: (path) => removeCopy(path),
     list: () => listRecovery(appDataDir),
   };
 

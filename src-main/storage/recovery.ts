@@ -1,14 +1,14 @@
 /**
- * Autosave: a recovery copy of the open project, so a crash loses at most a minute of work.
+ * Recovery copies on disk, for autosave (src-main/app/autosave.ts decides when).
  *
  * The copy is `<appData>/recovery/<key>.mlplab`, a complete project file written atomically like
  * any save, with `<key>.json` beside it naming the project it belongs to. The key is a hash of
  * the project's absolute path (or of an id for a project never saved), so each project has one
- * copy and a second save replaces the first. Saving the project for real removes its copy;
- * a copy that is newer than its project file after a restart means the app did not close cleanly.
+ * copy and a second save replaces the first. Saving the project for real removes its copy; a
+ * copy still there after a restart means the app did not close cleanly.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Project } from './project';
 import { writeProjectFile } from './project-file';
@@ -53,22 +53,13 @@ export function writeRecovery(appData: string, key: RecoveryKey, project: Projec
 
 /** Deletes the recovery copy of `key`, if any. */
 export function discardRecovery(appData: string, key: RecoveryKey): void {
-  const path = recoveryPath(appData, key);
-  rmSync(path, { force: true });
-  rmSync(path.replace(/\.mlplab$/, '.json'), { force: true });
+  removeCopy(recoveryPath(appData, key));
 }
 
-/**
- * The recovery copy of the project file at `projectPath` if it is newer than the file (the app
- * stopped before saving), else null.
- */
-export function findRecovery(appData: string, projectPath: string): RecoveryCopy | null {
-  const path = recoveryPath(appData, { path: projectPath });
-  if (!existsSync(path)) return null;
-  const copyTime = statSync(path).mtimeMs;
-  const fileTime = existsSync(projectPath) ? statSync(projectPath).mtimeMs : 0;
-  if (copyTime <= fileTime) return null;
-  return { path, source: resolve(projectPath), savedAt: new Date(copyTime).toISOString() };
+/** Deletes the recovery copy at `copyPath` (a path `listRecovery` gave) and its note. */
+export function removeCopy(copyPath: string): void {
+  rmSync(copyPath, { force: true });
+  rmSync(copyPath.replace(/\.mlplab$/i, '.json'), { force: true });
 }
 
 /** Every recovery copy on disk (for "recover unsaved projects" after a crash), newest first. */
@@ -90,41 +81,4 @@ export function listRecovery(appData: string): RecoveryCopy[] {
     }
   }
   return out.sort((a, b) => b.savedAt.localeCompare(a.savedAt));
-}
-
-/** Options of an Autosaver. */
-export interface AutosaveOptions {
-  /** The least time between two recovery writes (default 60 s). */
-  intervalSeconds?: number;
-  /** The clock (ms since the epoch); tests pass their own. */
-  now?: () => number;
-}
-
-/**
- * Writes recovery copies no more often than every `intervalSeconds`: call `maybeSave` as often
- * as you like (after every edit, on a timer); it writes only when the interval has passed.
- */
-export class Autosaver {
-  private last = -Infinity;
-  private readonly interval: number;
-  private readonly now: () => number;
-
-  constructor(private readonly appData: string, options: AutosaveOptions = {}) {
-    this.interval = (options.intervalSeconds ?? 60) * 1000;
-    this.now = options.now ?? Date.now;
-  }
-
-  /** Writes the copy if the interval has passed since the last write; returns whether it did. */
-  maybeSave(key: RecoveryKey, project: Project): boolean {
-    const t = this.now();
-    if (t - this.last < this.interval) return false;
-    writeRecovery(this.appData, key, project, new Date(t));
-    this.last = t;
-    return true;
-  }
-
-  /** Forgets the last write time, so the next `maybeSave` writes (after a real save). */
-  reset(): void {
-    this.last = -Infinity;
-  }
 }

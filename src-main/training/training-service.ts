@@ -4,10 +4,10 @@
  * the CLI). Specs are validated and data prepared here, in main, before any worker is involved,
  * so a spec the engine refuses is refused with its message and never reaches a thread.
  */
-import type { Dataset } from '../../shared/data/dataset';
+import { DataError, type Dataset } from '../../shared/data/dataset';
 import type { GradcheckResult } from '../../shared/engine/gradcheck';
 import { fromWireError, NotAvailable } from '../../shared/errors';
-import { checkLab, outputUnits } from '../../shared/lab';
+import { checkLab, type CheckedLab, outputUnits } from '../../shared/lab';
 import { isFinal, type RunEvent, type RunMetrics, type RunRecord, type RunStatus, type RunSummary, summarizeRun } from '../../shared/run';
 import type { LabSpec } from '../../shared/spec';
 import { chunkPlan, flopsPerSample } from '../../shared/training/gradient';
@@ -35,6 +35,10 @@ export interface StartOptions {
   initialWeights?: Float64Array | WeightsFile;
   /** Create the run paused (it waits for resume or step). */
   paused?: boolean;
+  /** At most this many steps a second from the first step on (0 or absent: no limit). */
+  speed?: number;
+  /** The spec already checked against this data (checkLab), so it is not checked again. */
+  checked?: CheckedLab;
 }
 
 interface RunEntry {
@@ -103,8 +107,14 @@ export class TrainingService {
    * data itself is prepared afterwards, in slices between main's other work (PartsCache).
    */
   start(spec: LabSpec, raw: Dataset, options: StartOptions = {}): string {
-    const { net, trainSamples } = checkLab(spec, raw, options.initialWeights);
-    const initial = Float64Array.from(net.params);
+    const { net, trainSamples } = options.checked && !(options.initialWeights && !(options.initialWeights instanceof Float64Array))
+      ? options.checked
+      : checkLab(spec, raw, options.initialWeights);
+    let initial = Float64Array.from(net.params);
+    if (options.initialWeights instanceof Float64Array) {
+      if (options.initialWeights.length !== initial.length) throw new DataError(`the initial weights have ${options.initialWeights.length} values, the network needs ${initial.length}`);
+      initial = Float64Array.from(options.initialWeights);
+    }
     const id = `run-${Date.now().toString(36)}-${(++this.counter).toString(36)}`;
     const batch = spec.training.batchSize === null ? trainSamples : Math.min(spec.training.batchSize, trainSamples);
     const entry: RunEntry = {
@@ -127,6 +137,7 @@ export class TrainingService {
       helpersBack: [],
       settle: [],
     };
+    if (options.speed) entry.control.setSpeed(options.speed);
     this.runs.set(id, entry);
     this.emit({ type: 'run-state', runId: id, status: 'queued', step: 0 });
     void this.launch(entry);
@@ -412,6 +423,11 @@ export class TrainingService {
     const e = this.entry(id);
     if (isFinal(e.status)) return Promise.all(e.helpersBack).then(() => this.record(id));
     return new Promise((resolve) => e.settle.push(() => resolve(this.record(id))));
+  }
+
+  /** Stops every run still going; resolves when all have ended. */
+  async stopAll(): Promise<void> {
+    await Promise.all(this.list().filter((id) => !isFinal(this.status(id))).map((id) => this.stop(id)));
   }
 
   /** Forgets an ended run. */

@@ -7,15 +7,16 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createHostStorage } from '../../src-main/app/host-storage';
+import { workspaceFiles } from '../../src-main/app/file-access';
+import { createAppStorage } from '../../src-main/storage/app-storage';
 import { createLabApp, type LabApp } from '../../src-main/app/lab-app';
 
 const workerUrl = new URL('../../out/main/trainer-worker.js', import.meta.url);
 
 function app(dir: string, workspace: string): LabApp {
   return createLabApp({
-    transport: 'browser', version: 'test', workspace, dialogs: null, appDataDir: dir, workerUrl, threads: 1,
-    autosaveSeconds: 0.05, log: { warn: () => {}, error: () => {} }, ...createHostStorage(dir),
+    transport: 'browser', version: 'test', files: workspaceFiles(workspace), appDataDir: dir, workerUrl, threads: 1,
+    autosaveSeconds: 0.05, log: { warn: () => {}, error: () => {} }, ...createAppStorage(dir),
   });
 }
 

@@ -11,6 +11,7 @@ import WebSocket from 'ws';
 import type { LabEvent } from '../../shared/ipc';
 import { decodeMessage, encodeMessage } from '../../shared/wire';
 import { createLabApp, type LabApp } from '../../src-main/app/lab-app';
+import { workspaceFiles } from '../../src-main/app/file-access';
 import { type BrowserServer, isLoopback, startBrowserServer } from '../../src-main/ipc/browser-server';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -20,7 +21,7 @@ let server: BrowserServer;
 beforeAll(async () => {
   const data = mkdtempSync(join(tmpdir(), 'mlp-serve-'));
   app = createLabApp({
-    transport: 'browser', version: 'test', workspace: data, dialogs: null, appDataDir: data,
+    transport: 'browser', version: 'test', files: workspaceFiles(data), appDataDir: data,
     workerUrl: new URL('../../out/main/trainer-worker.js', import.meta.url), threads: 2, store: null, csv: null,
     log: { warn: () => {}, error: () => {} },
   });

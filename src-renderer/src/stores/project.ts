@@ -44,7 +44,9 @@ export const useProjectStore = defineStore('project', () => {
 
   const spec = computed(() => project.value?.spec ?? null);
 
+  /** Takes a summary from main, unless one as new or newer was already applied (see `revision`). */
   function apply(p: ProjectSummary): void {
+    if (project.value && p.revision <= project.value.revision) return;
     const before = project.value?.spec ?? null;
     if (before && JSON.stringify([before.data, before.seed]) !== JSON.stringify([p.spec.data, p.spec.seed])) refusedCosts.value = {};
     project.value = markRaw(p);

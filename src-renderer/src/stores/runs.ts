@@ -182,27 +182,29 @@ export const useRunsStore = defineStore('runs', () => {
     }
   }
 
-  /** Starts a new run of the current spec (stopping the active one first). */
+  /** The active run while it is still going: a new start replaces (stops) it. */
+  function replaced(): string | undefined {
+    const a = active.value;
+    return a && !isFinal(a.status) ? a.id : undefined;
+  }
+
+  /** Starts a new run of the current spec (stopping the active one first), in one call. */
   async function startNew(paused = false): Promise<RunView | undefined> {
     return guarded(async () => {
       busy.value = true;
       try {
-        const a = active.value;
-        if (a && !isFinal(a.status)) await api.call('lab:stopRun', { runId: a.id });
-        // With a speed limit the run starts paused, so the limit holds from its first step.
-        const limited = speed.value > 0;
-        const s = await api.call('lab:startRun', { paused: paused || limited });
-        const view = create(s);
-        if (limited) {
-          await api.call('lab:setRunSettings', { runId: s.id, speed: speed.value });
-          if (!paused) await api.call('lab:resumeRun', { runId: s.id });
-        }
+        const s = await api.call('lab:startRun', { paused, ...(speed.value > 0 ? { speed: speed.value } : {}), ...withReplaced() });
         divergence.value = null;
-        return view;
+        return create(s);
       } finally {
         busy.value = false;
       }
     });
+  }
+
+  function withReplaced(): { replaces?: string } {
+    const id = replaced();
+    return id ? { replaces: id } : {};
   }
 
   /** Train / Pause: pauses a running run, resumes a paused one, else starts a new run. */
@@ -269,13 +271,9 @@ export const useRunsStore = defineStore('runs', () => {
     return guarded(async () => {
       busy.value = true;
       try {
-        const a = active.value;
-        if (a && !isFinal(a.status)) await api.call('lab:stopRun', { runId: a.id });
-        const started = await api.call('lab:startRuns', { overrides });
-        const views = started.map((s) => create(s));
-        if (speed.value > 0) await Promise.all(started.map((s) => api.call('lab:setRunSettings', { runId: s.id, speed: speed.value })));
+        const started = await api.call('lab:startRuns', { overrides, ...(speed.value > 0 ? { speed: speed.value } : {}), ...withReplaced() });
         divergence.value = null;
-        return views;
+        return started.map((s) => create(s));
       } finally {
         busy.value = false;
       }

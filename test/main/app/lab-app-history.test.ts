@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LabEvent, ProjectSummary, RunDetail, RunSummary } from '../../../shared/ipc';
-import { createHostStorage } from '../../../src-main/app/host-storage';
+import { workspaceFiles } from '../../../src-main/app/file-access';
+import { createAppStorage } from '../../../src-main/storage/app-storage';
 import { createLabApp, type LabApp } from '../../../src-main/app/lab-app';
 
 const workerUrl = new URL('../../../out/main/trainer-worker.js', import.meta.url);
@@ -21,8 +22,8 @@ function start(threads = 2): { app: LabApp; ws: string; data: string; events: La
   const ws = mkdtempSync(join(tmpdir(), 'mlp-hist-ws-'));
   dirs.push(data, ws);
   const app = createLabApp({
-    transport: 'browser', version: 'test', workspace: ws, dialogs: null, appDataDir: data, workerUrl, threads,
-    log: { warn: () => {}, error: () => {} }, ...createHostStorage(data),
+    transport: 'browser', version: 'test', files: workspaceFiles(ws), appDataDir: data, workerUrl, threads,
+    log: { warn: () => {}, error: () => {} }, ...createAppStorage(data),
   });
   apps.push(app);
   const events: LabEvent[] = [];
@@ -174,6 +175,27 @@ describe('CSV import from the window', () => {
     });
     expect(p.dataset!.inputNames).toEqual(['x', 'zip=10115', 'zip=20095', 'zip=80331']);
     expect(p.spec.data).toMatchObject({ categorical: ['zip'] });
+  });
+
+  it('weights made for other input columns are refused naming the column; the same columns are accepted', async () => {
+    const { app } = start(1);
+    await call<ProjectSummary>(app, 'lab:importCsv', {
+      file: { bytes: new TextEncoder().encode(CSV), name: 'kunden.csv' }, options: { missing: 'mean' }, inputs: ['Alter', 'Einkommen', 'Region'], targets: ['Gekündigt'],
+    });
+    const run = await call<RunSummary>(app, 'lab:startRun', { paused: true });
+    await call(app, 'lab:stopRun', { runId: run.id });
+    const { weights } = await call<{ weights: { inputs: string[] } }>(app, 'lab:exportWeights', { runId: run.id, download: true });
+    // The same shapes (2 numeric inputs, 4 categories), trained on other columns.
+    const other = { ...weights, inputs: ['Age', ...weights.inputs.slice(1)] };
+    const refused = await app.router.call('lab:importWeights', { bytes: new TextEncoder().encode(JSON.stringify(other)), name: 'other.json' });
+    expect(refused).toMatchObject({ ok: false, error: { name: 'WeightsError' } });
+    expect(!refused.ok && refused.error.message).toBe('the weights file\'s input 1 is "Age", this lab\'s is "Alter": the weights were trained on other columns (or another column order)');
+    expect((await call<ProjectSummary>(app, 'lab:getProject')).pendingInitialWeights).toBeNull();
+    const fits = await call<ProjectSummary>(app, 'lab:importWeights', { bytes: new TextEncoder().encode(JSON.stringify(weights)), name: 'same.json' });
+    expect(fits.pendingInitialWeights).toEqual({ layers: 2, source: 'same.json' });
+    const unnormalised = { ...weights, normalization: null };
+    const warned = await call<ProjectSummary>(app, 'lab:importWeights', { bytes: new TextEncoder().encode(JSON.stringify(unnormalised)), name: 'raw.json' });
+    expect(warned.pendingInitialWeights?.warnings).toEqual(['the weights were trained without input normalisation, this lab normalises its inputs']);
   });
 
   it('an error says the line and the column it is about', async () => {

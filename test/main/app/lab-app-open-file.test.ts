@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSpec } from '../../../shared/spec';
 import { createLabApp, type LabApp } from '../../../src-main/app/lab-app';
-import { DEFAULT_SPEC_JSON, type ProjectData } from '../../../src-main/services/project-service';
+import { DEFAULT_SPEC_JSON } from '../../../shared/starter-specs';
+import { dialogFiles } from '../../../src-main/app/file-access';
+import type { ProjectData } from '../../../src-main/storage/ports';
 
 let app: LabApp;
 let dir: string;
@@ -17,8 +19,8 @@ const read: string[] = [];
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'mlp-open-file-'));
   app = createLabApp({
-    transport: 'electron', version: 'test', workspace: null, appDataDir: dir,
-    dialogs: { openProject: async () => null, saveProject: async () => null, openCsv: async () => null, openWeights: async () => null, saveWeights: async () => null },
+    transport: 'electron', version: 'test', appDataDir: dir,
+    files: dialogFiles({ openProject: async () => null, saveProject: async () => null, openCsv: async () => null, openWeights: async () => null, saveWeights: async () => null }),
     workerUrl: new URL('../../../out/main/trainer-worker.js', import.meta.url), threads: 1,
     store: {
       read: (path: string): ProjectData => {

@@ -11,7 +11,8 @@ import { exampleSpec, type GalleryEntry } from '../../../shared/gallery';
 import type { DatasetPayload, ProjectSummary, RunDetail, RunSummary } from '../../../shared/ipc';
 import { parseSpec } from '../../../shared/spec';
 import type { WeightsFile } from '../../../shared/weights-format';
-import { createHostStorage } from '../../../src-main/app/host-storage';
+import { workspaceFiles } from '../../../src-main/app/file-access';
+import { createAppStorage } from '../../../src-main/storage/app-storage';
 import { createLabApp, type LabApp } from '../../../src-main/app/lab-app';
 
 const workerUrl = new URL('../../../out/main/trainer-worker.js', import.meta.url);
@@ -22,8 +23,8 @@ function start(): LabApp {
   const data = mkdtempSync(join(tmpdir(), 'mlp-gallery-data-'));
   dirs.push(data);
   const app = createLabApp({
-    transport: 'browser', version: 'test', workspace: null, dialogs: null, appDataDir: data, workerUrl, threads: 1,
-    log: { warn: () => {}, error: () => {} }, ...createHostStorage(data),
+    transport: 'browser', version: 'test', files: workspaceFiles(data), appDataDir: data, workerUrl, threads: 1,
+    log: { warn: () => {}, error: () => {} }, ...createAppStorage(data),
   });
   apps.push(app);
   return app;

@@ -39,8 +39,8 @@ describe('app storage', () => {
     const { summary, ...named } = info;
     expect(named).toEqual({ source: 'csv', name: 'kunden.csv', n: 12, inputNames: ['Alter', 'Region=Nord', 'Region=Ost', 'Region=Süd', 'Region=West'], targetNames: ['Gekündigt=ja'] });
     expect(summary).toMatchObject({ rows: 12, used: 12, classBalance: [{ label: 'nein', count: 7 }, { label: 'ja', count: 5 }] });
-    const run: RunRecord = { ...fakeRun('r1', spec, 2, 5 * 4 + 4 + 4 + 1) };
-    delete (run as Partial<typeof run> & { weightsMeta?: unknown }).weightsMeta;
+    const weightsMeta = { inputs: info.inputNames, outputs: ['Gekündigt=ja'], normalization: null, classLabels: ['ja'] };
+    const run = { ...fakeRun('r1', spec, 2, 5 * 4 + 4 + 4 + 1), weightsMeta };
     const path = join(dir, 'app.mlplab');
     store.write(path, { spec, dataset, datasetInfo: info, runs: [run], uiState: { selectedRun: 'r1' } });
     const onDisk = readProjectFile(path).project;
@@ -50,6 +50,7 @@ describe('app storage', () => {
     expect(back.datasetInfo).toEqual(info);
     expect(Array.from(back.dataset!.inputs)).toEqual(Array.from(dataset.inputs));
     expect(back.runs.map((r) => r.id)).toEqual(['r1']);
+    expect(back.runs[0].weightsMeta).toEqual(weightsMeta);
     expect(back.uiState).toEqual({ selectedRun: 'r1' });
   });
 

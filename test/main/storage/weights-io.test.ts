@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLab } from '../../../shared/lab';
 import { parseSpec } from '../../../shared/spec';
-import { parseWeightsFile, predictFromWeights } from '../../../shared/weights-format';
+import { checkColumns, parseWeightsFile, predictFromWeights, weightsFor } from '../../../shared/weights-format';
 import { datasetFromTable } from '../../../src-main/storage/load-data';
 import { importCsvSync } from '../../../src-main/storage/csv-import';
 import { readPredictionInputs } from '../../../src-main/storage/prediction-inputs';
 import { projectRun } from '../../../src-main/storage/project-runs';
-import { exportRunWeights, importInitialWeights, readWeightsFile } from '../../../src-main/storage/weights-io';
+import { exportRunWeights, readWeightsFile } from '../../../src-main/storage/weights-io';
 import { fakeRun, germanSpec } from '../../support/projects';
 
 const fixture = new URL('../../fixtures/csv/german-spreadsheet.csv', import.meta.url).pathname;
@@ -59,28 +59,30 @@ describe('weights export and import', () => {
     expect(() => exportRunWeights({ ...run, status: 'failed', finalWeights: null })).toThrow('run r1 has no final weights (it failed); export a finished run');
   });
 
-  it('imports a weights file as initial weights when it fits; refuses another shape naming the layer, and other columns', () => {
-    const { run, final } = trainedRun();
+  it('weights fit a lab when shapes and columns match; another shape is refused naming the layer, other columns naming the column', () => {
+    const { lab, run, final } = trainedRun();
     const file = exportRunWeights(run);
-    const imported = importInitialWeights(spec, data, file);
-    expect(Array.from(imported.weights)).toEqual(Array.from(final));
-    expect(imported.warnings).toEqual([]);
+    const meta = { inputs: lab.data.inputNames, outputs: lab.data.targetNames, normalization: lab.normalization };
+    expect(Array.from(weightsFor(lab.net, file))).toEqual(Array.from(final));
+    expect(checkColumns(file, meta)).toEqual([]);
 
     const wider = parseSpec({ ...JSON.parse(JSON.stringify(spec)), network: { hidden: [{ units: 4 }], output: { cost: 'sigmoid-cross-entropy' } } });
-    expect(() => importInitialWeights(wider, data, file)).toThrow('layer 1 is 6 -> 3 in the weights file but 6 -> 4 in the network');
+    expect(() => weightsFor(createLab(wider, data).net, file)).toThrow('layer 1 is 6 -> 3 in the weights file but 6 -> 4 in the network');
     const renamed = { ...file, inputs: ['Age', ...file.inputs.slice(1)] };
-    expect(() => importInitialWeights(spec, data, renamed)).toThrow(/the weights file's input 1 is "Age", this lab's is "Alter": the weights were trained on other columns/);
+    expect(() => checkColumns(renamed, meta)).toThrow(/the weights file's input 1 is "Age", this lab's is "Alter": the weights were trained on other columns/);
+    const reordered = { ...file, inputs: [file.inputs[1], file.inputs[0], ...file.inputs.slice(2)] };
+    expect(() => checkColumns(reordered, meta)).toThrow(/input 1 is "Einkommen", this lab's is "Alter".*another column order/);
     const unnormalised = { ...file, normalization: null };
-    expect(importInitialWeights(spec, data, unnormalised).warnings[0]).toMatch(/trained without input normalisation, this lab normalises/);
+    expect(checkColumns(unnormalised, meta)[0]).toMatch(/trained without input normalisation, this lab normalises/);
   });
 
   it('reads a weights file from disk, naming the file in every error', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mlp-weights-read-'));
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '{"format": "mlp-lab-weights", "version": 3}');
-    expect(() => readWeightsFile(bad)).toThrow(/^bad\.json: "version" 3 is not supported: this MLP Lab reads versions 1 and 2 \(the file is from a newer MLP Lab\)$/);
+    expect(() => readWeightsFile(bad)).toThrow(`${bad}: "version" 3 is not supported: this MLP Lab reads versions 1 and 2 (the file is from a newer MLP Lab)`);
     writeFileSync(bad, 'not json');
-    expect(() => readWeightsFile(bad)).toThrow(/^bad\.json: is not valid JSON/);
+    expect(() => readWeightsFile(bad)).toThrow(`${bad}: is not valid JSON`);
     expect(() => readWeightsFile(join(dir, 'none.json'))).toThrow(/^cannot find the weights file/);
   });
 });

@@ -6,7 +6,7 @@
 import type { Dataset } from '../../shared/data/dataset';
 import type { ColumnSummary, DatasetSummary } from '../../shared/ipc';
 import { isCsvData, type LabSpec } from '../../shared/spec';
-import type { ColumnInfo } from '../storage/csv-types';
+import type { ColumnInfo } from './csv-types';
 
 /** The parts of an imported table the summary reads. */
 export interface SummaryTable {
