@@ -16,7 +16,7 @@
  */
 import type { Page } from 'playwright-core';
 import { findChromium, launchChromium, startServer } from '../test/e2e/harness';
-import { choose, openLab, setNumber, shownStep, waitFor } from '../test/e2e/lab-page';
+import { openLab, setNumber, shownStep, waitFor } from '../test/e2e/lab-page';
 
 interface Stats {
   count: number;

@@ -12,6 +12,7 @@
  * transport called them.
  */
 import { z } from 'zod';
+import { DECIMAL_MARKS, DELIMITERS, MISSING_POLICIES, type MissingPolicy, withAuto } from './data/csv-options';
 import type { BuiltinName } from './data/builtin';
 import type { BuiltinInfo } from './data/dataset';
 import type { GradcheckResult } from './engine/gradcheck';
@@ -72,7 +73,7 @@ export interface DatasetSummary {
   /** Rows the network sees (after leaving out rows with missing values). */
   used: number;
   /** How rows missing a value were handled. */
-  missing: 'drop' | 'mean' | 'error';
+  missing: MissingPolicy;
   columns: ColumnSummary[];
   /** Classification targets: samples per class among the rows used. */
   classBalance: { label: string; count: number }[] | null;
@@ -199,10 +200,11 @@ const startOptions = z.object({
 });
 const csvOptions = z
   .object({
-    delimiter: z.enum([',', ';', '\t', '|', 'auto']).optional(),
-    decimal: z.enum(['.', ',', 'auto']).optional(),
+    delimiter: z.enum(withAuto(DELIMITERS)).optional(),
+    decimal: z.enum(withAuto(DECIMAL_MARKS)).optional(),
     header: z.boolean().optional(),
-    missing: z.enum(['drop', 'mean']).optional(),
+    /** The wizard offers two of the policies (a spec may also say "error"). */
+    missing: z.enum(MISSING_POLICIES.filter((m): m is 'drop' | 'mean' => m !== 'error')).optional(),
     /** Columns read as categories although they hold numbers (zip codes, class ids). */
     categorical: z.array(z.string().min(1).max(1000)).max(10_000).optional(),
   })

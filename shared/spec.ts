@@ -11,6 +11,18 @@ import { COST_NAMES, type CostName, isCostName } from './engine/cost-types';
 import { OPTIMIZER_NAMES, type OptimizerName } from './engine/optimizers';
 import { INIT_SCHEMES, type InitScheme, type LayerInit } from './engine/init';
 import { BUILTIN_NAMES, type BuiltinName, builtinInfo } from './data/builtin';
+import {
+  DECIMAL_MARKS,
+  type DecimalMark,
+  type Delimiter,
+  DELIMITERS,
+  MISSING_POLICIES,
+  type MissingPolicy,
+  type OrAuto,
+  TEXT_ENCODINGS,
+  type TextEncoding,
+  withAuto,
+} from './data/csv-options';
 import { UserError } from './errors';
 
 /** A spec that cannot be used; `path` names the field ("training.learningRate"). */
@@ -54,15 +66,15 @@ export interface CsvDataSpec {
   normalize: boolean;
   split: SplitSpec;
   /** Field delimiter, or "auto" (detected among , ; tab |). */
-  delimiter: ',' | ';' | '\t' | '|' | 'auto';
+  delimiter: OrAuto<Delimiter>;
   /** Decimal mark of numbers: "." (1.5), "," (1,5 as German spreadsheets write), or "auto". */
-  decimal: '.' | ',' | 'auto';
+  decimal: OrAuto<DecimalMark>;
   /** Whether the first row names the columns (else they are col1, col2, ...), or "auto". */
-  header: boolean | 'auto';
+  header: OrAuto<boolean>;
   /** Text encoding: "utf-8" (with or without BOM), "windows-1252" (older Excel exports), or "auto". */
-  encoding: 'utf-8' | 'windows-1252' | 'auto';
+  encoding: OrAuto<TextEncoding>;
   /** A row missing a value in a used column: "drop" it, fill inputs with the column "mean", or stop with an "error". */
-  missing: 'drop' | 'mean' | 'error';
+  missing: MissingPolicy;
   /** Columns read as categories although they hold numbers (zip codes, class ids). */
   categorical: string[];
 }
@@ -211,12 +223,12 @@ function parseData(v: unknown): DataSpec {
       if (!allowed.includes(value as T)) throw new SpecError(path, `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${show(v)}`);
       return value as T;
     };
-    const delimiter = choice(o.delimiter, 'data.delimiter', [',', ';', '\t', '|', 'auto'] as const, 'auto');
-    const decimal = choice(o.decimal, 'data.decimal', ['.', ',', 'auto'] as const, 'auto');
+    const delimiter = choice(o.delimiter, 'data.delimiter', withAuto(DELIMITERS), 'auto');
+    const decimal = choice(o.decimal, 'data.decimal', withAuto(DECIMAL_MARKS), 'auto');
     if (delimiter === ',' && decimal === ',') throw new SpecError('data.decimal', 'cannot be "," when data.delimiter is ","; a file with decimal commas separates fields with ";" (or tab)');
     const header = choice(o.header, 'data.header', [true, false, 'auto'] as const, 'auto');
-    const encoding = choice(o.encoding, 'data.encoding', ['utf-8', 'windows-1252', 'auto'] as const, 'auto');
-    const missing = choice(o.missing, 'data.missing', ['drop', 'mean', 'error'] as const, 'drop');
+    const encoding = choice(o.encoding, 'data.encoding', withAuto(TEXT_ENCODINGS), 'auto');
+    const missing = choice(o.missing, 'data.missing', MISSING_POLICIES, 'drop');
     const categorical = o.categorical === undefined || (Array.isArray(o.categorical) && o.categorical.length === 0) ? [] : names(o.categorical, 'data.categorical');
     return { csv: o.csv, inputs, targets, normalize, split: parseSplit(o.split), delimiter, decimal, header, encoding, missing, categorical };
   }

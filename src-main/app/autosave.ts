@@ -22,7 +22,7 @@ export class Autosave {
   /** A copy opened with lab:openRecovery: the project now saved in its place. */
   private restoredCopy: string | null = null;
 
-  constructor(private readonly project: ProjectService, private readonly recovery: RecoveryStore, seconds: number, private readonly log?: AutosaveLog) {
+  constructor(private readonly project: ProjectService, private readonly recovery: RecoveryStore, seconds: number, log?: AutosaveLog) {
     const ms = seconds * 1000;
     this.timer = setInterval(() => {
       if (!project.isDirty || Date.now() - this.last < ms) return;

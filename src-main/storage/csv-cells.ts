@@ -3,7 +3,8 @@
  * what text is it. Hot code: a million-row import calls `parseNumber` tens of millions of times,
  * so the common case (a plain decimal number) takes one branch and one `+s`.
  */
-import { type DecimalMark, MISSING_MARKERS } from './csv-types';
+import type { DecimalMark } from '../../shared/data/csv-options';
+import { MISSING_MARKERS } from './csv-types';
 
 const MISSING = new Set(MISSING_MARKERS);
 

@@ -4,7 +4,8 @@
  * once text turns up, as codes into a dictionary of the distinct texts.
  */
 import { isMissing, parseNumber } from './csv-cells';
-import { type CellRef, type ColumnInfo, type DecimalMark, MAX_CATEGORIES } from './csv-types';
+import type { DecimalMark } from '../../shared/data/csv-options';
+import { type CellRef, type ColumnInfo, MAX_CATEGORIES } from './csv-types';
 
 /** Distinct numbers counted per column before counting stops (enough to spot constants and class ids). */
 const MAX_DISTINCT_NUMBERS = MAX_CATEGORIES;

@@ -21,7 +21,8 @@ import Papa from 'papaparse';
 import { countLineBreaks } from './csv-cells';
 import { detectEncoding, detectFormat, SNIFF_BYTES, wholeLines } from './csv-sniff';
 import { TableBuilder } from './csv-table-builder';
-import { type ColumnInfo, type CsvFormat, CsvError, type CsvReadOptions, type CsvTable, ImportCancelled, type TextEncoding } from './csv-types';
+import type { TextEncoding } from '../../shared/data/csv-options';
+import { type ColumnInfo, type CsvFormat, CsvError, type CsvReadOptions, type CsvTable, ImportCancelled } from './csv-types';
 
 /** How far an import has got. */
 export interface ImportProgress {

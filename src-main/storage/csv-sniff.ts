@@ -6,9 +6,8 @@
 import { TextDecoder } from 'node:util';
 import Papa from 'papaparse';
 import { isMissing, parseNumber } from './csv-cells';
-import {
-  type CsvFormat, type CsvReadOptions, type DecimalMark, type Delimiter, DELIMITERS, type Newline, type TextEncoding,
-} from './csv-types';
+import { type DecimalMark, type Delimiter, DELIMITERS, type TextEncoding } from '../../shared/data/csv-options';
+import type { CsvFormat, CsvReadOptions, Newline } from './csv-types';
 
 /** How much of a file the detection reads. */
 export const SNIFF_BYTES = 64 * 1024;

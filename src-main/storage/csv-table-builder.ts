@@ -29,7 +29,7 @@ export class TableBuilder {
   quotesSeen = true;
 
   /** `expectedRows` only sizes the first buffers (they grow as needed). */
-  constructor(readonly file: string, readonly format: CsvFormat, private readonly categorical: readonly string[] = [], private readonly expectedRows = 1024) {
+  constructor(readonly file: string, readonly format: CsvFormat, private readonly categorical: readonly string[] = [], expectedRows = 1024) {
     this.nl = format.newline === '\r' ? '\r' : '\n';
     this.shortName = basename(file);
     this.lines = new Int32Array(Math.max(16, expectedRows));

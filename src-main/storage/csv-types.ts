@@ -4,16 +4,9 @@
  * also what a project file stores as its dataset.
  */
 import { basename } from 'node:path';
+import type { DecimalMark, Delimiter, OrAuto, TextEncoding } from '../../shared/data/csv-options';
 import { UserError } from '../../shared/errors';
 
-/** The field delimiters the importer detects. */
-export const DELIMITERS = [',', ';', '\t', '|'] as const;
-/** One of `DELIMITERS`. */
-export type Delimiter = (typeof DELIMITERS)[number];
-/** The character between a number's whole and fractional part: "1.5" or "1,5". */
-export type DecimalMark = '.' | ',';
-/** Text encodings read: UTF-8 (with or without BOM), or Windows-1252 (older Excel exports). */
-export type TextEncoding = 'utf-8' | 'windows-1252';
 /** Line ends: LF, CRLF or (old Mac) CR. */
 export type Newline = '\n' | '\r\n' | '\r';
 
@@ -29,10 +22,10 @@ export interface CsvFormat {
 
 /** Import options as a user or spec gives them: each format field may be left to detection. */
 export interface CsvReadOptions {
-  delimiter?: Delimiter | 'auto';
-  decimal?: DecimalMark | 'auto';
-  header?: boolean | 'auto';
-  encoding?: TextEncoding | 'auto';
+  delimiter?: OrAuto<Delimiter>;
+  decimal?: OrAuto<DecimalMark>;
+  header?: OrAuto<boolean>;
+  encoding?: OrAuto<TextEncoding>;
   /** Columns read as categories even though their values are numbers (zip codes, class ids). */
   categorical?: readonly string[];
 }

@@ -21,7 +21,8 @@ import {
   SnapshotRing,
   type ToWorker,
 } from '../../shared/worker-protocol';
-import { helperLoop, ParallelGradient, parallelViews, releaseHelpers } from './parallel-gradient';
+import { parallelViews, releaseHelpers } from './parallel-block';
+import { helperLoop, ParallelGradient } from './parallel-gradient';
 
 const port = parentPort;
 if (!port) throw new Error('trainer-worker must run in a worker thread');

@@ -7,7 +7,7 @@
 import { DataError, type Dataset } from '../../shared/data/dataset';
 import type { GradcheckResult } from '../../shared/engine/gradcheck';
 import { fromWireError, NotAvailable } from '../../shared/errors';
-import { checkLab, type CheckedLab, outputUnits } from '../../shared/lab';
+import { checkLab, type CheckedLab } from '../../shared/lab';
 import { isFinal, type RunEvent, type RunMetrics, type RunRecord, type RunStatus, type RunSummary, summarizeRun } from '../../shared/run';
 import type { LabSpec } from '../../shared/spec';
 import { chunkPlan, flopsPerSample } from '../../shared/training/gradient';
@@ -21,7 +21,8 @@ import {
   type SharedParts,
   type StreamOptions,
 } from '../../shared/worker-protocol';
-import { createParallelBlock, releaseHelpers } from './parallel-gradient';
+import { releaseHelpers } from './parallel-block';
+import { lendHelpers } from './parallel-helpers';
 import { type PartsCache, preparedParts } from './parts-cache';
 import { RunLog } from './run-log';
 import type { PooledWorker, WorkerPool } from './worker-pool';
@@ -168,7 +169,11 @@ export class TrainingService {
       return;
     }
     entry.worker = worker;
-    await this.recruitHelpers(entry, parts);
+    const lent = await lendHelpers(this.pool, entry.spec, parts, entry.initial.length, this.threadsWanted(entry) - 1);
+    if (lent) {
+      entry.parallel = lent.setup;
+      entry.helpersBack = lent.back;
+    }
     worker.attach({
       onEvent: (ev) => this.onWorkerEvent(entry, ev),
       onCrash: (reason) => {
@@ -197,43 +202,6 @@ export class TrainingService {
   private threadsWanted(entry: RunEntry): number {
     const t = entry.spec.training.threads;
     return Math.max(1, Math.min(entry.chunks, t === 'auto' ? this.pool.size : t));
-  }
-
-  /**
-   * Borrows idle workers as data-parallel helpers. Fewer than wanted (even none) is fine: the
-   * result does not depend on how many threads share the work, only the time does.
-   */
-  private async recruitHelpers(entry: RunEntry, parts: SharedParts): Promise<void> {
-    const wanted = this.threadsWanted(entry) - 1;
-    if (wanted < 1) return;
-    const helpers: PooledWorker[] = [];
-    while (helpers.length < wanted) {
-      const h = await this.pool.tryAcquire();
-      if (!h) break;
-      helpers.push(h);
-    }
-    if (helpers.length === 0) return;
-    const train = parts.train;
-    const layout = {
-      params: entry.initial.length,
-      inputs: train.inputNames.length,
-      outputs: train.targetNames.length,
-      maxBatch: entry.spec.training.batchSize === null ? 0 : Math.min(entry.spec.training.batchSize, train.n),
-      logits: outputUnits(entry.spec, train.targetNames.length),
-    };
-    const parallel: ParallelSetup = { block: createParallelBlock(layout), layout, K: helpers.length + 1 };
-    entry.parallel = parallel;
-    helpers.forEach((h, i) => {
-      h.attach({
-        onEvent: () => {},
-        // The coordinator would wait for this helper forever: release it so the run fails cleanly.
-        onCrash: () => releaseHelpers(parallel.block),
-      });
-      const back = h
-        .request({ type: 'helper', spec: entry.spec, parts, parallel, index: i + 1 })
-        .finally(() => this.pool.release(h));
-      entry.helpersBack.push(back.catch(() => {}));
-    });
   }
 
   private onWorkerEvent(entry: RunEntry, ev: FromWorker): void {

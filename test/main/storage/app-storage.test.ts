@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseSpec } from '../../../shared/spec';
-import type { RunRecord } from '../../../shared/run';
 import { createAppStorage } from '../../../src-main/storage/app-storage';
 import { readProjectFile } from '../../../src-main/storage/project-file';
 import { fakeRun, germanSpec } from '../../support/projects';
