@@ -10,8 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { workspaceFiles } from '../../src-main/app/file-access';
 import { createAppStorage } from '../../src-main/storage/app-storage';
 import { createLabApp, type LabApp } from '../../src-main/app/lab-app';
+import { workerUrl } from '../support/worker';
 
-const workerUrl = new URL('../../out/main/trainer-worker.js', import.meta.url);
 
 function app(dir: string, workspace: string): LabApp {
   return createLabApp({

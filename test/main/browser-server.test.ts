@@ -13,6 +13,7 @@ import { decodeMessage, encodeMessage } from '../../shared/wire';
 import { createLabApp, type LabApp } from '../../src-main/app/lab-app';
 import { workspaceFiles } from '../../src-main/app/file-access';
 import { type BrowserServer, isLoopback, startBrowserServer } from '../../src-main/ipc/browser-server';
+import { workerUrl } from '../support/worker';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 let app: LabApp;
@@ -22,7 +23,7 @@ beforeAll(async () => {
   const data = mkdtempSync(join(tmpdir(), 'mlp-serve-'));
   app = createLabApp({
     transport: 'browser', version: 'test', files: workspaceFiles(data), appDataDir: data,
-    workerUrl: new URL('../../out/main/trainer-worker.js', import.meta.url), threads: 2, store: null, csv: null,
+    workerUrl, threads: 2, store: null, csv: null,
     log: { warn: () => {}, error: () => {} },
   });
   server = await startBrowserServer(app.router, { rendererDir: join(root, 'out/renderer') });

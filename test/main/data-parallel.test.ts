@@ -11,8 +11,8 @@ import { chunkPlan, flopsPerSample } from '../../shared/training/gradient';
 import { Trainer } from '../../shared/training/trainer';
 import { TrainingService } from '../../src-main/training/training-service';
 import { WorkerPool } from '../../src-main/training/worker-pool';
+import { workerUrl } from '../support/worker';
 
-const workerUrl = new URL('../../out/main/trainer-worker.js', import.meta.url);
 let pool: WorkerPool;
 let service: TrainingService;
 

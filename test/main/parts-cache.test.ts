@@ -3,8 +3,6 @@
  * main's other work, with the bits of the one-go preparation, shared by everyone who asks, and
  * a failed preparation not remembered.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { type Dataset, SLICE_ROWS } from '../../shared/data/dataset';
 import { Rng } from '../../shared/engine/rng';
@@ -13,8 +11,8 @@ import { parseSpec } from '../../shared/spec';
 import { PartsCache } from '../../src-main/training/parts-cache';
 import { TrainingService } from '../../src-main/training/training-service';
 import { WorkerPool } from '../../src-main/training/worker-pool';
+import { requireWorker, workerUrl } from '../support/worker';
 
-const workerUrl = new URL('../../out/main/trainer-worker.js', import.meta.url);
 
 /** n rows of 8 inputs and a class label 0-2. */
 function labelled(n: number): Dataset {
@@ -98,7 +96,7 @@ describe('PartsCache', () => {
   });
 
   it('a run stopped while its data is prepared ends stopped at step 0, without a worker', async () => {
-    if (!existsSync(fileURLToPath(workerUrl))) throw new Error('out/main/trainer-worker.js is missing: run `npm run build` (npm test does)');
+    requireWorker();
     const pool = new WorkerPool({ size: 1, workerUrl });
     try {
       const service = new TrainingService(pool, undefined, new PartsCache({ sliceMs: 0 }));

@@ -3,8 +3,6 @@
  * lifecycle, the progress stream, faults, and that a run on a worker computes exactly what the
  * same spec computes in-process.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateBuiltin } from '../../shared/data/builtin';
 import type { Dataset } from '../../shared/data/dataset';
@@ -14,8 +12,8 @@ import { Trainer } from '../../shared/training/trainer';
 import type { RunEvent } from '../../shared/run';
 import { TrainingService } from '../../src-main/training/training-service';
 import { WorkerPool } from '../../src-main/training/worker-pool';
+import { requireWorker, workerUrl } from '../support/worker';
 
-const workerUrl = new URL('../../out/main/trainer-worker.js', import.meta.url);
 
 function xorSpec(patch: Record<string, unknown> = {}, training: Record<string, unknown> = {}) {
   return parseSpec({
@@ -36,7 +34,7 @@ let service: TrainingService;
 const events: RunEvent[] = [];
 
 beforeAll(() => {
-  if (!existsSync(fileURLToPath(workerUrl))) throw new Error('out/main/trainer-worker.js is missing: run `npm run build` (npm test does)');
+  requireWorker();
   pool = new WorkerPool({ size: 2, workerUrl });
   service = new TrainingService(pool);
   service.subscribe((e) => events.push(e));

@@ -1,10 +1,10 @@
 /**
- * The GIF encoder of the learning animation, checked by decoding its output with an independent
- * GIF reader written here from the specification: header, loop extension, one image per frame
- * with its delay, and the pixels back exactly (few colours) or to the nearest palette colour.
+ * The learning animation's GIF (gifenc behind encodeGif), checked by decoding its output with an
+ * independent GIF reader written here from the specification: header, loop extension, one image
+ * per frame with its delay, and the pixels back exactly (few colours) or to a near colour.
  */
 import { describe, expect, it } from 'vitest';
-import { choosePalette, encodeGif, type GifFrame } from '../../src-renderer/src/lib/gif-encoder';
+import { encodeGif, type GifFrame } from '../../src-renderer/src/lib/gif-encoder';
 
 interface Decoded {
   width: number;
@@ -159,10 +159,13 @@ describe('GIF encoder', () => {
     expect(worst).toBeLessThan(48);
   });
 
-  it('chooses the most frequent colours first and refuses frames of the wrong size', () => {
-    const f = frame(10, 10, (x) => (x < 8 ? [0, 0, 0] : [255, 255, 255]));
-    expect(Array.from(choosePalette([f]).subarray(0, 6))).toEqual([0, 0, 0, 255, 255, 255]);
-    expect(() => encodeGif(10, 11, [f])).toThrow(/RGBA bytes/);
+  it('keeps each colour at one palette index across frames (one global palette) and refuses frames of the wrong size', () => {
+    const a = frame(10, 10, (x) => (x < 8 ? [0, 0, 0] : [255, 255, 255]));
+    const b = frame(10, 10, (x) => (x < 2 ? [0, 0, 0] : [200, 30, 40]));
+    const gif = decodeGif(encodeGif(10, 10, [a, b]));
+    expect(Array.from(gif.frames[0].rgb)).toEqual(Array.from(rgbOf(a)));
+    expect(Array.from(gif.frames[1].rgb)).toEqual(Array.from(rgbOf(b)));
+    expect(() => encodeGif(10, 11, [a])).toThrow(/RGBA bytes/);
     expect(() => encodeGif(10, 10, [])).toThrow(/at least one frame/);
   });
 });

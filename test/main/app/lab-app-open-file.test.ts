@@ -11,6 +11,7 @@ import { createLabApp, type LabApp } from '../../../src-main/app/lab-app';
 import { DEFAULT_SPEC_JSON } from '../../../shared/starter-specs';
 import { dialogFiles } from '../../../src-main/app/file-access';
 import type { ProjectData } from '../../../src-main/storage/ports';
+import { workerUrl } from '../../support/worker';
 
 let app: LabApp;
 let dir: string;
@@ -21,7 +22,7 @@ beforeAll(() => {
   app = createLabApp({
     transport: 'electron', version: 'test', appDataDir: dir,
     files: dialogFiles({ openProject: async () => null, saveProject: async () => null, openCsv: async () => null, openWeights: async () => null, saveWeights: async () => null }),
-    workerUrl: new URL('../../../out/main/trainer-worker.js', import.meta.url), threads: 1,
+    workerUrl, threads: 1,
     store: {
       read: (path: string): ProjectData => {
         read.push(path);

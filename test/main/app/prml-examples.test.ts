@@ -14,8 +14,8 @@ import type { WeightsFile } from '../../../shared/weights-format';
 import { workspaceFiles } from '../../../src-main/app/file-access';
 import { createAppStorage } from '../../../src-main/storage/app-storage';
 import { createLabApp, type LabApp } from '../../../src-main/app/lab-app';
+import { workerUrl } from '../../support/worker';
 
-const workerUrl = new URL('../../../out/main/trainer-worker.js', import.meta.url);
 const dirs: string[] = [];
 const apps: LabApp[] = [];
 
