@@ -1,9 +1,10 @@
 /**
- * What main keeps of a run while it trains: the whole cost curve (appended batch by batch, never
- * thinned) and a bounded set of weight snapshots spread over the run (when full, every other one
- * is dropped and the spacing doubles, so they stay evenly spread whatever the run's length).
+ * What main keeps of a run while it trains, in bounded memory whatever the run's length: its
+ * cost curve (every point while short, then the min/max envelope: shared/cost-curve-log.ts) and
+ * a bounded set of weight snapshots spread over the run (when full, every other one is dropped
+ * and the spacing doubles, so they stay evenly spread).
  */
-import { FloatList } from '../../shared/float-list';
+import { CostCurveLog } from '../../shared/cost-curve-log';
 import type { CostCurve, WeightSnapshot } from '../../shared/run';
 
 /** The most snapshots kept of one run. */
@@ -11,10 +12,7 @@ export const MAX_SNAPSHOTS = 64;
 
 /** The cost curve and snapshots of one run. */
 export class RunLog {
-  private readonly steps = new FloatList(1024);
-  private readonly train = new FloatList(1024);
-  private readonly valSteps = new FloatList(64);
-  private readonly val = new FloatList(64);
+  private readonly costs = new CostCurveLog();
   private snaps: WeightSnapshot[] = [];
   /** Keep a snapshot only when its step is at least this far past the last one kept. */
   private spacing = 1;
@@ -23,10 +21,7 @@ export class RunLog {
 
   /** Appends cost points (as they arrive from the worker). */
   addPoints(p: CostCurve): void {
-    this.steps.append(p.steps);
-    this.train.append(p.train);
-    this.valSteps.append(p.validationSteps);
-    this.val.append(p.validation);
+    this.costs.append(p);
   }
 
   /** Offers a snapshot; kept if it fits the current spacing. */
@@ -47,22 +42,19 @@ export class RunLog {
 
   /** Forgets everything (a reset). */
   clear(): void {
-    this.steps.clear();
-    this.train.clear();
-    this.valSteps.clear();
-    this.val.clear();
+    this.costs.clear();
     this.snaps = [];
     this.spacing = 1;
   }
 
-  /** Number of cost points so far. */
+  /** Cost points received so far (more than the curve keeps once it is long). */
   get points(): number {
-    return this.steps.length;
+    return this.costs.count;
   }
 
-  /** A copy of the whole curve. */
+  /** The curve as kept. */
   curve(): CostCurve {
-    return { steps: this.steps.copy(), train: this.train.copy(), validationSteps: this.valSteps.copy(), validation: this.val.copy() };
+    return this.costs.curve();
   }
 
   /** The snapshots kept (step order). */

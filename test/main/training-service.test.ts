@@ -8,6 +8,7 @@ import { generateBuiltin } from '../../shared/data/builtin';
 import type { Dataset } from '../../shared/data/dataset';
 import { createLab } from '../../shared/lab';
 import { parseSpec } from '../../shared/spec';
+import { CURVE_POINTS } from '../../shared/cost-curve-log';
 import { Trainer } from '../../shared/training/trainer';
 import type { RunEvent } from '../../shared/run';
 import { TrainingService } from '../../src-main/training/training-service';
@@ -69,6 +70,19 @@ describe('training service', () => {
     const lab = createLab(spec, xorData());
     new Trainer(lab).run(300);
     expect(Array.from(record.finalWeights!)).toEqual(Array.from(lab.net.params));
+  });
+
+  it('keeps a bounded curve of a long run: at most CURVE_POINTS + 2, with its first and last points and its envelope', async () => {
+    const id = service.start(xorSpec({ data: { builtin: 'xor-quadrants', n: 40 } }, { steps: 30_000 }), generateBuiltin('xor-quadrants', 40, 3));
+    const record = await service.wait(id);
+    const streamed = eventsOf(id).flatMap((e) => (e.type === 'run-progress' ? Array.from(e.points.train) : []));
+    expect(streamed.length).toBe(30_000);
+    expect(record.curve.steps.length).toBeLessThanOrEqual(CURVE_POINTS + 2);
+    expect(record.curve.steps[0]).toBe(0);
+    expect(record.curve.steps.at(-1)).toBe(29_999);
+    expect(record.curve.train.at(-1)).toBe(streamed.at(-1));
+    expect(Math.max(...record.curve.train)).toBe(streamed.reduce((a, b) => Math.max(a, b)));
+    expect(Math.min(...record.curve.train)).toBe(streamed.reduce((a, b) => Math.min(a, b)));
   });
 
   it('streams every cost point exactly once, in order, batched into fewer events than steps', async () => {
@@ -168,14 +182,15 @@ describe('training service', () => {
     const long = xorSpec({}, { steps: 10_000_000 });
     const victim = service.start(long, xorData());
     const bystander = service.start({ ...long, seed: 9 }, xorData());
-    await waitFor(() => service.record(victim).curve.steps.length > 100 && service.record(bystander).curve.steps.length > 100, 'both running');
+    const stepOf = (id: string) => service.summary(id).metrics?.step ?? 0;
+    await waitFor(() => stepOf(victim) > 100 && stepOf(bystander) > 100, 'both running');
     const worker = (service as unknown as { runs: Map<string, { worker: { worker: { terminate(): Promise<number> } } }> }).runs.get(victim)!.worker.worker;
     await worker.terminate();
     const failed = await service.wait(victim);
     expect(failed.status).toBe('failed');
     expect(failed.message).toMatch(/the trainer thread stopped unexpectedly \(exit code 1\)/);
-    const before = service.record(bystander).curve.steps.length;
-    await waitFor(() => service.record(bystander).curve.steps.length > before + 100, 'bystander keeps training');
+    const before = stepOf(bystander);
+    await waitFor(() => stepOf(bystander) > before + 100, 'bystander keeps training');
     expect(service.status(bystander)).toBe('running');
     await service.stop(bystander);
     // The replacement worker takes new work.
