@@ -229,8 +229,12 @@ export const CALLS = {
     .strict(),
   /** Opens a project file: a path, uploaded bytes, or {} to ask with a dialog (Electron). */
   'lab:openProject': z.union([fileSource, z.object({}).strict()]),
-  /** Saves to the project's path (fails with a clear message if it has none yet: use Save As). */
-  'lab:saveProject': z.object({}).strict(),
+  /**
+   * Saves into the project's file (fails with a clear message if it has none yet: use Save As).
+   * When another program changed the file's spec meanwhile it fails with SpecConflict; say then
+   * whose spec to keep: `mine` (write it over theirs) or `theirs` (take the file's).
+   */
+  'lab:saveProject': z.object({ specConflict: z.enum(['mine', 'theirs']).optional() }).strict(),
   /** Saves to a new path, or {} to ask with a dialog (Electron), or download: true (browser). */
   'lab:saveProjectAs': z.union([
     z.object({ path: z.string().min(1).max(4096) }).strict(),

@@ -75,6 +75,11 @@ export function toWeightsFile(net: Network, meta: WeightsMeta): WeightsFile {
   if (meta.inputs.length !== net.inputs || meta.outputs.length !== targets) {
     throw new WeightsError(`names do not fit the network: ${meta.inputs.length} input and ${meta.outputs.length} output names for ${net.inputs} inputs and ${targets} ${targets === net.outputs ? 'outputs' : 'targets'}`);
   }
+  // JSON has no NaN or Infinity (JSON.stringify writes null): such weights are never exported.
+  for (const [k, l] of net.layers.entries()) {
+    const bad = [...l.weights, ...l.bias].findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new WeightsError(`layer ${k + 1} holds a weight that is not a finite number (${[...l.weights, ...l.bias][bad]}): these weights cannot be exported; train again with a smaller learning rate`);
+  }
   const mixture = net.cost.name === 'mixture-density';
   const file: WeightsFile = {
     format: 'mlp-lab-weights',

@@ -40,7 +40,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       case 'predict':
         return predict(rest, io);
       case 'init':
-        return init(rest, io);
+        return await init(rest, io);
       case 'export':
         return exportWeights(rest, io);
       case undefined:

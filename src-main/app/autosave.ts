@@ -28,7 +28,7 @@ export class Autosave {
       if (!project.isDirty || Date.now() - this.last < ms) return;
       this.last = Date.now();
       try {
-        recovery.write(this.key(), project.snapshot());
+        recovery.write(this.key(), project.snapshot()).catch((e: unknown) => log?.error('autosave failed', e));
       } catch (e) {
         log?.error('autosave failed', e);
       }

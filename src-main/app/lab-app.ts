@@ -118,9 +118,9 @@ export function createLabApp(host: Host): LabApp {
       remember(path);
       return summary;
     },
-    'lab:saveProject': async () => {
+    'lab:saveProject': async (r) => {
       const path = project.currentPath ?? (files.hasDialogs ? await files.save('project', '.mlplab', defaultName('.mlplab')) : undefined);
-      const summary = await project.save(path);
+      const summary = await project.save(path, r.specConflict);
       saved(summary.path!);
       return summary;
     },

@@ -6,7 +6,7 @@
  */
 import type { CallName, CallRequest, CallResult, MenuCommand, WireError } from '../../shared/ipc';
 import type { MenuAction } from './menu-template';
-import { confirmReplace, type ReplaceAction, type UnsavedPrompt } from './unsaved-changes';
+import { confirmReplace, type MessagePrompt, type ReplaceAction } from './unsaved-changes';
 
 /** What the commands need from the app and from Electron. */
 export interface ProjectCommandDeps {
@@ -18,7 +18,7 @@ export interface ProjectCommandDeps {
   /** Opens a project file main was handed (command line, Finder, recent list). */
   openTrusted(path: string): Promise<void>;
   /** Shows the unsaved-changes box; resolves with the button index. */
-  ask(prompt: UnsavedPrompt): Promise<number>;
+  ask(prompt: MessagePrompt): Promise<number>;
   /** Shows an error message box. */
   showError(title: string, message: string): void;
   /** Sends a menu-command event to the renderer. */
@@ -67,7 +67,21 @@ export function createProjectCommands(deps: ProjectCommandDeps): ProjectCommands
   };
 
   const save = async (): Promise<boolean> => {
-    const result = await deps.call('lab:saveProject', {});
+    let result = await deps.call('lab:saveProject', {});
+    if (!result.ok && result.error.name === 'SpecConflict') {
+      // Another program changed the file's setup since it was opened: ask whose to keep.
+      const choice = await deps.ask({
+        type: 'warning',
+        message: 'The project file was changed elsewhere',
+        detail: `${result.error.message}.`,
+        buttons: ['Save My Setup Over It', 'Use the File’s Setup', 'Cancel'],
+        defaultId: 0,
+        cancelId: 2,
+        noLink: true,
+      });
+      if (choice === 2) return false;
+      result = await deps.call('lab:saveProject', { specConflict: choice === 0 ? 'mine' : 'theirs' });
+    }
     deps.refreshMenu();
     return !failed('The project could not be saved', result);
   };

@@ -12,13 +12,17 @@ export type ReplaceAction = 'close' | 'quit' | 'open' | 'new';
 export type UnsavedChoice = 'save' | 'discard' | 'cancel';
 
 /** A message box as Electron's dialog.showMessageBox takes it, plus what each button means. */
-export interface UnsavedPrompt {
+export interface UnsavedPrompt extends MessagePrompt {
+  /** The answer of each button, by index. */
+  choices: UnsavedChoice[];
+}
+
+/** A question in a native message box: its text and buttons (Electron's MessageBoxOptions, in part). */
+export interface MessagePrompt {
   type: 'warning';
   message: string;
   detail: string;
   buttons: string[];
-  /** The answer of each button, by index. */
-  choices: UnsavedChoice[];
   defaultId: number;
   cancelId: number;
   noLink: true;

@@ -10,7 +10,7 @@ import { isCsvData } from '../../shared/spec';
 import { proposeTask } from '../storage/dataset-encode';
 import { csvReadOptions, importSpecCsv, loadSpecData } from '../storage/load-data';
 import { newProject, type ProjectDataset } from '../storage/project';
-import { writeProjectFile } from '../storage/project-file';
+import { writeProjectFile } from '../storage/project-save';
 import { PROJECT_EXTENSION } from '../storage/schema';
 import { parseArgs, UsageError } from './args';
 import { readSpec } from './files';
@@ -19,7 +19,7 @@ import type { CliIo } from './io';
 export const INIT_USAGE = 'mlp-lab init SPEC -o PROJECT.mlplab [--force]';
 
 /** Runs `init`; returns the exit code. */
-export function init(argv: readonly string[], io: CliIo): number {
+export async function init(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, { o: 'value', out: 'value', force: 'switch' }, 'init');
   if (args.positionals.length !== 1) throw new UsageError(`init needs one SPEC file, got ${args.positionals.length}`);
   const out = args.options.get('o') ?? args.options.get('out');
@@ -52,7 +52,7 @@ export function init(argv: readonly string[], io: CliIo): number {
     createLab(spec, loadSpecData(spec, specPath));
     lines.push(`data: built in (${spec.data.builtin}, ${spec.data.n} samples, generated from seed ${spec.seed})`);
   }
-  writeProjectFile(out, newProject(spec, dataset));
+  await writeProjectFile(out, newProject(spec, dataset));
   io.stdout.write(`created ${out} from ${specPath}\n${lines.join('\n')}\n`);
   return 0;
 }

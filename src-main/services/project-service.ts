@@ -19,6 +19,7 @@ import { isCsvData, type LabSpec, parseSpec } from '../../shared/spec';
 import { applyOverrides, describeOverrides, type SpecOverrides } from '../../shared/spec-overrides';
 import { DEFAULT_SPEC_JSON, starterSpec, type StarterParams } from '../../shared/starter-specs';
 import { checkColumns, parseWeightsText, toWeightsFile, type WeightsFile, weightsFor } from '../../shared/weights-format';
+import type { FileBase } from '../storage/project-file';
 import type { ProjectData, ProjectStore } from '../storage/ports';
 import { preparedParts } from '../training/parts-cache';
 import type { TrainingService } from '../training/training-service';
@@ -51,6 +52,8 @@ export class ProjectService {
   /** The current spec checked against the current data (redone on every change of either). */
   private checked: CheckedLab;
   private path: string | null = null;
+  /** What the file at `path` held when read or last saved (null: not saved there yet). */
+  private base: FileBase | null = null;
   private dirty = false;
   private uiState: Record<string, unknown> = {};
   private readonly runs: RunBook;
@@ -131,7 +134,7 @@ export class ProjectService {
   }
 
   /** Replaces the whole project (new or opened). Live runs of the old project are stopped. */
-  private async replace(data: ProjectData, path: string | null, dirty = false): Promise<ProjectSummary> {
+  private async replace(data: ProjectData, path: string | null, base: FileBase | null = null, dirty = false): Promise<ProjectSummary> {
     const raw = data.dataset ?? this.generate(data.spec);
     // An opened file whose spec no longer fits its data still opens (its runs are worth seeing).
     let checked: CheckedLab | null = null;
@@ -148,6 +151,7 @@ export class ProjectService {
     this.uiState = { ...data.uiState };
     this.pendingWeights = null;
     this.path = path;
+    this.base = base;
     this.dirty = dirty;
     return this.changed();
   }
@@ -184,28 +188,56 @@ export class ProjectService {
 
   /** Opens a project file. */
   async openProject(path: string): Promise<ProjectSummary> {
-    const data = await this.requireStore().read(path);
-    return this.replace(data, path);
+    const { data, base } = await this.requireStore().read(path);
+    return this.replace(data, path, base);
   }
 
   /**
    * Opens an autosaved copy as the project at `source` (or an untitled one), with unsaved
-   * changes: saving writes it over the project it came from.
+   * changes: saving merges it into the project it came from, as that file is now.
    */
   async openCopy(copy: string, source: string | null): Promise<ProjectSummary> {
-    const data = await this.requireStore().read(copy);
-    return this.replace(data, source, true);
+    const store = this.requireStore();
+    const { data } = await store.read(copy);
+    let base: FileBase | null = null;
+    try {
+      base = source ? store.baseOf(source) : null;
+    } catch {
+      base = null; // the project file is gone or unreadable: saving writes it anew
+    }
+    return this.replace(data, source, base, true);
   }
 
-  /** Saves to `path` (or the project's own path). */
-  async save(path?: string): Promise<ProjectSummary> {
+  /**
+   * Saves to `path` (Save As), or into the project's own file (Save): a transaction on that file,
+   * keeping what other programs added to it meanwhile (their runs join this project). When its
+   * spec was changed by someone else, throws SpecConflict unless `specConflict` says whose to keep.
+   */
+  async save(path?: string, specConflict?: 'mine' | 'theirs'): Promise<ProjectSummary> {
     const store = this.requireStore();
     const target = path ?? this.path;
     if (!target) throw new NotAvailable('this project has not been saved yet: use Save As');
-    await store.write(target, this.snapshot());
-    this.path = target;
+    if (target === this.path && this.base) {
+      const saved = await store.save(target, this.snapshot(), this.base, specConflict);
+      this.base = saved.base;
+      this.runs.adopt(saved.added);
+      if (saved.theirSpec) this.takeSpec(saved.theirSpec);
+    } else {
+      this.base = await store.write(target, this.snapshot());
+      this.path = target;
+    }
     this.dirty = false;
     return this.changed();
+  }
+
+  /** Takes the file's spec after a save kept it (the data is regenerated or kept as it fits). */
+  private takeSpec(spec: LabSpec): void {
+    try {
+      this.applySpec(spec);
+    } catch {
+      // Their spec does not fit the data held here (another CSV): keep the spec, it is what the file holds.
+      this.spec = spec;
+    }
   }
 
   /** Writes the project to `path` without making it the project's file (a download's copy). */

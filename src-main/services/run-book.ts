@@ -40,6 +40,16 @@ export class RunBook {
     this.metas = new Map(runs.flatMap((r) => (r.weightsMeta ? [[r.id, r.weightsMeta] as const] : [])));
   }
 
+  /** Adds ended runs read from the project file (another program saved them there). */
+  adopt(runs: readonly ProjectRun[]): void {
+    for (const r of runs) {
+      if (this.has(r.id)) continue;
+      this.order.push(r.id);
+      this.stored.set(r.id, r);
+      if (r.weightsMeta) this.metas.set(r.id, r.weightsMeta);
+    }
+  }
+
   /** Adds runs just started on the training service. */
   add(...ids: string[]): void {
     this.order.push(...ids);

@@ -20,7 +20,8 @@ import { summarizeDataset } from './dataset-summary';
 import { datasetFromTable } from './load-data';
 import type { CsvOptions, CsvService, ImportedData, ProjectData, ProjectStore, RecoveryStore } from './ports';
 import type { Project, ProjectDataset } from './project';
-import { readProjectFile, writeProjectFile } from './project-file';
+import { readFileBase, readProjectFile } from './project-file';
+import { saveProjectFile, writeProjectFile } from './project-save';
 import { discardRecovery, listRecovery, removeCopy, writeRecovery } from './recovery';
 
 /** Settings key marking a dataset stored as encoded columns (no source table was known). */
@@ -91,8 +92,8 @@ function costFor(table: CsvTable, targets: readonly string[], current: CostName)
 export function createAppStorage(appDataDir: string): { store: ProjectStore; csv: CsvService; recovery: RecoveryStore } {
   const tables = new WeakMap<Dataset, ProjectDataset>();
   const store: ProjectStore = {
-    read(path: string): ProjectData {
-      const { project } = readProjectFile(path);
+    read(path: string) {
+      const { project, base, info } = readProjectFile(path);
       let dataset: Dataset | null = null;
       let datasetInfo: DatasetInfo | null = null;
       if (project.dataset) {
@@ -100,17 +101,24 @@ export function createAppStorage(appDataDir: string): { store: ProjectStore; csv
         tables.set(dataset, project.dataset);
         datasetInfo = { ...infoOf(dataset, basename(project.dataset.file)), summary: summarizeDataset(project.dataset, dataset, project.spec) };
       }
-      return { spec: project.spec, dataset, datasetInfo, runs: project.runs, uiState: project.ui };
+      // A file migrated in memory is written whole (in the current schema) when next saved.
+      return { data: { spec: project.spec, dataset, datasetInfo, runs: project.runs, uiState: project.ui }, base: info.migratedFrom === null ? base : null };
     },
-    write(path: string, data: ProjectData): void {
-      writeProjectFile(path, toProject(data));
+    save(path, data, base, specConflict) {
+      const r = saveProjectFile(path, toProject(data), base, specConflict ? { specConflict } : {});
+      return { base: r.base, added: r.added, theirSpec: r.theirSpec === null ? null : parseSpec(JSON.parse(r.theirSpec)) };
     },
+    write: (path, data) => writeProjectFile(path, toProject(data)),
+    baseOf: (path) => readFileBase(path),
   };
 
   /** The storage model of what the app holds. */
   const toProject = (data: ProjectData): Project => {
     let dataset: ProjectDataset | null = null;
-    if (data.dataset) dataset = tables.get(data.dataset) ?? encodedTable(data.dataset, data.datasetInfo?.name ?? 'data.csv');
+    if (data.dataset) {
+      dataset = tables.get(data.dataset) ?? encodedTable(data.dataset, data.datasetInfo?.name ?? 'data.csv');
+      tables.set(data.dataset, dataset);
+    }
     return { spec: data.spec, dataset, runs: data.runs, ui: data.uiState };
   };
 

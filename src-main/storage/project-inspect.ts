@@ -1,6 +1,6 @@
 /**
- * Deciding whether bytes are an MLP Lab project this build can read, before SQLite sees them,
- * from the 100-byte SQLite header (https://www.sqlite.org/fileformat.html §1.3): the magic
+ * Deciding whether a file is an MLP Lab project this build can read from its 100-byte SQLite
+ * header (https://www.sqlite.org/fileformat.html §1.3): the magic
  * string, the page size and page count (a file shorter than they say was cut off), the
  * application id (ours, or someone else's database), and the user version (our schema version).
  */
@@ -48,22 +48,31 @@ function whatIsIt(bytes: Uint8Array): string {
 }
 
 /**
- * Checks the header of a whole file's bytes; throws ProjectFileError (not-sqlite, truncated,
- * foreign, newer) or returns what the header says.
+ * Checks that a file of `size` bytes whose first bytes are `head` is a SQLite database at all;
+ * throws ProjectFileError (not-sqlite, truncated) saying what it looks like instead.
  */
-export function inspectHeader(bytes: Uint8Array, path: string): HeaderFacts {
+export function checkMagic(head: Uint8Array, size: number, path: string): void {
   const name = basename(path);
-  const magic = String.fromCharCode(...bytes.subarray(0, 16));
+  const magic = String.fromCharCode(...head.subarray(0, 16));
   if (magic !== SQLITE_MAGIC) {
-    if (bytes.length < 16 && SQLITE_MAGIC.startsWith(magic) && magic.length > 0) {
-      throw new ProjectFileError('truncated', path, `${name} is incomplete: only ${bytes.length} bytes of a project file are there; it was cut off while copying or downloading. Copy it again, or open its recovery copy`);
+    if (size < 16 && SQLITE_MAGIC.startsWith(magic) && magic.length > 0) {
+      throw new ProjectFileError('truncated', path, `${name} is incomplete: only ${size} bytes of a project file are there; it was cut off while copying or downloading. Copy it again, or open its recovery copy`);
     }
-    throw new ProjectFileError('not-sqlite', path, `${name} is not an MLP Lab project: ${whatIsIt(bytes)}`);
+    throw new ProjectFileError('not-sqlite', path, `${name} is not an MLP Lab project: ${whatIsIt(head)}`);
   }
-  if (bytes.length < 100) {
-    throw new ProjectFileError('truncated', path, `${name} is incomplete: ${bytes.length} bytes, not even a whole database header; it was cut off while copying or downloading. Copy it again, or open its recovery copy`);
+}
+
+/**
+ * Checks the header (`head`: at least the first 100 bytes) of a file of `size` bytes; throws
+ * ProjectFileError (not-sqlite, truncated, foreign, newer) or returns what the header says.
+ */
+export function inspectHeader(head: Uint8Array, size: number, path: string): HeaderFacts {
+  const name = basename(path);
+  checkMagic(head, size, path);
+  if (size < 100 || head.length < 100) {
+    throw new ProjectFileError('truncated', path, `${name} is incomplete: ${size} bytes, not even a whole database header; it was cut off while copying or downloading. Copy it again, or open its recovery copy`);
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, 100);
+  const view = new DataView(head.buffer, head.byteOffset, 100);
   const raw = view.getUint16(16);
   const pageSize = raw === 1 ? 65536 : raw;
   const changeCounter = view.getUint32(24);
@@ -74,8 +83,8 @@ export function inspectHeader(bytes: Uint8Array, path: string): HeaderFacts {
     throw new ProjectFileError('corrupt', path, `${name} is damaged: its header gives an impossible page size (${pageSize}); restore it from a backup or open its recovery copy`);
   }
   const expected = pageSize * pageCount;
-  if (bytes.length < expected || bytes.length % pageSize !== 0) {
-    throw new ProjectFileError('truncated', path, `${name} is incomplete: the file has ${bytes.length} bytes but its header says ${expected || `a multiple of ${pageSize}`}; it was cut off while copying or downloading. Copy it again, or open its recovery copy`);
+  if (size < expected || size % pageSize !== 0) {
+    throw new ProjectFileError('truncated', path, `${name} is incomplete: the file has ${size} bytes but its header says ${expected || `a multiple of ${pageSize}`}; it was cut off while copying or downloading. Copy it again, or open its recovery copy`);
   }
   if (facts.applicationId !== APPLICATION_ID) {
     throw new ProjectFileError('foreign', path, `${name} is a SQLite database, but not an MLP Lab project (its application id is ${facts.applicationId === 0 ? 'not set' : `0x${facts.applicationId.toString(16)}`}); open it with the program that made it`);

@@ -3,8 +3,8 @@
  */
 import type { RunRecord } from '../../shared/run';
 import type { Normalization } from '../../shared/weights-format';
-import { type Project, type ProjectRun, withRun } from './project';
-import { readProjectFile, writeProjectFile } from './project-file';
+import type { ProjectRun } from './project';
+import { appendRuns } from './project-save';
 
 /** What a run was trained on: its training split (for the column names) and its normalisation. */
 export interface RunData {
@@ -24,12 +24,10 @@ export function projectRun(record: RunRecord, data: RunData): ProjectRun {
 }
 
 /**
- * Appends runs to the history of the project at `path` and saves it (atomically). Reads the
- * file again first, so a project saved by the app in the meantime is not overwritten.
+ * Appends runs to the history of the project at `path`, in one transaction on the file that
+ * leaves everything else in it as it is (the app may have it open and save it later: both keep
+ * their runs).
  */
-export function saveRunsToProject(path: string, runs: readonly ProjectRun[]): Project {
-  let { project } = readProjectFile(path);
-  for (const run of runs) project = withRun(project, run);
-  writeProjectFile(path, project);
-  return project;
+export function saveRunsToProject(path: string, runs: readonly ProjectRun[]): void {
+  appendRuns(path, runs);
 }

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Project } from './project';
-import { writeProjectFile } from './project-file';
+import { writeProjectFile } from './project-save';
 
 /** Which project a recovery copy belongs to: its file, or (never saved) an id for this session. */
 export type RecoveryKey = { path: string } | { untitled: string };
@@ -42,10 +42,10 @@ export function recoveryPath(appData: string, key: RecoveryKey): string {
 }
 
 /** Writes the recovery copy of `project` now. */
-export function writeRecovery(appData: string, key: RecoveryKey, project: Project, now = new Date()): RecoveryCopy {
+export async function writeRecovery(appData: string, key: RecoveryKey, project: Project, now = new Date()): Promise<RecoveryCopy> {
   mkdirSync(recoveryDir(appData), { recursive: true });
   const path = recoveryPath(appData, key);
-  writeProjectFile(path, project, { now });
+  await writeProjectFile(path, project, { now });
   const copy: RecoveryCopy = { path, source: 'path' in key ? resolve(key.path) : null, savedAt: now.toISOString() };
   writeFileSync(path.replace(/\.mlplab$/, '.json'), `${JSON.stringify({ format: 'mlp-lab-recovery', ...copy })}\n`);
   return copy;

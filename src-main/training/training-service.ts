@@ -4,6 +4,7 @@
  * the CLI). Specs are validated and data prepared here, in main, before any worker is involved,
  * so a spec the engine refuses is refused with its message and never reaches a thread.
  */
+import { randomBytes } from 'node:crypto';
 import { DataError, type Dataset } from '../../shared/data/dataset';
 import type { GradcheckResult } from '../../shared/engine/gradcheck';
 import { fromWireError, NotAvailable } from '../../shared/errors';
@@ -70,6 +71,14 @@ interface RunEntry {
   settle: (() => void)[];
 }
 
+/**
+ * A run id no other writer of the same project file can make: the time, and 48 random bits (the
+ * app and the CLI, or two CLIs, may start runs in the same millisecond).
+ */
+export function newRunId(): string {
+  return `run-${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
+}
+
 /** Default reporting rates: progress ~30 a second, snapshots ~10 a second. */
 export const DEFAULT_STREAM: StreamOptions = { progressMs: 33, snapshotMs: 100 };
 
@@ -77,7 +86,6 @@ export const DEFAULT_STREAM: StreamOptions = { progressMs: 33, snapshotMs: 100 }
 export class TrainingService {
   private readonly runs = new Map<string, RunEntry>();
   private readonly listeners = new Set<TrainingListener>();
-  private counter = 0;
 
   /** `parts`: where prepared data is kept (main's one cache unless given). */
   constructor(
@@ -116,7 +124,7 @@ export class TrainingService {
       if (options.initialWeights.length !== initial.length) throw new DataError(`the initial weights have ${options.initialWeights.length} values, the network needs ${initial.length}`);
       initial = Float64Array.from(options.initialWeights);
     }
-    const id = `run-${Date.now().toString(36)}-${(++this.counter).toString(36)}`;
+    const id = newRunId();
     const batch = spec.training.batchSize === null ? trainSamples : Math.min(spec.training.batchSize, trainSamples);
     const entry: RunEntry = {
       id,

@@ -45,6 +45,15 @@ describe('weights file', () => {
     }
   });
 
+  it('never exports weights that are not finite numbers (JSON would write null), naming the layer', () => {
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY]) {
+      const lab = trainedLab('sigmoid-cross-entropy');
+      lab.net.layers[1].bias[2] = bad;
+      const meta = { inputs: lab.data.inputNames, outputs: lab.data.targetNames };
+      expect(() => toWeightsFile(lab.net, meta)).toThrow(`layer 2 holds a weight that is not a finite number (${bad})`);
+    }
+  });
+
   it('writes weights[i][j] as the connection from input i to unit j', () => {
     const { lab, file } = exported('sigmoid-cross-entropy');
     const l0 = lab.net.layers[0];

@@ -20,6 +20,15 @@ import type { RunView } from './runs';
 /** The answer to "save the changes first?". */
 export type UnsavedAnswer = 'save' | 'discard' | 'cancel';
 
+/** The answer to "another program changed the file's setup: whose do you keep?". */
+export type ConflictAnswer = 'mine' | 'theirs' | 'cancel';
+
+/** A question waiting in the spec-conflict dialog. */
+export interface ConflictQuestion {
+  message: string;
+  answer(a: ConflictAnswer): void;
+}
+
 /** A question waiting in the unsaved-changes dialog. */
 export interface UnsavedQuestion {
   /** "open another project", "start a new project", ... */
@@ -36,6 +45,7 @@ export const useFilesStore = defineStore('files', () => {
   /** Which dialog is open (one at a time). */
   const dialog = ref<'gallery' | 'open' | 'save' | 'import' | 'recovery' | 'summary' | null>(null);
   const question = shallowRef<UnsavedQuestion | null>(null);
+  const conflict = shallowRef<ConflictQuestion | null>(null);
   const busy = ref(false);
   /** What an export under way is doing ("Drawing frame 3 of 40"), or null. */
   const exporting = ref<string | null>(null);
@@ -135,10 +145,35 @@ export const useFilesStore = defineStore('files', () => {
     return opened(await act(() => api.call('lab:openProject', { bytes, name: file.name })), file.name);
   }
 
-  /** Save: to the project's file, or Save As when it has none. Resolves true when saved. */
+  /** Asks whose setup to keep when the file's was changed elsewhere. */
+  function askConflict(message: string): Promise<ConflictAnswer> {
+    return new Promise((resolve) => {
+      conflict.value = {
+        message,
+        answer: (a) => {
+          conflict.value = null;
+          resolve(a);
+        },
+      };
+    });
+  }
+
+  /**
+   * Save: to the project's file, or Save As when it has none. When another program changed the
+   * file's setup meanwhile, asks whose to keep first. Resolves true when saved.
+   */
   async function save(): Promise<boolean> {
     if (!project.project?.path && !electron.value) return saveAs();
-    const p = await act(() => api.call('lab:saveProject', {}));
+    const p = await act(async () => {
+      try {
+        return await api.call('lab:saveProject', {});
+      } catch (e) {
+        if ((e as Error).name !== 'SpecConflict') throw e;
+        const choice = await askConflict((e as Error).message);
+        if (choice === 'cancel') return undefined;
+        return api.call('lab:saveProject', { specConflict: choice });
+      }
+    });
     if (!p) return false;
     project.replace(p);
     project.notice = { kind: 'info', text: `Saved ${p.name}.` };
@@ -262,7 +297,7 @@ export const useFilesStore = defineStore('files', () => {
 
   return {
     exporting, exportWeights, exportAnimation,
-    recent, workspaceFiles, recovery, dialog, question, busy, electron, workspace, dirty,
+    recent, workspaceFiles, recovery, dialog, question, conflict, busy, electron, workspace, dirty,
     guard, loadLists, showGallery, newProject, showOpen, openPath, openUpload, save, saveAs, finishSave,
     saveToWorkspace, saveDownload, checkRecovery, restoreCopy, discardCopy,
   };

@@ -12,6 +12,9 @@ import type { LabEvent, ProjectSummary, RunDetail, RunSummary } from '../../../s
 import { workspaceFiles } from '../../../src-main/app/file-access';
 import { createAppStorage } from '../../../src-main/storage/app-storage';
 import { createLabApp, type LabApp } from '../../../src-main/app/lab-app';
+import { readProjectFile } from '../../../src-main/storage/project-file';
+import { appendRuns, saveProjectFile } from '../../../src-main/storage/project-save';
+import { fakeRun } from '../../support/projects';
 import { workerUrl } from '../../support/worker';
 
 const dirs: string[] = [];
@@ -240,5 +243,30 @@ describe('autosaved copies', () => {
     await call(app, 'lab:saveProjectAs', { path: 'recovered.mlplab' });
     expect(await call(app, 'lab:listRecovery')).toEqual([]);
     expect(readdirSync(recovery)).toEqual([]);
+  });
+});
+
+describe('saving a project another program writes to', () => {
+  it('keeps the runs the CLI appended (they join the window\'s list) and asks before replacing a setup changed elsewhere', async () => {
+    const { app, ws } = start(1);
+    await call(app, 'lab:saveProjectAs', { path: 'shared.mlplab' });
+    const path = join(ws, 'shared.mlplab');
+    const opened = readProjectFile(path);
+    appendRuns(path, [{ ...fakeRun('from-cli', opened.project.spec, 1, 17), weightsMeta: null }]);
+    const spec = (await call<ProjectSummary>(app, 'lab:getProject')).spec;
+    await call(app, 'lab:updateSpec', { spec: { ...spec, training: { ...spec.training, steps: 123 } } });
+    const saved = await call<ProjectSummary>(app, 'lab:saveProject');
+    expect(saved.runs.map((r) => r.id)).toContain('from-cli');
+    expect(saved.dirty).toBe(false);
+
+    // Someone else changes the file's setup: the next save asks, and 'theirs' takes it.
+    const now = readProjectFile(path);
+    saveProjectFile(path, { ...now.project, spec: { ...now.project.spec, seed: 31 } }, now.base);
+    await call(app, 'lab:updateSpec', { spec: { ...saved.spec, training: { ...saved.spec.training, steps: 456 } } });
+    const refused = await app.router.call('lab:saveProject', {});
+    expect(refused).toMatchObject({ ok: false, error: { name: 'SpecConflict' } });
+    const theirs = await call<ProjectSummary>(app, 'lab:saveProject', { specConflict: 'theirs' });
+    expect(theirs.spec.seed).toBe(31);
+    expect(readProjectFile(path).project.spec.seed).toBe(31);
   });
 });

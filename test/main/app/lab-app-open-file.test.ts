@@ -24,11 +24,16 @@ beforeAll(() => {
     files: dialogFiles({ openProject: async () => null, saveProject: async () => null, openCsv: async () => null, openWeights: async () => null, saveWeights: async () => null }),
     workerUrl, threads: 1,
     store: {
-      read: (path: string): ProjectData => {
+      read: (path: string) => {
         read.push(path);
-        return { spec: parseSpec(DEFAULT_SPEC_JSON), dataset: null, datasetInfo: null, runs: [], uiState: {} };
+        const data: ProjectData = { spec: parseSpec(DEFAULT_SPEC_JSON), dataset: null, datasetInfo: null, runs: [], uiState: {} };
+        return { data, base: null };
       },
-      write: () => {},
+      save: () => {
+        throw new Error('not saved in this test');
+      },
+      write: async () => ({ spec: '', runs: new Map(), dataset: null }),
+      baseOf: () => ({ spec: '', runs: new Map(), dataset: null }),
     },
     csv: null,
     log: { warn: () => {}, error: () => {} },

@@ -41,6 +41,26 @@ function setup(o: Options = {}) {
   return { commands: createProjectCommands(deps), log };
 }
 
+/** Commands over the default fakes with some replaced, logging into `log`. */
+function setupWith(log: string[], over: Partial<ProjectCommandDeps>) {
+  const deps: ProjectCommandDeps = {
+    platform: 'linux',
+    call: async () => ({ ok: true, value: null }),
+    project: () => ({ dirty: false, name: 'xor' }),
+    openTrusted: async () => {},
+    ask: async () => 0,
+    showError: (title, message) => log.push(`error ${title}: ${message}`),
+    sendToRenderer: () => {},
+    closeWindow: () => {},
+    openExternal: () => {},
+    refreshMenu: () => log.push('menu'),
+    isAllowedUrl: isAllowedExternalUrl,
+    log: { warn: () => {} },
+    ...over,
+  };
+  return { commands: createProjectCommands(deps) };
+}
+
 const cancelled: CallResult<unknown> = { ok: false, error: { name: 'Cancelled', message: 'cancelled' } };
 
 describe('project commands', () => {
@@ -113,6 +133,36 @@ describe('project commands', () => {
     await commands.run({ kind: 'save-project' });
     await commands.run({ kind: 'save-project-as' });
     expect(log).toEqual(['call lab:saveProject {}', 'menu', 'call lab:saveProjectAs {}', 'menu']);
+  });
+
+  it('Save into a file whose setup another program changed asks whose to keep, then saves with that choice', async () => {
+    for (const [press, choice] of [['Save My Setup Over It', 'mine'], ['Use the File’s Setup', 'theirs']] as const) {
+      const log: string[] = [];
+      let first = true;
+      const { commands } = setupWith(log, {
+        call: async (name, request) => {
+          log.push(`call ${name} ${JSON.stringify(request)}`);
+          if (name === 'lab:saveProject' && first) {
+            first = false;
+            return { ok: false, error: { name: 'SpecConflict', message: 'lab.mlplab was changed by another program since you opened it' } };
+          }
+          return { ok: true, value: null };
+        },
+        ask: async (prompt) => {
+          log.push(`ask ${prompt.message}`);
+          return prompt.buttons.indexOf(press);
+        },
+      });
+      await commands.run({ kind: 'save-project' });
+      expect(log).toEqual(['call lab:saveProject {}', 'ask The project file was changed elsewhere', `call lab:saveProject {"specConflict":"${choice}"}`, 'menu']);
+    }
+    const log: string[] = [];
+    const { commands } = setupWith(log, {
+      call: async (name) => (log.push(`call ${name}`), { ok: false, error: { name: 'SpecConflict', message: 'changed' } }),
+      ask: async (prompt) => (log.push('ask'), prompt.buttons.indexOf('Cancel')),
+    });
+    await commands.run({ kind: 'save-project' });
+    expect(log).toEqual(['call lab:saveProject', 'ask']);
   });
 
   it('Close closes the window (whose close handler asks)', async () => {

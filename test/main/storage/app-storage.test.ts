@@ -41,11 +41,11 @@ describe('app storage', () => {
     const weightsMeta = { inputs: info.inputNames, outputs: ['Gekündigt=ja'], normalization: null, classLabels: ['ja'] };
     const run = { ...fakeRun('r1', spec, 2, 5 * 4 + 4 + 4 + 1), weightsMeta };
     const path = join(dir, 'app.mlplab');
-    store.write(path, { spec, dataset, datasetInfo: info, runs: [run], uiState: { selectedRun: 'r1' } });
+    await store.write(path, { spec, dataset, datasetInfo: info, runs: [run], uiState: { selectedRun: 'r1' } });
     const onDisk = readProjectFile(path).project;
     expect(onDisk.dataset?.columns.map((c) => c.name)).toEqual(['Kunde', 'Alter', 'Einkommen', 'Region', 'Kinder', 'Gekündigt']);
     expect(onDisk.runs[0].weightsMeta).toMatchObject({ inputs: info.inputNames, outputs: ['Gekündigt=ja'], classLabels: ['ja'] });
-    const back = await store.read(path);
+    const back = (await store.read(path)).data;
     expect(back.datasetInfo).toEqual(info);
     expect(Array.from(back.dataset!.inputs)).toEqual(Array.from(dataset.inputs));
     expect(back.runs.map((r) => r.id)).toEqual(['r1']);
@@ -59,8 +59,8 @@ describe('app storage', () => {
     const spec = germanSpec('made.csv');
     const dataset = { inputs: Float64Array.of(1, 2, 3, 4), targets: Float64Array.of(0, 1), n: 2, inputNames: ['a', 'b'], targetNames: ['t'], classLabels: ['yes'] };
     const path = join(dir, 'made.mlplab');
-    store.write(path, { spec, dataset, datasetInfo: { source: 'csv', name: 'made.csv', n: 2, inputNames: ['a', 'b'], targetNames: ['t'] }, runs: [], uiState: {} });
-    const back = await store.read(path);
+    await store.write(path, { spec, dataset, datasetInfo: { source: 'csv', name: 'made.csv', n: 2, inputNames: ['a', 'b'], targetNames: ['t'] }, runs: [], uiState: {} });
+    const back = (await store.read(path)).data;
     expect(back.dataset).toEqual(dataset);
   });
 });

@@ -1,15 +1,17 @@
 /**
  * Project files on disk: a full round trip, bounded snapshots, migrations on an in-memory copy,
- * and the refusals. Every refused file is checked byte for byte afterwards (sha256 before and
- * after) and for SQLite side files (-journal, -wal): opening must never modify it.
+ * and the refusals, damage in the rows included. Every refused file is checked byte for byte
+ * afterwards (sha256 before and after) and for SQLite side files (-journal, -wal): opening must
+ * never modify it.
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readProjectFile, writeProjectFile } from '../../../src-main/storage/project-file';
+import { readProjectFile } from '../../../src-main/storage/project-file';
+import { writeProjectFile } from '../../../src-main/storage/project-save';
 import { ProjectFileError, type ProjectFileProblem } from '../../../src-main/storage/project-inspect';
 import { MAX_SNAPSHOTS } from '../../../src-main/storage/project';
 import { fakeRun, germanProject, germanSpec } from '../../support/projects';
@@ -20,10 +22,10 @@ let good: string;
 
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mlp-project-'));
   good = join(dir, 'good.mlplab');
-  writeProjectFile(good, germanProject(fixture));
+  await writeProjectFile(good, germanProject(fixture));
 });
 
 /** Copies the good file to `name`, lets `change` alter it, returns its path. */
@@ -77,10 +79,10 @@ describe('project file', () => {
     expect(b.finalWeights!.byteOffset).toBe(0);
   });
 
-  it('keeps at most MAX_SNAPSHOTS snapshots per run, spread evenly, first and last included', () => {
+  it('keeps at most MAX_SNAPSHOTS snapshots per run, spread evenly, first and last included', async () => {
     const spec = germanSpec();
     const path = join(dir, 'snaps.mlplab');
-    writeProjectFile(path, { ...germanProject(fixture, 0), runs: [fakeRun('many', spec, 120)] });
+    await writeProjectFile(path, { ...germanProject(fixture, 0), runs: [fakeRun('many', spec, 120)] });
     const steps = readProjectFile(path).project.runs[0].snapshots.map((s) => s.step);
     expect(steps).toHaveLength(MAX_SNAPSHOTS);
     expect(steps[0]).toBe(0);
@@ -152,7 +154,7 @@ describe('project file', () => {
     expectRefused(newer, 'newer', /^newer\.mlplab was written by MLP Lab schema 7; this app reads up to schema 1: update MLP Lab to open it$/);
   });
 
-  it('migrates an older schema in memory only: the file keeps its bytes until the project is saved', () => {
+  it('migrates an older schema in memory only: the file keeps its bytes until the project is saved', async () => {
     const old = variant('old.mlplab', (p) => {
       const db = new Database(p);
       db.exec('DROP TABLE ui_state');
@@ -167,29 +169,29 @@ describe('project file', () => {
     expect(project.runs).toHaveLength(2);
     expect(project.ui).toEqual({});
     expect(sha(old)).toBe(before);
-    writeProjectFile(old, project); // saving writes the current schema
+    await writeProjectFile(old, project); // saving writes the current schema
     expect(readProjectFile(old).info).toMatchObject({ schemaVersion: 1, migratedFrom: null });
   });
 
-  it('a save that fails leaves the old file as it was and no temporary file behind', () => {
-    const path = join(dir, 'kept.mlplab');
-    writeProjectFile(path, germanProject(fixture, 1));
-    const before = sha(path);
-    const bad = { ...germanProject(fixture, 2), ui: { broken: 10n } }; // JSON.stringify throws on a BigInt
-    expect(() => writeProjectFile(path, bad)).toThrow(/^cannot save .*kept\.mlplab: .*; the file on disk is unchanged$/);
-    expect(sha(path)).toBe(before);
-    expect(readdirSync(dir).filter((n) => n.startsWith('.kept.mlplab'))).toEqual([]);
-    expect(() => writeProjectFile(join(dir, 'no/such/folder/x.mlplab'), bad)).toThrow(/the folder does not exist; the file on disk is unchanged/);
-  });
-
-  it('removes temporary files left by a save that was killed, but not those of a running process', () => {
-    const path = join(dir, 'tidy.mlplab');
-    const dead = join(dir, '.tidy.mlplab.999999.0badcafe.tmp');
-    const alive = join(dir, `.tidy.mlplab.${process.ppid}.0000beef.tmp`);
-    writeFileSync(dead, 'half a save');
-    writeFileSync(alive, 'a save in progress');
-    writeProjectFile(path, germanProject(fixture, 0));
-    expect(existsSync(dead)).toBe(false);
-    expect(existsSync(alive)).toBe(true);
+  it('catches damage inside the rows when the file opens: a category code out of range, NaN or infinite weights', () => {
+    const category = variant('bad-code.mlplab', (p) => {
+      const db = new Database(p);
+      const { position, data } = db.prepare("SELECT position, data FROM dataset_column WHERE name = 'Region'").get() as { position: number; data: Buffer };
+      const v = new Float64Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
+      v[3] = 17;
+      db.prepare('UPDATE dataset_column SET data = ? WHERE position = ?').run(Buffer.from(v.buffer), position);
+      db.close();
+    });
+    expectRefused(category, 'corrupt', /bad-code\.mlplab is damaged \(dataset column "Region", row 4: category code 17 is not one of its 4 categories\)/);
+    for (const [name, value] of [['nan', Number.NaN], ['inf', Number.POSITIVE_INFINITY]] as const) {
+      const path = variant(`${name}-weights.mlplab`, (p) => {
+        const db = new Database(p);
+        const w = Float64Array.of(...Array.from({ length: 25 }, () => 0.5));
+        w[6] = value;
+        db.prepare("UPDATE run SET final_weights = ? WHERE id = 'run-2'").run(Buffer.from(w.buffer));
+        db.close();
+      });
+      expectRefused(path, 'corrupt', new RegExp(`damaged \\(run run-2's final weights hold ${value} at parameter 7\\)`));
+    }
   });
 });
