@@ -84,10 +84,10 @@ export class HessianSizeError extends RangeError {
 export function checkHessianSize(P: number, method: HessianMethod | 'laplace'): void {
   if (method === 'diagonal' || P <= MAX_HESSIAN_PARAMETERS) return;
   const mb = Math.round((P * P * 8) / 1e6);
-  throw new HessianSizeError(
-    `the network has ${P} parameters: its ${P} x ${P} Hessian (${mb} MB) is more than this build forms (up to ${MAX_HESSIAN_PARAMETERS} parameters); ` +
-      'the diagonal approximation (--method diagonal) still works, or use a smaller network',
-  );
+  const instead = method === 'laplace'
+    ? 'the Laplace approximation needs the whole matrix and its eigenvectors: use a smaller network'
+    : 'the diagonal approximation (--method diagonal) still works, or use a smaller network';
+  throw new HessianSizeError(`the network has ${P} parameters: its ${P} x ${P} Hessian (${mb} MB) is more than this build forms (up to ${MAX_HESSIAN_PARAMETERS} parameters); ${instead}`);
 }
 
 /**
