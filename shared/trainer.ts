@@ -11,6 +11,7 @@ import { createOptimizer, type Objective, type Optimizer } from './engine/optimi
 import { descend, descendSum } from './engine/optimizers/gradient-descent';
 import { Rng } from './engine/rng';
 import type { Dataset } from './data/dataset';
+import { EvidenceSchedule, type EvidenceTrace } from './evidence-training';
 import type { Lab } from './lab';
 import type { PartMetrics, RunMetrics, RunStatus } from './run';
 
@@ -165,6 +166,8 @@ export interface CurvePoints {
   train: Float64Array;
   validationSteps: Float64Array;
   validation: Float64Array;
+  /** Runs with the evidence procedure (PRML §5.7.2): alpha, beta, gamma re-estimated since the last drain. */
+  evidence?: EvidenceTrace;
 }
 
 /**
@@ -237,6 +240,10 @@ export class Trainer {
   private lastTrainE = NaN;
   private trainQuality: PartMetrics | null = null;
   private validationQuality: PartMetrics | null = null;
+  /** The weight decay the objective adds: lambda and the parameters it acts on. */
+  private readonly decay: { lambda: number; mask: Uint8Array };
+  /** The evidence procedure (issue 19, shared/evidence-training.ts), or null. */
+  private readonly evidence: EvidenceSchedule | null;
 
   constructor(lab: Lab, options: TrainerOptions = {}) {
     this.lab = lab;
@@ -247,16 +254,22 @@ export class Trainer {
     // Weight decay acts on weights only, not biases (PRML (5.112) and the consistency argument of §5.5.1).
     this.weightMask = new Uint8Array(net.size);
     for (const l of net.layers) this.weightMask.fill(1, l.offset, l.offset + l.weights.length);
-    const lambda = tr.weightDecay;
+    // With the evidence procedure the decay is alpha/beta on every parameter (the prior of PRML
+    // (5.162)), re-estimated as the run goes (issue 19).
+    this.evidence = tr.evidence ? new EvidenceSchedule(net, lab.data, tr.evidence) : null;
+    this.decay = this.evidence
+      ? { lambda: this.evidence.weightDecay, mask: new Uint8Array(net.size).fill(1) }
+      : { lambda: tr.weightDecay, mask: this.weightMask };
+    this.evidence?.begin();
     const engine = this.engine;
     const objective: Objective = (w, grad) => {
       let e = this.batchRows
         ? engine.gradientOfRows!(w, this.batchRows, this.batchN, grad)
         : engine.gradient(w, this.batchX, this.batchT, this.batchN, grad);
+      const { lambda, mask } = this.decay;
       if (lambda > 0) {
         // E~ = E + lambda/2 w^T w, dE~/dw = dE/dw + lambda w, PRML (5.112).
         let ww = 0;
-        const mask = this.weightMask;
         for (let i = 0; i < w.length; i++) {
           if (mask[i]) {
             ww += w[i] * w[i];
@@ -269,7 +282,7 @@ export class Trainer {
     };
     // Without weight decay, the gradient step can run where the gradient is computed (on every
     // thread of a data-parallel run).
-    if (lambda === 0 && engine.fusesDescent) {
+    if (tr.weightDecay === 0 && !this.evidence && engine.fusesDescent) {
       // ...which also keeps the weights before the step, in the same pass.
       const scratch = new Float64Array(net.size);
       objective.descend = (w, eta) =>
@@ -355,6 +368,12 @@ export class Trainer {
     this.countSinceReport++;
     this.lastTrainE = e;
     this.step++;
+    if (this.evidence && this.step % this.evidence.every === 0) {
+      // Re-estimate alpha and beta (PRML §5.7.2); the objective changed, so the optimizer's
+      // memory of it (SCG's, L-BFGS's) starts afresh.
+      this.decay.lambda = this.evidence.reestimate(this.step);
+      this.optimizer.reset();
+    }
     if (this.step % tr.validateEvery === 0 || this.step >= tr.steps) this.checkpoint();
     if (!this.done && this.step >= tr.steps) this.finish();
     return ePerSample;
@@ -406,6 +425,11 @@ export class Trainer {
     this.lastTrainE = NaN;
     this.trainQuality = null;
     this.validationQuality = null;
+    if (this.evidence) {
+      this.evidence.reset();
+      this.decay.lambda = this.evidence.weightDecay;
+      this.evidence.begin();
+    }
   }
 
   /** The cost points since the last call (the run's record keeps them all; nothing is dropped). */
@@ -415,6 +439,7 @@ export class Trainer {
       train: this.curveTrain.drain(),
       validationSteps: this.curveValSteps.drain(),
       validation: this.curveVal.drain(),
+      ...(this.evidence ? { evidence: this.evidence.drain() } : {}),
     };
   }
 

@@ -24,6 +24,7 @@ import { BlobError, float64FromBlob, int32FromBlob, toBlob } from './blobs';
 import type { ColumnInfo } from './csv-types';
 import { migrate, type Migration, MIGRATIONS } from './migrations';
 import { type Project, type ProjectDataset, type ProjectRun, thinSnapshots } from './project';
+import { readRunEvidence, writeRunEvidence } from './run-evidence';
 import { inspectHeader, ProjectFileError } from './project-inspect';
 import { APPLICATION_ID, APPLICATION_MARKER, SCHEMA_V1, SCHEMA_VERSION, TABLES_V1 } from './schema';
 import { openSqlite, type SqliteDatabase } from './sqlite';
@@ -183,6 +184,12 @@ function readProject(db: SqliteDatabase, path: string): Project {
     if (r.best_step !== null) run.bestStep = r.best_step;
     return run;
   });
+  // The optional evidence histories (issue 19, run-evidence.ts).
+  const evidence = readRunEvidence(db);
+  for (const run of runs) {
+    const ev = evidence.get(run.id);
+    if (ev) run.curve.evidence = ev;
+  }
 
   const ui: Record<string, unknown> = {};
   for (const [key, value] of db.prepare('SELECT key, value FROM ui_state ORDER BY key').raw().all() as [string, string][]) ui[key] = JSON.parse(value);
@@ -224,6 +231,7 @@ function writeProject(db: SqliteDatabase, project: Project, options: WriteOption
         toBlob(r.curve.validationSteps), toBlob(r.curve.validation));
       for (const s of thinSnapshots(r.snapshots)) snap.run(r.id, s.step, toBlob(s.weights));
     });
+    writeRunEvidence(db, project.runs); // issue 19: evidence histories, when any run has one
 
     const ui = db.prepare('INSERT INTO ui_state (key, value) VALUES (?, ?)');
     for (const [key, value] of Object.entries(project.ui)) if (value !== undefined) ui.run(key, JSON.stringify(value));

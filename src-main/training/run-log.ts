@@ -3,6 +3,7 @@
  * thinned) and a bounded set of weight snapshots spread over the run (when full, every other one
  * is dropped and the spacing doubles, so they stay evenly spread whatever the run's length).
  */
+import { EVIDENCE_FIELDS } from '../../shared/evidence-training';
 import type { CostCurve, WeightSnapshot } from '../../shared/run';
 import type { CurvePoints } from '../../shared/trainer';
 
@@ -39,6 +40,8 @@ export class RunLog {
   private readonly train = new Series();
   private readonly valSteps = new Series(64);
   private readonly val = new Series(64);
+  /** alpha, beta, gamma ... of an evidence run (PRML §5.7.2), one series per field; null until the first point. */
+  private evidence: Record<(typeof EVIDENCE_FIELDS)[number], Series> | null = null;
   private snaps: WeightSnapshot[] = [];
   /** Keep a snapshot only when its step is at least this far past the last one kept. */
   private spacing = 1;
@@ -51,6 +54,10 @@ export class RunLog {
     this.train.append(p.train);
     this.valSteps.append(p.validationSteps);
     this.val.append(p.validation);
+    if (p.evidence && p.evidence.steps.length) {
+      const ev = (this.evidence ??= { steps: new Series(64), alpha: new Series(64), beta: new Series(64), gamma: new Series(64), logEvidence: new Series(64) });
+      for (const f of EVIDENCE_FIELDS) ev[f].append(p.evidence[f]);
+    }
   }
 
   /** Offers a snapshot; kept if it fits the current spacing. */
@@ -75,6 +82,7 @@ export class RunLog {
     this.train.clear();
     this.valSteps.clear();
     this.val.clear();
+    this.evidence = null;
     this.snaps = [];
     this.spacing = 1;
   }
@@ -86,7 +94,10 @@ export class RunLog {
 
   /** A copy of the whole curve. */
   curve(): CostCurve {
-    return { steps: this.steps.copy(), train: this.train.copy(), validationSteps: this.valSteps.copy(), validation: this.val.copy() };
+    const curve: CostCurve = { steps: this.steps.copy(), train: this.train.copy(), validationSteps: this.valSteps.copy(), validation: this.val.copy() };
+    const ev = this.evidence;
+    if (ev) curve.evidence = { steps: ev.steps.copy(), alpha: ev.alpha.copy(), beta: ev.beta.copy(), gamma: ev.gamma.copy(), logEvidence: ev.logEvidence.copy() };
+    return curve;
   }
 
   /** The snapshots kept (step order). */
