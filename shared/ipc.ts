@@ -12,6 +12,7 @@
  * transport called them.
  */
 import { z } from 'zod';
+import type { CurvatureReport } from './curvature-report';
 import type { BuiltinInfo } from './data/builtin';
 import type { GradcheckResult } from './engine/gradcheck';
 import type { GalleryEntry } from './gallery';
@@ -276,6 +277,8 @@ export const CALLS = {
   'lab:deleteRun': runId.strict(),
   /** Gradient check of the project's network (at a run's current weights, or fresh initial weights). */
   'lab:checkGradient': z.object({ runId: z.string().optional(), samples: z.number().int().min(1).max(1000).optional(), tolerance: z.number().positive().optional() }).strict(),
+  /** The Hessian's eigenvalues and the Laplace approximation (PRML §5.4, §5.7) at a run's weights, or fresh initial weights. */
+  'lab:curvature': z.object({ runId: z.string().min(1).max(100).optional() }).strict(),
 
   // -- Data, projects and run history in the window ---------------------------------------------
   /** Cancels the CSV import under way (its lab:importCsv then fails with ImportCancelled). */
@@ -343,6 +346,7 @@ export interface CallResponses {
   'lab:getRun': RunDetail;
   'lab:deleteRun': ProjectSummary;
   'lab:checkGradient': GradcheckResult;
+  'lab:curvature': CurvatureReport;
   'lab:cancelImport': null;
   'lab:discardRecovery': null;
   'lab:restoreRun': ProjectSummary;

@@ -18,7 +18,9 @@
  * seen at once; a paused loop sleeps in Atomics.wait on the WAKE slot and main wakes it.
  */
 import type { Dataset } from './data/dataset';
+import type { CurvatureReport } from './curvature-report';
 import type { GradcheckResult } from './engine/gradcheck';
+import type { Hyperparameters } from './engine/evidence';
 import type { RunMetrics, RunStatus } from './run';
 import type { LabSpec } from './spec';
 import type { CurvePoints } from './trainer';
@@ -137,8 +139,19 @@ export interface GradcheckRequest {
   tolerance: number;
 }
 
+/** The Hessian's eigenvalues and the Laplace approximation at some weights (issue 19, curvature-report.ts). */
+export interface CurvatureRequest {
+  type: 'curvature';
+  id: number;
+  spec: LabSpec;
+  parts: SharedParts;
+  weights: Float64Array;
+  /** alpha and beta to start the evidence procedure from (an evidence run's last ones). */
+  start?: Hyperparameters;
+}
+
 /** Everything main may ask a worker. */
-export type ToWorker = StartRequest | GradcheckRequest | HelperRequest;
+export type ToWorker = StartRequest | GradcheckRequest | HelperRequest | CurvatureRequest;
 
 /** An error as it crosses a boundary: a name (SpecError, DataError, ...) and a message. */
 export interface SerializedError {
@@ -153,7 +166,7 @@ export interface ReadyEvent {
 
 /** The answer to request `id`. */
 export type ReplyEvent =
-  | { type: 'reply'; id: number; ok: true; result?: GradcheckResult }
+  | { type: 'reply'; id: number; ok: true; result?: GradcheckResult | CurvatureReport }
   | { type: 'reply'; id: number; ok: false; error: SerializedError };
 
 /**

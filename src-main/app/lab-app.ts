@@ -274,6 +274,7 @@ export function createLabApp(host: Host): LabApp {
     'lab:getRun': (r: CallRequest<'lab:getRun'>) => project.getRun(r.runId),
     'lab:deleteRun': (r: CallRequest<'lab:deleteRun'>) => project.deleteRun(r.runId),
     'lab:checkGradient': (r: CallRequest<'lab:checkGradient'>) => project.checkGradient(r.runId, r.samples, r.tolerance),
+    'lab:curvature': (r: CallRequest<'lab:curvature'>) => project.curvature(r.runId), // issue 19
 
     // -- data, projects and run history in the window ---------------------------------------
     'lab:cancelImport': () => {

@@ -440,6 +440,20 @@ export class ProjectService {
     return this.training.gradcheck(spec, this.dataset(), { ...(weights ? { weights } : {}), samples, tolerance });
   }
 
+  /**
+   * The Hessian's spectrum and the Laplace approximation (PRML §5.4, §5.7; issue 19) at a run's
+   * current weights, or at fresh initial weights; an evidence run's last alpha and beta start the
+   * evidence procedure.
+   */
+  curvature(runId?: string): ReturnType<TrainingService['curvature']> {
+    const weights = runId ? (this.requireRun(runId), this.isLive(runId) ? this.training.weights(runId) : this.record(runId).finalWeights ?? undefined) : undefined;
+    const spec = runId ? this.record(runId).spec : this.spec;
+    const ev = runId ? this.record(runId).curve.evidence : undefined;
+    const m = ev?.steps.length ?? 0;
+    const start = ev && m > 0 ? { alpha: ev.alpha[m - 1], beta: ev.beta[m - 1] } : undefined;
+    return this.training.curvature(spec, this.dataset(), { ...(weights ? { weights } : {}), ...(start ? { start } : {}) });
+  }
+
   // -- run history: restore a run, parallel runs ------------------------------------------------
 
   /**

@@ -5,6 +5,8 @@
  * so a spec the engine refuses is refused with its message and never reaches a thread.
  */
 import type { Dataset } from '../../shared/data/dataset';
+import type { CurvatureReport } from '../../shared/curvature-report';
+import type { Hyperparameters } from '../../shared/engine/evidence';
 import type { GradcheckResult } from '../../shared/engine/gradcheck';
 import { checkLab, outputUnits } from '../../shared/lab';
 import { isFinal, type RunMetrics, type RunRecord, type RunStatus, type RunSummary, summarizeRun } from '../../shared/run';
@@ -448,6 +450,23 @@ export class TrainingService {
     const e = this.entry(id);
     if (!isFinal(e.status)) throw new RangeError(`run ${id} is still ${e.status}: stop it first`);
     this.runs.delete(id);
+  }
+
+  /**
+   * The Hessian's eigenvalues and the Laplace approximation at `weights` (or the spec's initial
+   * weights) on a worker (PRML §5.4, §5.7; issue 19); `start`: alpha, beta for the evidence procedure.
+   */
+  async curvature(spec: LabSpec, raw: Dataset, options: { weights?: Float64Array; start?: Hyperparameters } = {}): Promise<CurvatureReport> {
+    const initial = Float64Array.from(checkLab(spec, raw, options.weights).net.params);
+    const prepared = await this.parts.prepare(spec, raw);
+    const worker = await this.pool.acquire();
+    try {
+      const reply = await worker.request({ type: 'curvature', spec, parts: prepared, weights: initial, ...(options.start ? { start: options.start } : {}) });
+      if (!reply.ok) throw Object.assign(new Error(reply.error.message), { name: reply.error.name });
+      return reply.result as CurvatureReport;
+    } finally {
+      this.pool.release(worker);
+    }
   }
 
   /** Checks backprop against finite differences on a worker (PRML §5.3.3). */
