@@ -40,6 +40,8 @@ export interface CurvatureReport {
   E: number;
   /** The weight decay lambda included in E and H. */
   weightDecay: number;
+  /** What it acts on: the weights (the spec's weight decay, PRML (5.112)) or every parameter (an evidence run's alpha/beta). */
+  decayOn: 'weights' | 'all';
   /** The eigenvalues of H = d^2E / dw dw^T (exact, R-operator), ascending. */
   eigenvalues: Float64Array;
   /** How many are negative beyond rounding (P eps max|lambda|). */
@@ -54,22 +56,33 @@ export interface CurvatureReport {
 
 /**
  * The report for the lab's network at its current weights over its training split; `start`:
- * alpha and beta to start the evidence procedure from (an evidence run's last ones). Throws a
- * HessianSizeError for a network too large to form its Hessian.
+ * alpha and beta to start the evidence procedure from (an evidence run's last ones). An evidence
+ * run trained at weight decay alpha/beta (alpha for a classifier) on every parameter, so that is
+ * the decay in its E and H. Throws a HessianSizeError for a network too large to form its Hessian.
  */
 export function curvatureReport(lab: Lab, start?: Hyperparameters): CurvatureReport {
   const { net, data, spec } = lab;
   checkHessianSize(net.size, 'exact');
   const t = data.targets.subarray(0, data.n * targetWidth(net.cost, net.outputs));
-  const lambda = spec.training.weightDecay;
-  const h = hessian(net, data.inputs, t, data.n, 'exact', { weightDecay: lambda });
+  const evidenceRun = !!start && !!spec.training.evidence;
+  const lambda = evidenceRun ? start.alpha / start.beta : spec.training.weightDecay;
+  const h = hessian(net, data.inputs, t, data.n, 'exact', { weightDecay: evidenceRun ? 0 : lambda });
+  if (evidenceRun) {
+    // E~ = E + lambda/2 w^T w over every parameter, as the evidence run trained (evidence-training.ts).
+    let ww = 0;
+    for (const w of net.params) ww += w * w;
+    h.E += 0.5 * lambda * ww;
+    for (let i = 0; i < h.parameters; i++) h.matrix![i * h.parameters + i] += lambda;
+  }
   const eigenvalues = symmetricEigen(h.matrix!, h.parameters, { vectors: false }).values;
   const P = h.parameters;
   const largest = Math.max(Math.abs(eigenvalues[0] ?? 0), Math.abs(eigenvalues[P - 1] ?? 0));
   const noise = P * 2 ** -52 * largest;
   const negative = eigenvalues.filter((v) => v < -noise).length;
   const conditionNumber = eigenvalues[0] > 0 ? eigenvalues[P - 1] / eigenvalues[0] : null;
-  const report: CurvatureReport = { parameters: P, samples: data.n, E: h.E, weightDecay: lambda, eigenvalues, negative, conditionNumber, laplace: null };
+  const report: CurvatureReport = {
+    parameters: P, samples: data.n, E: h.E, weightDecay: lambda, decayOn: evidenceRun ? 'all' : 'weights', eigenvalues, negative, conditionNumber, laplace: null,
+  };
   const task = laplaceTask(net.cost.name);
   if (!task) {
     report.laplaceNote = 'the Laplace approximation of PRML §5.7 covers sum-of-squares and cross-entropy networks';
@@ -84,7 +97,7 @@ export function curvatureReport(lab: Lab, start?: Hyperparameters): CurvatureRep
       from = 'run';
       alpha = start.alpha;
       if (task === 'regression') beta = start.beta;
-    } else if (lambda > 0) {
+    } else if (lambda > 0 && !evidenceRun) {
       from = 'weight decay';
       alpha = task === 'regression' ? lambda * beta! : lambda;
     }
