@@ -6,8 +6,8 @@
  * beta E_D + alpha/2 w^T w divided by beta: the same minimum), so its weight decay is
  * lambda = alpha/beta; a classifier has no beta and lambda = alpha (PRML (5.184)).
  *
- * Each re-estimation is one step of (5.178)-(5.180) (as Netlab's demev1 calls `evidence` once
- * per cycle): gamma from the eigenvalues of beta H at the old alpha, beta (negative eigenvalues
+ * Each re-estimation is one step of (5.178)-(5.180) (one iteration, the default of Netlab's
+ * `evidence`): gamma from the eigenvalues of beta H at the old alpha, beta (negative eigenvalues
  * counted as 0, as in evidence.ts), then the new alpha and beta. The run records the new values
  * with gamma and the log evidence evaluated at them, at the step where it happened; the first
  * record (step 0) holds the starting alpha and beta with gamma and the evidence at the initial
