@@ -15,6 +15,8 @@ import fig512 from '../docs/examples/prml/fig5.12-m10-early-stopping.json';
 import fig519f from '../docs/examples/prml/fig5.19-forward.json';
 import fig519i from '../docs/examples/prml/fig5.19-inverse.json';
 import fig521 from '../docs/examples/prml/fig5.21-mdn.json';
+import fig522 from '../docs/examples/prml/fig5.22-two-class-evidence.json';
+import sec571 from '../docs/examples/prml/sec5.7.1-regression-error-bars.json';
 
 /** One example of the gallery, as the app lists it. */
 export interface GalleryEntry {
@@ -96,6 +98,15 @@ export const GALLERY: readonly GalleryEntry[] = [
       'The mixture view shows the conditional density p(t|x) as a heatmap with three branches in the middle of the input range, the approximate conditional mode (the mean of the most probable component, which jumps between branches) ' +
       'and the conditional mean (which, like least squares, runs between them); below it each component\'s π_k(x), μ_k(x) and σ_k(x). Its validation E/N, a negative log likelihood per sample, is far below that of the least-squares network\'s Gaussian.',
   },
+  // PRML §5.7 (issue 19): Bayesian neural networks.
+  {
+    id: 'sec5.7.1-regression-error-bars', figure: '§5.7.1', title: 'Regression with error bars (Laplace approximation, evidence procedure)', file: 'sec5.7.1-regression-error-bars.json',
+    note: "PRML §5.7.1 with the evidence procedure of §5.7.2: 20 points of sin(2πx) with Gaussian noise (σ = 0.3, PRML figure 1.2's data), 6 tanh hidden units, L-BFGS, α and β re-estimated every 40 steps from α = 0.01, β = 10. The Evidence chart shows them settle: α ≈ 0.22, β ≈ 8.8 (a noise standard deviation 1/√β ≈ 0.34 for the true 0.3) and γ ≈ 10.5 of the 19 parameters well determined. After the run the Curvature panel computes the Hessian and the Laplace approximation at the final weights, and the regression view draws the predictive distribution's ±1σ and ±2σ band, σ² = 1/β + gᵀA⁻¹g (PRML (5.173)): the noise 1/β everywhere, plus the uncertainty of the weights, which grows between and beyond the data, as in PRML's Bayesian regression figures (3.8). All 20 training points lie within ±2σ and 19 within ±1σ: their residuals (RMSE 0.23) are smaller than 1/√β, which divides the squared residuals by the N − γ degrees of freedom the fit leaves (PRML (5.180)).",
+  },
+  {
+    id: 'fig5.22-two-class-evidence', figure: '5.22 / 5.23', title: 'Two classes with the evidence procedure; MAP and moderated outputs', file: 'fig5.22-two-class-evidence.json',
+    note: "PRML figures 5.22 and 5.23: the two-class data of figure 5.4 (200 training and 200 test points), a network with 8 tanh hidden units and a logistic sigmoid output trained by scaled conjugate gradients with the evidence procedure: α re-estimated every 50 steps from α = 0.001 (figure 5.22 starts from 0), ending near α ≈ 1.2 with γ ≈ 16.6 of 33 parameters well determined. Regularised this way the network over-fits much less than by maximum likelihood: its test accuracy is 80%, against 75.5% for the same network without the evidence procedure (turn it off in the training settings to compare; the Bayes rate is 83%). After the run the Curvature panel computes the Laplace approximation, and the view below the decision boundary shows figure 5.23: the probability of class 1 from the MAP weights (left) and moderated by the weights' uncertainty, σ(κ(σₐ²)a) (PRML (5.190), right), each with contours at 0.1, 0.3, 0.5, 0.7 and 0.9. The moderated contours spread out away from the data; the 0.5 contour is the same in both.",
+  },
 ];
 
 const SPECS: Record<string, unknown> = {
@@ -110,6 +121,8 @@ const SPECS: Record<string, unknown> = {
   'fig5.19-forward': fig519f,
   'fig5.19-inverse': fig519i,
   'fig5.21-mdn': fig521,
+  'sec5.7.1-regression-error-bars': sec571,
+  'fig5.22-two-class-evidence': fig522,
 };
 
 /** The spec JSON of example `id` (a fresh copy, to be read with parseSpec), or null when there is none. */

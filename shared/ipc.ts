@@ -12,6 +12,7 @@
  * transport called them.
  */
 import { z } from 'zod';
+import type { CurvatureReport } from './curvature-report';
 import { DECIMAL_MARKS, DELIMITERS, MISSING_POLICIES, type MissingPolicy, withAuto } from './data/csv-options';
 import type { BuiltinName } from './data/builtin';
 import type { BuiltinInfo } from './data/dataset';
@@ -302,6 +303,8 @@ export const CALLS = {
   'lab:deleteRun': runId.strict(),
   /** Gradient check of the project's network (at a run's current weights, or fresh initial weights). */
   'lab:checkGradient': z.object({ runId: z.string().optional(), samples: z.number().int().min(1).max(1000).optional(), tolerance: z.number().positive().optional() }).strict(),
+  /** The Hessian's eigenvalues and the Laplace approximation (PRML §5.4, §5.7) at a run's weights, or fresh initial weights. */
+  'lab:curvature': z.object({ runId: z.string().min(1).max(100).optional() }).strict(),
 
   // -- Data, projects and run history in the window ---------------------------------------------
   /** Cancels the CSV import under way (its lab:importCsv then fails with ImportCancelled). */
@@ -371,6 +374,7 @@ export interface CallResponses {
   'lab:getRun': RunDetail;
   'lab:deleteRun': ProjectSummary;
   'lab:checkGradient': GradcheckResult;
+  'lab:curvature': CurvatureReport;
   'lab:cancelImport': null;
   'lab:discardRecovery': null;
   'lab:restoreRun': ProjectSummary;

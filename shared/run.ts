@@ -2,6 +2,7 @@
  * A training run as the rest of the app sees it: its lifecycle states, the metrics a report
  * carries, and the record kept of it (run history in the project file, the UI's list of runs).
  */
+import type { EvidenceTrace } from './evidence-training';
 import type { LabSpec } from './spec';
 
 /** Where a run is in its life. `finished`, `stopped`, `diverged`, `failed` are final. */
@@ -49,6 +50,8 @@ export interface CostCurve {
   train: Float64Array;
   validationSteps: Float64Array;
   validation: Float64Array;
+  /** Runs trained with the evidence procedure (PRML §5.7.2): alpha, beta, gamma at each re-estimation. */
+  evidence?: EvidenceTrace;
 }
 
 /**

@@ -114,6 +114,19 @@ export interface NetworkSpec {
   output: OutputSpec;
 }
 
+/**
+ * Training with the evidence procedure (PRML §5.7.2): every `every` steps the hyperparameters
+ * alpha and beta are re-estimated from the Hessian at the current weights ((5.178)-(5.180)), and
+ * training goes on at weight decay alpha/beta (alpha for a classifier) over every parameter.
+ */
+export interface EvidenceTrainingSpec {
+  /** Optimizer steps between re-estimations. */
+  every: number;
+  /** alpha and beta to start from (Netlab's demev1: 0.01 and 50; beta only matters for regression). */
+  alpha: number;
+  beta: number;
+}
+
 /** Early stopping (PRML §5.5.2): stop when validation E/N has not improved for `patience` checks. */
 export interface EarlyStoppingSpec {
   patience: number;
@@ -122,11 +135,11 @@ export interface EarlyStoppingSpec {
 /** How to train. */
 export interface TrainingSpec {
   optimizer: OptimizerName;
-  /** eta; for scg it is ignored (the method sets its own step lengths). */
+  /** eta; for scg and lbfgs it is ignored (the methods set their own step lengths). */
   learningRate: number;
   /** Number of parameter updates. */
   steps: number;
-  /** Samples per update; null = the whole training set (gd and scg always use the whole set). */
+  /** Samples per update; null = the whole training set (gd, scg and lbfgs always use the whole set). */
   batchSize: number | null;
   /**
    * Momentum coefficient mu of the `momentum` optimizer: Delta w = -eta grad E + mu Delta w_prev
@@ -145,6 +158,10 @@ export interface TrainingSpec {
   earlyStopping: EarlyStoppingSpec | null;
   /** Worker threads for one run's gradient (data parallel): "auto" picks from the batch size. */
   threads: number | 'auto';
+  /** lbfgs: m, the number of past steps it remembers (default 10; present for lbfgs or when given). */
+  memory?: number;
+  /** The evidence procedure of PRML §5.7.2; absent: plain training. */
+  evidence?: EvidenceTrainingSpec;
 }
 
 /** A complete lab spec (every default filled in). */
@@ -184,6 +201,9 @@ export function parseSpec(json: unknown): LabSpec {
     network: parseNetwork(o.network),
     training: parseTraining(o.training),
   };
+  if (spec.training.evidence && !['sum-of-squares', 'sigmoid-cross-entropy', 'softmax-cross-entropy'].includes(spec.network.output.cost)) {
+    throw new SpecError('training.evidence', `covers sum-of-squares regression and cross-entropy classification (PRML §5.7), not ${spec.network.output.cost}: leave it out`);
+  }
   if (spec.training.earlyStopping && spec.data.split.validation === 0) {
     throw new SpecError('training.earlyStopping', 'needs a validation set: set data.split.validation (for example 0.2)');
   }
@@ -296,7 +316,7 @@ function parseTraining(v: unknown): TrainingSpec {
   const learningRate = o.learningRate === undefined ? 0.001 : num(o.learningRate, 'training.learningRate');
   if (!(learningRate > 0)) throw new SpecError('training.learningRate', `must be greater than 0, got ${learningRate}`);
   const steps = o.steps === undefined ? 10000 : int(o.steps, 'training.steps', 0);
-  const fullBatch = optimizer === 'gd' || optimizer === 'scg';
+  const fullBatch = optimizer === 'gd' || optimizer === 'scg' || optimizer === 'lbfgs';
   const batchSize = o.batchSize === undefined || o.batchSize === null ? (fullBatch ? null : 32) : int(o.batchSize, 'training.batchSize', 1);
   if (fullBatch && batchSize !== null) {
     throw new SpecError('training.batchSize', `must be left out for ${optimizer}, which uses the whole training set; choose sgd, momentum or adam for mini-batches`);
@@ -319,7 +339,27 @@ function parseTraining(v: unknown): TrainingSpec {
   return {
     optimizer: optimizer as OptimizerName, learningRate, steps, batchSize, momentum, beta1, beta2, epsilon,
     weightDecay, validateEvery, earlyStopping, threads,
+    ...secondOrderTraining(o, optimizer, fullBatch, weightDecay),
   };
+}
+
+/** The L-BFGS memory and the evidence procedure (issue 19): fields present only when they apply. */
+function secondOrderTraining(o: Record<string, unknown>, optimizer: string, fullBatch: boolean, weightDecay: number): Pick<TrainingSpec, 'memory' | 'evidence'> {
+  const out: Pick<TrainingSpec, 'memory' | 'evidence'> = {};
+  if (o.memory !== undefined || optimizer === 'lbfgs') out.memory = o.memory === undefined ? 10 : int(o.memory, 'training.memory', 1);
+  if (o.evidence === undefined || o.evidence === null || o.evidence === false) return out;
+  const e = obj(o.evidence, 'training.evidence');
+  if (!fullBatch) {
+    throw new SpecError('training.evidence', `needs the whole training set in every step (its alpha/beta weigh the whole E_D): choose gd, scg or lbfgs, not ${optimizer}`);
+  }
+  if (weightDecay > 0) throw new SpecError('training.evidence', 'sets the weight decay itself (alpha/beta, re-estimated as it trains): leave training.weightDecay out');
+  const every = e.every === undefined ? 100 : int(e.every, 'training.evidence.every', 1);
+  const alpha = e.alpha === undefined ? 0.01 : num(e.alpha, 'training.evidence.alpha');
+  const beta = e.beta === undefined ? 50 : num(e.beta, 'training.evidence.beta');
+  if (!(alpha > 0)) throw new SpecError('training.evidence.alpha', `must be greater than 0, got ${alpha}`);
+  if (!(beta > 0)) throw new SpecError('training.evidence.beta', `must be greater than 0, got ${beta}`);
+  out.evidence = { every, alpha, beta };
+  return out;
 }
 
 function obj(v: unknown, path: string): Record<string, unknown> {

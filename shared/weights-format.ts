@@ -19,9 +19,11 @@
 import { type ActivationName, isActivationName } from './engine/activations';
 import { costFor } from './engine/costs';
 import { COST_NAMES, type CostName, isCostName, targetWidth } from './engine/cost-types';
+import { laplaceTask } from './engine/evidence';
 import { mixtureOutputs } from './engine/mdn';
 import { Network } from './engine/network';
 import { UserError } from './errors';
+import { type LaplaceSection, parseLaplaceSection } from './laplace-section';
 
 /** Input normalisation applied to raw inputs before the first layer: (x - mean) / std. */
 export interface Normalization {
@@ -54,6 +56,8 @@ export interface WeightsFile {
   /** For classifiers trained from a label column: the label of each output (optional). */
   classLabels?: string[];
   layers: WeightsLayer[];
+  /** Optional (any version): the Laplace approximation of `mlp-lab laplace`, PRML §5.7 (laplace-section.ts). */
+  laplace?: LaplaceSection;
 }
 
 /** A weights file that cannot be read; the message names the field or layer. */
@@ -168,6 +172,15 @@ export function parseWeightsFile(json: unknown): WeightsFile {
     new Network(inputs.length, layers.map((l) => ({ units: l.bias.length, activation: l.activation })), costFor(file));
   } catch (e) {
     throw new WeightsError((e as Error).message);
+  }
+  // The Laplace section (issue 19): optional in every version, checked against the layers.
+  if (o.laplace !== undefined) {
+    const parameters = layers.reduce((p, l) => p + l.weights.length * l.bias.length + l.bias.length, 0);
+    try {
+      file.laplace = parseLaplaceSection(o.laplace, parameters, laplaceTask(file.cost));
+    } catch (e) {
+      throw new WeightsError(`"laplace": ${(e as Error).message}`);
+    }
   }
   return file;
 }

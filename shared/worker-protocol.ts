@@ -15,7 +15,9 @@
  * busy in its training loop does not read messages.
  */
 import type { Dataset } from './data/dataset';
+import type { CurvatureReport } from './curvature-report';
 import type { GradcheckResult } from './engine/gradcheck';
+import type { Hyperparameters } from './engine/evidence';
 import type { WireError } from './errors';
 import type { RunMetrics, RunStatus } from './run';
 import type { LabSpec } from './spec';
@@ -90,8 +92,19 @@ export interface GradcheckRequest {
   tolerance: number;
 }
 
+/** The Hessian's eigenvalues and the Laplace approximation at some weights (issue 19, curvature-report.ts). */
+export interface CurvatureRequest {
+  type: 'curvature';
+  id: number;
+  spec: LabSpec;
+  parts: SharedParts;
+  weights: Float64Array;
+  /** alpha and beta to start the evidence procedure from (an evidence run's last ones). */
+  start?: Hyperparameters;
+}
+
 /** Everything main may ask a worker. */
-export type ToWorker = StartRequest | GradcheckRequest | HelperRequest;
+export type ToWorker = StartRequest | GradcheckRequest | HelperRequest | CurvatureRequest;
 
 /** The worker has loaded and takes requests. */
 export interface ReadyEvent {
@@ -100,7 +113,7 @@ export interface ReadyEvent {
 
 /** The answer to request `id`. */
 export type ReplyEvent =
-  | { type: 'reply'; id: number; ok: true; result?: GradcheckResult }
+  | { type: 'reply'; id: number; ok: true; result?: GradcheckResult | CurvatureReport }
   | { type: 'reply'; id: number; ok: false; error: WireError };
 
 /**

@@ -10,14 +10,18 @@ import { isUserError } from '../shared/errors';
 import { UsageError } from './cli/args';
 import { EXPORT_USAGE, exportWeights } from './cli/export';
 import { GRADCHECK_USAGE, gradcheck } from './cli/gradcheck';
+import { HESSIAN_USAGE, hessian } from './cli/hessian';
 import { INIT_USAGE, init } from './cli/init';
 import type { CliIo } from './cli/io';
+import { LAPLACE_USAGE, laplace } from './cli/laplace';
 import { PREDICT_USAGE, predict } from './cli/predict';
 import { TRAIN_USAGE, train } from './cli/train';
 
 const USAGE = `usage:
   ${TRAIN_USAGE}
   ${GRADCHECK_USAGE}
+  ${HESSIAN_USAGE}
+  ${LAPLACE_USAGE}
   ${PREDICT_USAGE}
   ${INIT_USAGE}
   ${EXPORT_USAGE}
@@ -37,6 +41,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await train(rest, io);
       case 'gradcheck':
         return gradcheck(rest, io);
+      case 'hessian': // PRML §5.4 (issue 19)
+        return hessian(rest, io);
+      case 'laplace': // PRML §5.7 (issue 19)
+        return laplace(rest, io);
       case 'predict':
         return predict(rest, io);
       case 'init':

@@ -1,8 +1,8 @@
 /**
  * Optimizers update the flat parameter vector (from `Network`) using an objective that returns
  * E and dE/dw for the current step's batch. First-order methods (gd, sgd, momentum, adam)
- * evaluate it once per step; the batch second-order method (scaled conjugate gradients)
- * evaluates it several times.
+ * evaluate it once per step; the batch second-order methods (scaled conjugate gradients,
+ * L-BFGS) evaluate it several times.
  *
  * Contract: if the objective throws (a run stopped mid-step), `step` rethrows and leaves
  * `params` exactly as they were at the start of the step, and the optimizer's state too.
@@ -12,15 +12,16 @@
  */
 import { Adam } from './optimizers/adam';
 import { GradientDescent } from './optimizers/gradient-descent';
+import { Lbfgs } from './optimizers/lbfgs';
 import { Momentum } from './optimizers/momentum';
 import { ScaledConjugateGradients } from './optimizers/scg';
 import type { Optimizer } from './optimizers/types';
 
 export type { Objective, Optimizer } from './optimizers/types';
-export { Adam, GradientDescent, Momentum, ScaledConjugateGradients };
+export { Adam, GradientDescent, Lbfgs, Momentum, ScaledConjugateGradients };
 
 /** The optimizer names `createOptimizer` accepts, which are the names a spec may use. */
-export const OPTIMIZER_NAMES = ['gd', 'sgd', 'momentum', 'adam', 'scg'] as const;
+export const OPTIMIZER_NAMES = ['gd', 'sgd', 'momentum', 'adam', 'scg', 'lbfgs'] as const;
 /** One of `OPTIMIZER_NAMES`. */
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
@@ -38,6 +39,8 @@ export interface OptimizerSettings {
   beta1: number;
   beta2: number;
   epsilon: number;
+  /** L-BFGS: m, the number of past steps remembered (default 10). */
+  memory?: number;
 }
 
 /**
@@ -56,6 +59,8 @@ export function createOptimizer(settings: OptimizerSettings): Optimizer {
       return new Adam(learningRate, settings.beta1, settings.beta2, settings.epsilon);
     case 'scg':
       return new ScaledConjugateGradients(learningRate);
+    case 'lbfgs': // issue 19
+      return new Lbfgs(learningRate, settings.memory ?? 10);
     default:
       throw new RangeError(`unknown optimizer "${String(optimizer)}": use one of ${OPTIMIZER_NAMES.join(', ')}`);
   }

@@ -10,6 +10,7 @@ import type { Network } from '../engine/network';
 import { createOptimizer, type Objective, type Optimizer } from '../engine/optimizers';
 import { Rng } from '../engine/rng';
 import { addWeightDecay, weightDecayMask } from '../engine/weight-decay';
+import { EvidenceSchedule } from '../evidence-training';
 import { FloatList } from '../float-list';
 import type { Lab } from '../lab';
 import type { CostCurve, PartMetrics, RunMetrics, RunStatus } from '../run';
@@ -73,6 +74,10 @@ export class Trainer {
   private lastTrainE = NaN;
   private trainQuality: PartMetrics | null = null;
   private validationQuality: PartMetrics | null = null;
+  /** The weight decay the objective adds: lambda and the parameters it acts on. */
+  private readonly decay: { lambda: number; mask: Uint8Array };
+  /** The evidence procedure (issue 19, shared/evidence-training.ts), or null. */
+  private readonly evidence: EvidenceSchedule | null;
 
   constructor(lab: Lab, options: TrainerOptions = {}) {
     this.lab = lab;
@@ -80,19 +85,25 @@ export class Trainer {
     this.optimizer = createOptimizer(tr);
     this.engine = options.gradient ?? new LocalGradient(lab.net, options.shouldAbort);
     const net: Network = lab.net;
-    const lambda = tr.weightDecay;
-    const mask = lambda > 0 ? weightDecayMask(net) : null;
+    // With the evidence procedure the decay is alpha/beta on every parameter (the prior of PRML
+    // (5.162)), re-estimated as the run goes; otherwise the spec's lambda, on weights only.
+    this.evidence = tr.evidence ? new EvidenceSchedule(net, lab.data, tr.evidence) : null;
+    this.decay = this.evidence
+      ? { lambda: this.evidence.weightDecay, mask: new Uint8Array(net.size).fill(1) }
+      : { lambda: tr.weightDecay, mask: weightDecayMask(net) };
+    this.evidence?.begin();
     const engine = this.engine;
     // The objective of every step: E~ of the step's batch and its gradient, PRML (5.112).
     const objective: Objective = (w, grad) => {
       const e = this.batchRows
         ? engine.gradientOfRows!(w, this.batchRows, this.batchN, grad)
         : engine.gradient(w, this.batchX, this.batchT, this.batchN, grad);
-      return mask ? e + addWeightDecay(w, grad, mask, lambda) : e;
+      const { lambda, mask } = this.decay;
+      return lambda > 0 ? e + addWeightDecay(w, grad, mask, lambda) : e;
     };
     // Without weight decay, the gradient step can run where the gradient is computed (on every
     // thread of a data-parallel run).
-    if (lambda === 0 && engine.fusesDescent) {
+    if (tr.weightDecay === 0 && !this.evidence && engine.fusesDescent) {
       // ...which also keeps the weights before the step, in the same pass.
       const scratch = new Float64Array(net.size);
       objective.descend = (w, eta) =>
@@ -178,6 +189,12 @@ export class Trainer {
     this.countSinceReport++;
     this.lastTrainE = e;
     this.step++;
+    if (this.evidence && this.step % this.evidence.every === 0) {
+      // Re-estimate alpha and beta (PRML §5.7.2); the objective changed, so the optimizer's
+      // memory of it (SCG's, L-BFGS's) starts afresh.
+      this.decay.lambda = this.evidence.reestimate(this.step);
+      this.optimizer.reset();
+    }
     if (this.step % tr.validateEvery === 0 || this.step >= tr.steps) this.checkpoint();
     if (!this.done && this.step >= tr.steps) this.finish();
     return ePerSample;
@@ -229,6 +246,11 @@ export class Trainer {
     this.lastTrainE = NaN;
     this.trainQuality = null;
     this.validationQuality = null;
+    if (this.evidence) {
+      this.evidence.reset();
+      this.decay.lambda = this.evidence.weightDecay;
+      this.evidence.begin();
+    }
   }
 
   /** The cost points since the last call (the run's record keeps them all; nothing is dropped). */
@@ -238,6 +260,7 @@ export class Trainer {
       train: this.curveTrain.drain(),
       validationSteps: this.curveValSteps.drain(),
       validation: this.curveVal.drain(),
+      ...(this.evidence ? { evidence: this.evidence.drain() } : {}),
     };
   }
 

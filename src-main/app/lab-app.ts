@@ -14,6 +14,7 @@ import { type Handlers, Router, type RouterLog } from '../ipc/router';
 import { ProjectService } from '../services/project-service';
 import type { CsvService, ProjectStore, RecoveryStore } from '../storage/ports';
 import { addRecent, readRecent } from '../storage/recent-projects';
+import { Analyses } from '../training/analyses';
 import { TrainingService } from '../training/training-service';
 import { WorkerPool } from '../training/worker-pool';
 import { Autosave } from './autosave';
@@ -65,7 +66,7 @@ export function createLabApp(host: Host): LabApp {
   const training = new TrainingService(pool);
   let router: Router | null = null;
   const emit = (e: LabEvent) => router?.emit(e);
-  const project = new ProjectService(training, emit, host.store);
+  const project = new ProjectService(training, new Analyses(pool), emit, host.store);
   const files = host.files;
   for (const r of readRecent(host.appDataDir)) files.grant(r.path);
   const autosave = host.recovery ? new Autosave(project, host.recovery, host.autosaveSeconds ?? 60, host.log) : null;
@@ -187,15 +188,16 @@ export function createLabApp(host: Host): LabApp {
       return project.importWeights(readFileSync(path, 'utf8'), basename(path));
     },
     'lab:startRun': (r) => project.startRun(r),
-    'lab:pauseRun': (r) => project.pauseRun(r.runId),
-    'lab:resumeRun': (r) => project.resumeRun(r.runId),
-    'lab:stepRun': (r) => project.stepRun(r.runId, r.steps, r.epoch),
-    'lab:stopRun': (r) => project.stopRun(r.runId),
-    'lab:resetRun': (r) => project.resetRun(r.runId),
-    'lab:setRunSettings': (r) => project.setRunSettings(r.runId, r.learningRate, r.speed),
-    'lab:getRun': (r) => project.getRun(r.runId),
+    'lab:pauseRun': (r) => project.runs.pause(r.runId),
+    'lab:resumeRun': (r) => project.runs.resume(r.runId),
+    'lab:stepRun': (r) => project.runs.step(r.runId, r.steps, r.epoch),
+    'lab:stopRun': (r) => project.runs.stop(r.runId),
+    'lab:resetRun': (r) => project.runs.reset(r.runId),
+    'lab:setRunSettings': (r) => project.runs.setSettings(r.runId, r.learningRate, r.speed),
+    'lab:getRun': (r) => project.runs.detail(r.runId),
     'lab:deleteRun': (r) => project.deleteRun(r.runId),
     'lab:checkGradient': (r) => project.checkGradient(r.runId, r.samples, r.tolerance),
+    'lab:curvature': (r) => project.curvature(r.runId),
     'lab:cancelImport': () => {
       importing?.abort();
       return null;

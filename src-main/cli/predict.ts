@@ -5,8 +5,11 @@
  * importer as training data, and the stored normalisation is applied first, as everywhere.
  * For a mixture density network the columns are the mixture's parameters per component
  * (pi_k, mu_k, sigma_k; PRML (5.150)-(5.152)), then the conditional mean and mode of each target.
+ * With --uncertainty (a weights file with a `laplace` section, PRML §5.7): `<target>_std`
+ * columns for a regression (5.173), `<target>_moderated` for sigmoid outputs (5.190).
  */
 import { conditionalMean, conditionalMode } from '../../shared/engine/mdn';
+import { uncertaintyFromWeights } from '../../shared/laplace-predict';
 import { predictFromWeights, type WeightsFile } from '../../shared/weights-format';
 import { readPredictionInputs } from '../storage/prediction-inputs';
 import { parseArgs, UsageError } from './args';
@@ -14,20 +17,23 @@ import { writeText } from './files';
 import { readWeightsFile } from '../storage/weights-io';
 import type { CliIo } from './io';
 
-export const PREDICT_USAGE = 'mlp-lab predict WEIGHTS.json DATA.csv [--out PRED.csv]';
+export const PREDICT_USAGE = 'mlp-lab predict WEIGHTS.json DATA.csv [--out PRED.csv] [--uncertainty]';
 
 /** Runs `predict`; returns the exit code. */
 export function predict(argv: readonly string[], io: CliIo): number {
-  const args = parseArgs(argv, { out: 'value' }, 'predict');
+  const args = parseArgs(argv, { out: 'value', uncertainty: 'switch' }, 'predict');
   if (args.positionals.length !== 2) throw new UsageError(`predict needs WEIGHTS.json and DATA.csv, got ${args.positionals.length} arguments`);
   const [weightsPath, csvPath] = args.positionals;
   const file = readWeightsFile(weightsPath);
   const { x, n, columns, cells: echo } = readPredictionInputs(csvPath, file);
   const y = predictFromWeights(file, x, n);
+  // PRML §5.7 (issue 19): error bars or moderated outputs from the file's Laplace section.
+  const extra = args.options.has('uncertainty') ? uncertaintyFromWeights(file, x, n) : null;
   if (file.cost === 'mixture-density') return writeOut(args.options.get('out'), mixtureTable(file, y, n, columns, echo), n, io);
   const k = file.outputs.length;
   const labels = file.cost === 'softmax-cross-entropy' ? (file.classLabels ?? file.outputs) : null;
   const header = [...columns, ...file.outputs.map((o) => `${o}${file.cost === 'sum-of-squares' ? '' : ':p'}`), ...(labels ? ['predicted'] : [])];
+  if (extra) header.push(...file.outputs.map((o) => `${o}_${extra.kind}`));
   const lines = [header.map(csvField).join(',')];
   for (let r = 0; r < n; r++) {
     const cells = [...echo[r]];
@@ -37,6 +43,7 @@ export function predict(argv: readonly string[], io: CliIo): number {
       if (y[r * k + j] > y[r * k + best]) best = j;
     }
     if (labels) cells.push(labels[best]);
+    if (extra) for (let j = 0; j < k; j++) cells.push(String(extra.values[r * k + j]));
     lines.push(cells.map(csvField).join(','));
   }
   return writeOut(args.options.get('out'), lines, n, io);

@@ -116,6 +116,10 @@ export async function train(argv: readonly string[], io: CliIo, env: TrainEnviro
         const who = ids.length > 1 ? `seed ${specs[i].seed}: ` : '';
         io.stdout.write(`${who}trained ${f.steps} steps in ${f.seconds.toFixed(2)} s (${Math.round(f.steps / Math.max(f.seconds, 1e-9))} steps/s)${record.message ? ` — ${record.message}` : ''}\n`);
         io.stdout.write(`${who}E ${f.E.toPrecision(8)}  E/N ${f.EPerSample.toPrecision(6)}  ${quality}${f.validation ? `  validation E/N ${f.validation.EPerSample.toPrecision(6)}` : ''}\n`);
+        if (f.evidence) {
+          const e = f.evidence;
+          io.stdout.write(`${who}evidence (${e.reestimations} re-estimations): alpha ${e.alpha.toPrecision(6)}${spec.network.output.cost === 'sum-of-squares' ? `  beta ${e.beta.toPrecision(6)}` : ''}  gamma ${e.gamma.toPrecision(6)}  ln evidence ${e.logEvidence.toPrecision(8)}\n`);
+        }
         if (outPath) io.stdout.write(`${who}weights written to ${outPath}\n`);
       }
     });
@@ -146,6 +150,8 @@ interface Summary {
     seconds: number;
     status: string;
     bestStep?: number;
+    /** Evidence runs (PRML §5.7.2): the last re-estimated alpha, beta, gamma and ln evidence. */
+    evidence?: { alpha: number; beta: number; gamma: number; logEvidence: number; reestimations: number };
   };
   weights: WeightsFile;
 }
@@ -166,6 +172,7 @@ function summarize(record: RunRecord, service: TrainingService, spec: LabSpec): 
     seconds: record.metrics?.seconds ?? 0,
     status: record.status,
     ...(record.bestStep !== undefined ? { bestStep: record.bestStep } : {}),
+    ...lastEvidence(record),
   };
   const weights = toWeightsFile(lab.net, {
     inputs: parts.train.inputNames,
@@ -174,4 +181,12 @@ function summarize(record: RunRecord, service: TrainingService, spec: LabSpec): 
     classLabels: parts.train.classLabels,
   });
   return { fields, weights };
+}
+
+/** The last point of an evidence run's history (issue 19), as summary fields. */
+function lastEvidence(record: RunRecord): Pick<Summary['fields'], 'evidence'> {
+  const ev = record.curve.evidence;
+  const m = ev?.steps.length ?? 0;
+  if (!ev || m === 0) return {};
+  return { evidence: { alpha: ev.alpha[m - 1], beta: ev.beta[m - 1], gamma: ev.gamma[m - 1], logEvidence: ev.logEvidence[m - 1], reestimations: m - 1 } };
 }

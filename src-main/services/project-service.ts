@@ -12,7 +12,7 @@ import { generateBuiltin } from '../../shared/data/builtin';
 import type { Dataset } from '../../shared/data/dataset';
 import { NotAvailable, withContext } from '../../shared/errors';
 import { exampleSpec } from '../../shared/gallery';
-import type { CallResponses, DataPart, DatasetInfo, LabEvent, ProjectSummary, RunDetail, RunSummary } from '../../shared/ipc';
+import type { CallResponses, DataPart, DatasetInfo, LabEvent, ProjectSummary, RunSummary } from '../../shared/ipc';
 import { checkLab, type CheckedLab, networkFor } from '../../shared/lab';
 import { isFinal } from '../../shared/run';
 import { isCsvData, type LabSpec, parseSpec } from '../../shared/spec';
@@ -22,6 +22,7 @@ import { checkColumns, parseWeightsText, toWeightsFile, type WeightsFile, weight
 import type { FileBase } from '../storage/project-file';
 import type { ProjectData, ProjectStore } from '../storage/ports';
 import { preparedParts } from '../training/parts-cache';
+import type { Analyses } from '../training/analyses';
 import type { TrainingService } from '../training/training-service';
 import { RunBook } from './run-book';
 
@@ -56,13 +57,15 @@ export class ProjectService {
   private base: FileBase | null = null;
   private dirty = false;
   private uiState: Record<string, unknown> = {};
-  private readonly runs: RunBook;
+  /** The project's runs, and the controls of the live ones. */
+  readonly runs: RunBook;
   private pendingWeights: PendingWeights | null = null;
   /** Bumped on every change the window sees (see ProjectSummary.revision). */
   private revision = 0;
 
   constructor(
     readonly training: TrainingService,
+    private readonly analyses: Analyses,
     private readonly emit: (event: LabEvent) => void,
     private readonly store: ProjectStore | null = null,
   ) {
@@ -367,48 +370,6 @@ export class ProjectService {
     return ids.map((id) => this.runs.summary(id));
   }
 
-  pauseRun(id: string): null {
-    this.runs.requireLive(id);
-    this.training.pause(id);
-    return null;
-  }
-
-  resumeRun(id: string): null {
-    this.runs.requireLive(id);
-    this.training.resume(id);
-    return null;
-  }
-
-  stepRun(id: string, steps?: number, epoch?: boolean): null {
-    this.runs.requireLive(id);
-    this.training.step(id, epoch ? this.training.stepsPerEpoch(id) : (steps ?? 1));
-    return null;
-  }
-
-  async stopRun(id: string): Promise<RunSummary> {
-    this.runs.requireLive(id);
-    await this.training.stop(id);
-    return this.runs.summary(id);
-  }
-
-  resetRun(id: string): null {
-    this.runs.requireLive(id);
-    this.training.reset(id);
-    return null;
-  }
-
-  setRunSettings(id: string, learningRate?: number, speed?: number): null {
-    this.runs.requireLive(id);
-    if (learningRate !== undefined) this.training.setLearningRate(id, learningRate);
-    if (speed !== undefined) this.training.setSpeed(id, speed);
-    return null;
-  }
-
-  getRun(id: string): RunDetail {
-    const r = this.runs.record(id);
-    return { ...this.runs.summary(id), curve: r.curve, initialWeights: r.initialWeights, weights: this.runs.latestWeights(id), snapshots: r.snapshots };
-  }
-
   async deleteRun(id: string): Promise<ProjectSummary> {
     await this.runs.delete(id);
     this.dirty = true;
@@ -416,10 +377,24 @@ export class ProjectService {
   }
 
   /** Gradient check of the spec's network at a run's latest weights or at fresh initial weights. */
-  checkGradient(runId?: string, samples?: number, tolerance?: number): ReturnType<TrainingService['gradcheck']> {
+  checkGradient(runId?: string, samples?: number, tolerance?: number): ReturnType<Analyses['gradcheck']> {
     const spec = runId ? this.runs.record(runId).spec : this.spec;
     const weights = runId ? this.runs.latestWeights(runId) : undefined;
-    return this.training.gradcheck(spec, this.raw, { ...(weights ? { weights } : {}), samples, tolerance });
+    return this.analyses.gradcheck(spec, this.raw, { ...(weights ? { weights } : {}), samples, tolerance });
+  }
+
+  /**
+   * The Hessian's spectrum and the Laplace approximation (PRML §5.4, §5.7) at a run's latest
+   * weights, or at fresh initial weights; an evidence run's last alpha and beta start the
+   * evidence procedure.
+   */
+  curvature(runId?: string): ReturnType<Analyses['curvature']> {
+    const weights = runId ? this.runs.latestWeights(runId) : undefined;
+    const spec = runId ? this.runs.record(runId).spec : this.spec;
+    const ev = runId ? this.runs.record(runId).curve.evidence : undefined;
+    const m = ev?.steps.length ?? 0;
+    const start = ev && m > 0 ? { alpha: ev.alpha[m - 1], beta: ev.beta[m - 1] } : undefined;
+    return this.analyses.curvature(spec, this.raw, { ...(weights ? { weights } : {}), ...(start ? { start } : {}) });
   }
 
   // -- weights in and out ---------------------------------------------------------------------

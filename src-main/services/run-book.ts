@@ -6,6 +6,7 @@
  */
 import type { Dataset } from '../../shared/data/dataset';
 import { NotAvailable } from '../../shared/errors';
+import type { RunDetail } from '../../shared/ipc';
 import { isFinal, type RunRecord, type RunSummary, summarizeRun } from '../../shared/run';
 import { isCsvData } from '../../shared/spec';
 import { generateBuiltin } from '../../shared/data/builtin';
@@ -131,6 +132,57 @@ export class RunBook {
       }
       return { ...r, weightsMeta };
     });
+  }
+
+  // -- the controls of a live run (each refused for a run that has ended or was read from the file) --
+
+  /** Pauses a run after its current step. */
+  pause(id: string): null {
+    this.requireLive(id);
+    this.training.pause(id);
+    return null;
+  }
+
+  /** Resumes a paused run. */
+  resume(id: string): null {
+    this.requireLive(id);
+    this.training.resume(id);
+    return null;
+  }
+
+  /** Lets a paused run take `steps` steps (default 1), or one epoch's worth. */
+  step(id: string, steps?: number, epoch?: boolean): null {
+    this.requireLive(id);
+    this.training.step(id, epoch ? this.training.stepsPerEpoch(id) : (steps ?? 1));
+    return null;
+  }
+
+  /** Stops a run for good; resolves with its summary once it has ended. */
+  async stop(id: string): Promise<RunSummary> {
+    this.requireLive(id);
+    await this.training.stop(id);
+    return this.summary(id);
+  }
+
+  /** Back to the run's initial weights, paused at step 0. */
+  reset(id: string): null {
+    this.requireLive(id);
+    this.training.reset(id);
+    return null;
+  }
+
+  /** The learning rate from the next step, and a speed limit (steps per second; 0 = none). */
+  setSettings(id: string, learningRate?: number, speed?: number): null {
+    this.requireLive(id);
+    if (learningRate !== undefined) this.training.setLearningRate(id, learningRate);
+    if (speed !== undefined) this.training.setSpeed(id, speed);
+    return null;
+  }
+
+  /** A run with its whole curve, its initial and latest weights and its snapshots. */
+  detail(id: string): RunDetail {
+    const r = this.record(id);
+    return { ...this.summary(id), curve: r.curve, initialWeights: r.initialWeights, weights: this.latestWeights(id), snapshots: r.snapshots };
   }
 
   /** Removes a run (stopping it first if it is still going). */

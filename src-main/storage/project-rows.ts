@@ -13,6 +13,7 @@ import type { ColumnInfo } from './csv-types';
 import { type Project, type ProjectDataset, type ProjectRun, thinSnapshots } from './project';
 import { ProjectFileError } from './project-inspect';
 import { APPLICATION_ID, APPLICATION_MARKER, SCHEMA_V1, SCHEMA_VERSION } from './schema';
+import { deleteRunEvidence, readRunEvidence, writeRunEvidence } from './run-evidence';
 import type { SqliteDatabase } from './sqlite';
 
 /** The damage a file can have that its rows reveal: ProjectFileError('corrupt') naming the part. */
@@ -142,6 +143,7 @@ function finiteWeights(v: Float64Array, what: string, name: string, path: string
 export function readRuns(db: SqliteDatabase, name: string, path: string, where = '', ...args: string[]): ProjectRun[] {
   const snapshots = db.prepare('SELECT step, weights FROM run_snapshot WHERE run_id = ? ORDER BY step');
   const rows = db.prepare(`SELECT * FROM run ${where} ORDER BY position`).all(...args) as RunRow[];
+  const evidence = readRunEvidence(db);
   return rows.map((r): ProjectRun => {
     const what = `run ${r.id}`;
     if (!RUN_STATUSES.includes(r.status as RunStatus)) throw damaged(name, path, `${what} has the unknown status "${r.status}"`);
@@ -171,6 +173,9 @@ export function readRuns(db: SqliteDatabase, name: string, path: string, where =
     };
     if (r.message !== null) run.message = r.message;
     if (r.best_step !== null) run.bestStep = r.best_step;
+    // The optional evidence history (issue 19, run-evidence.ts).
+    const ev = evidence.get(r.id);
+    if (ev) run.curve.evidence = ev;
     return run;
   });
 }
@@ -193,10 +198,12 @@ export function writeRun(db: SqliteDatabase, r: ProjectRun, position: number): v
   );
   const snap = db.prepare('INSERT INTO run_snapshot (run_id, step, weights) VALUES (?, ?, ?)');
   for (const s of thinSnapshots(r.snapshots)) snap.run(r.id, s.step, toBlob(s.weights));
+  writeRunEvidence(db, [r]);
 }
 
 /** Removes a run and its snapshots. */
 export function deleteRun(db: SqliteDatabase, id: string): void {
+  deleteRunEvidence(db, id);
   db.prepare('DELETE FROM run_snapshot WHERE run_id = ?').run(id);
   db.prepare('DELETE FROM run WHERE id = ?').run(id);
 }

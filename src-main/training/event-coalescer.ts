@@ -7,6 +7,7 @@
  * never waits for anyone, does not slow down.
  */
 import type { LabEvent } from '../../shared/ipc';
+import { concatEvidence } from '../../shared/evidence-training';
 import type { CostCurve } from '../../shared/run';
 
 /** Delivers a batch of events; a returned promise means "busy until it settles" (the next batch waits). */
@@ -25,11 +26,14 @@ function concat(a: Float64Array, b: Float64Array): Float64Array {
 }
 
 function joinPoints(a: CostCurve, b: CostCurve): CostCurve {
+  // An evidence run's alpha, beta, gamma (issue 19) are joined like the cost points.
+  const evidence = a.evidence && b.evidence ? concatEvidence(a.evidence, b.evidence) : (a.evidence ?? b.evidence);
   return {
     steps: concat(a.steps, b.steps),
     train: concat(a.train, b.train),
     validationSteps: concat(a.validationSteps, b.validationSteps),
     validation: concat(a.validation, b.validation),
+    ...(evidence ? { evidence } : {}),
   };
 }
 

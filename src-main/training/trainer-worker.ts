@@ -5,6 +5,7 @@
  * for why a control block and not messages).
  */
 import { parentPort } from 'node:worker_threads';
+import { curvatureReport } from '../../shared/curvature-report';
 import { targetWidth } from '../../shared/engine/cost-types';
 import { gradientCheck } from '../../shared/engine/gradcheck';
 import { toWireError } from '../../shared/errors';
@@ -13,6 +14,7 @@ import { AbortedError } from '../../shared/training/gradient';
 import { Trainer } from '../../shared/training/trainer';
 import { COMMAND, type Command, RunControl } from '../../shared/run-control';
 import {
+  type CurvatureRequest,
   type FromWorker,
   type GradcheckRequest,
   type HelperRequest,
@@ -36,6 +38,7 @@ port.on('message', (msg: ToWorker) => {
     if (msg.type === 'start') runTraining(msg);
     else if (msg.type === 'gradcheck') runGradcheck(msg);
     else if (msg.type === 'helper') runHelper(msg);
+    else if (msg.type === 'curvature') runCurvature(msg); // issue 19
   } catch (e) {
     post({ type: 'reply', id: msg.id, ok: false, error: toWireError(e) });
   }
@@ -61,6 +64,12 @@ function runGradcheck(req: GradcheckRequest): void {
     { tolerance: req.tolerance },
   );
   post({ type: 'reply', id: req.id, ok: true, result });
+}
+
+/** The Hessian's spectrum and the Laplace approximation at the request's weights (PRML §5.4, §5.7). */
+function runCurvature(req: CurvatureRequest): void {
+  const lab = assembleLab(req.spec, req.parts, req.weights);
+  post({ type: 'reply', id: req.id, ok: true, result: curvatureReport(lab, req.start) });
 }
 
 /** Trains one run to its end. Synchronous: the worker does nothing else meanwhile. */

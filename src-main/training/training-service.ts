@@ -6,8 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DataError, type Dataset } from '../../shared/data/dataset';
-import type { GradcheckResult } from '../../shared/engine/gradcheck';
-import { fromWireError, NotAvailable } from '../../shared/errors';
+import { NotAvailable } from '../../shared/errors';
 import { checkLab, type CheckedLab } from '../../shared/lab';
 import { isFinal, type RunEvent, type RunMetrics, type RunRecord, type RunStatus, type RunSummary, summarizeRun } from '../../shared/run';
 import type { LabSpec } from '../../shared/spec';
@@ -411,26 +410,5 @@ export class TrainingService {
     const e = this.entry(id);
     if (!isFinal(e.status)) throw new NotAvailable(`run ${id} is still ${e.status}: stop it first`);
     this.runs.delete(id);
-  }
-
-  /** Checks backprop against finite differences on a worker (PRML §5.3.3). */
-  async gradcheck(spec: LabSpec, raw: Dataset, options: { weights?: Float64Array; samples?: number; tolerance?: number } = {}): Promise<GradcheckResult> {
-    const initial = Float64Array.from(checkLab(spec, raw, options.weights).net.params);
-    const prepared = await this.parts.prepare(spec, raw);
-    const worker = await this.pool.acquire();
-    try {
-      const reply = await worker.request({
-        type: 'gradcheck',
-        spec,
-        parts: prepared,
-        weights: initial,
-        samples: options.samples ?? 10,
-        tolerance: options.tolerance ?? 1e-6,
-      });
-      if (!reply.ok) throw fromWireError(reply.error);
-      return reply.result as GradcheckResult;
-    } finally {
-      this.pool.release(worker);
-    }
   }
 }

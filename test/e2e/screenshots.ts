@@ -2,7 +2,9 @@
  * Takes the README's screenshots of the real app (docs/screenshots/*.png) in headless Chromium
  * against the real services. Not a test: run it after `npm run build` with
  *
- *   npx tsx test/e2e/screenshots.ts [outDir]
+ *   npx tsx test/e2e/screenshots.ts [outDir] [bayes]
+ *
+ * With `bayes`, only the PRML §5.7 views, each also at 1280 x 720 and 1920 x 1080.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -160,16 +162,68 @@ async function runs(browser: Browser): Promise<void> {
   }
 }
 
+/** Opens a PRML gallery example as a new project. */
+async function openExample(page: Page, name: RegExp): Promise<void> {
+  await page.getByRole('button', { name: 'PRML gallery…' }).click();
+  await page.getByRole('button', { name }).click();
+  await page.getByRole('dialog').filter({ hasText: 'PRML chapter 5 gallery' }).waitFor({ state: 'hidden' });
+}
+
+/**
+ * PRML §5.7 (issue 19): the two gallery labs trained with the evidence procedure, then the
+ * curvature panel (computed after the run), the Laplace band around the regression, the evidence
+ * chart, and the MAP and moderated contours of figure 5.23. `sizes` are viewports to shoot the
+ * window at besides the docs' full-page screenshots (name suffix WxH).
+ */
+async function bayes(browser: Browser, sizes: [number, number][] = []): Promise<void> {
+  for (const [example, name, wait] of [
+    [/Open section §5\.7\.1/, 'bayes-regression', 'Laplace predictive band'],
+    [/Open figure 5\.22/, 'bayes-two-class', 'MAP and moderated outputs'],
+  ] as const) {
+    // A server per lab: opening a second example over a trained, unsaved one would ask first.
+    const server = await startServer();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1440, height: 1100 }, colorScheme: 'light', deviceScaleFactor: 1 });
+      await openLab(page, server.url);
+      await openExample(page, example);
+      await page.getByRole('button', { name: 'Train', exact: true }).click();
+      await waitFor(async () => (await statusText(page)).includes('finished'), 'the run to finish', 120_000);
+      await page.getByTestId('gamma').waitFor({ timeout: 60_000 });
+      if (name === 'bayes-regression') await page.getByRole('checkbox', { name: 'Show the Laplace predictive band' }).waitFor();
+      else await page.getByRole('heading', { name: wait }).waitFor();
+      await page.getByTestId('evidence-caption').waitFor();
+      await page.waitForTimeout(800);
+      await page.evaluate('window.scrollTo(0, 0)');
+      await page.screenshot({ path: join(out, `${name}.png`), fullPage: true });
+      for (const [w, h] of sizes) {
+        await page.setViewportSize({ width: w, height: h });
+        await page.waitForTimeout(600);
+        await page.screenshot({ path: join(out, `${name}-${w}x${h}.png`) });
+        await page.screenshot({ path: join(out, `${name}-${w}x${h}-full.png`), fullPage: true });
+      }
+      await page.close();
+    } finally {
+      await server.close();
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const exe = findChromium();
   if (!exe) throw new Error('no Chromium found: set MLP_LAB_CHROMIUM');
   mkdirSync(out, { recursive: true });
   const browser = await launchChromium(exe);
   try {
+    // `screenshots.ts OUT bayes` takes only the PRML §5.7 views, at 1280x720 and 1920x1080 too.
+    if (process.argv[3] === 'bayes') {
+      await bayes(browser, [[1280, 720], [1920, 1080]]);
+      return;
+    }
     await xor(browser);
     await sine(browser);
     await data(browser);
     await runs(browser);
+    await bayes(browser);
   } finally {
     await browser.close();
   }

@@ -10,7 +10,7 @@ import { cost } from '../../shared/engine/costs';
 import { initialize } from '../../shared/engine/init';
 import { Network } from '../../shared/engine/network';
 import {
-  Adam, createOptimizer, GradientDescent, Momentum, type Objective, type Optimizer, OPTIMIZER_NAMES,
+  Adam, createOptimizer, GradientDescent, Lbfgs, Momentum, type Objective, type Optimizer, OPTIMIZER_NAMES,
   type OptimizerName, type OptimizerSettings, ScaledConjugateGradients,
 } from '../../shared/engine/optimizers';
 import { Rng } from '../../shared/engine/rng';
@@ -128,6 +128,7 @@ describe('optimizers on an ill-conditioned quadratic (n = 10, condition number 1
     { kind: 'momentum', over: { learningRate: 4 / 121, momentum: (9 / 11) ** 2 }, budget: 200 },
     { kind: 'adam', over: { learningRate: 0.05 }, budget: 2000 },
     { kind: 'scg', over: {}, budget: 3 * n },
+    { kind: 'lbfgs', over: {}, budget: 3 * n },
   ];
   for (const { kind, over, budget } of cases) {
     it(`${kind} reaches w* to 1e-6 of the starting distance within ${budget} steps`, () => {
@@ -284,6 +285,8 @@ describe('optimizers on a small network (XOR quadrants, 2-4-1 tanh, cross-entrop
     { kind: 'momentum', over: { learningRate: 0.005 }, budget: 500 },
     { kind: 'adam', over: { learningRate: 0.05 }, budget: 500 },
     { kind: 'scg', over: {}, budget: 50 },
+    // (lbfgs is not here: from this start its line searches lead it to a local minimum at 15% of
+    // the starting E, a different valley from the one SCG's steps find.)
   ];
   for (const { kind, over, budget } of cases) {
     it(`${kind} brings E below 5% of its start within ${budget} steps`, () => {
@@ -352,8 +355,8 @@ describe('the abort contract: an objective that throws mid-step', () => {
           }
         }
         expect(bits(net.params)).toEqual(before);
-        // SCG evaluates trial points in params itself, so its restore is doing real work.
-        if (kind === 'scg') expect(movedBeforeThrow).toBe(true);
+        // SCG and L-BFGS evaluate trial points in params itself, so their restore is doing real work.
+        if (kind === 'scg' || kind === 'lbfgs') expect(movedBeforeThrow).toBe(true);
         for (; done < steps; done++) opt.step(net.params, f);
         expect(bits(net.params)).toEqual(bits(ref.net.params));
       });
@@ -476,8 +479,8 @@ describe('update rules pinned by hand', () => {
 describe('createOptimizer', () => {
   it('builds each method by name, with the settings it reads', () => {
     const built = OPTIMIZER_NAMES.map((k) => make(k, { learningRate: 0.3 }));
-    expect(built.map((o) => o.name)).toEqual(['gd', 'sgd', 'momentum', 'adam', 'scg']);
-    expect(built.map((o) => o.constructor)).toEqual([GradientDescent, GradientDescent, Momentum, Adam, ScaledConjugateGradients]);
+    expect(built.map((o) => o.name)).toEqual(['gd', 'sgd', 'momentum', 'adam', 'scg', 'lbfgs']);
+    expect(built.map((o) => o.constructor)).toEqual([GradientDescent, GradientDescent, Momentum, Adam, ScaledConjugateGradients, Lbfgs]);
     expect(built.every((o) => o.learningRate === 0.3)).toBe(true);
     expect((make('momentum', { momentum: 0.7 }) as Momentum).mu).toBe(0.7);
     const adam = make('adam', { beta1: 0.8, beta2: 0.99, epsilon: 1e-6 }) as Adam;
@@ -485,7 +488,7 @@ describe('createOptimizer', () => {
   });
 
   it('refuses an unknown name and out-of-range settings with a message naming them', () => {
-    expect(() => make('lbfgs' as OptimizerName)).toThrow('unknown optimizer "lbfgs": use one of gd, sgd, momentum, adam, scg');
+    expect(() => make('newton' as OptimizerName)).toThrow('unknown optimizer "newton": use one of gd, sgd, momentum, adam, scg, lbfgs');
     expect(() => make('momentum', { momentum: 1 })).toThrow(/momentum mu/);
     expect(() => make('adam', { beta2: 1 })).toThrow(/beta2/);
     expect(() => make('adam', { epsilon: 0 })).toThrow(/epsilon/);

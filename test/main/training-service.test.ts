@@ -11,6 +11,7 @@ import { parseSpec } from '../../shared/spec';
 import { CURVE_POINTS } from '../../shared/cost-curve-log';
 import { Trainer } from '../../shared/training/trainer';
 import type { RunEvent } from '../../shared/run';
+import { Analyses } from '../../src-main/training/analyses';
 import { TrainingService } from '../../src-main/training/training-service';
 import { WorkerPool } from '../../src-main/training/worker-pool';
 import { requireWorker, workerUrl } from '../support/worker';
@@ -259,8 +260,8 @@ describe('training service', () => {
     expect(val[val.length - 1]).toBeGreaterThan(best);
   });
 
-  it('checks gradients on a worker', async () => {
-    const result = await service.gradcheck(xorSpec(), xorData());
+  it('checks gradients on a worker, beside the runs', async () => {
+    const result = await new Analyses(pool).gradcheck(xorSpec(), xorData());
     expect(result.passed).toBe(true);
     expect(result.groups.map((g) => g.name)).toEqual(['layer 1', 'layer 2', 'inputs']);
   });

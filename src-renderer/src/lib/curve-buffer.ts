@@ -59,15 +59,25 @@ export class PointList {
   }
 }
 
-/** Training and validation E/N against step for one run. */
+/** Training and validation E/N against step for one run (and alpha, beta, gamma of an evidence run). */
 export class CurveBuffer {
   readonly train = new PointList();
   readonly validation = new PointList();
+  /** The evidence procedure's hyperparameters at each re-estimation (PRML §5.7.2); empty for other runs. */
+  readonly alpha = new PointList();
+  readonly beta = new PointList();
+  readonly gamma = new PointList();
 
   /** Appends the points of a progress event (or of a stored curve). */
   append(points: CostCurve): void {
     this.train.append(points.steps, points.train);
     this.validation.append(points.validationSteps, points.validation);
+    const ev = points.evidence;
+    if (ev) {
+      this.alpha.append(ev.steps, ev.alpha);
+      this.beta.append(ev.steps, ev.beta);
+      this.gamma.append(ev.steps, ev.gamma);
+    }
   }
 
   /** The largest step seen in either series (0 when empty). */
@@ -86,5 +96,8 @@ export class CurveBuffer {
   clear(): void {
     this.train.clear();
     this.validation.clear();
+    this.alpha.clear();
+    this.beta.clear();
+    this.gamma.clear();
   }
 }

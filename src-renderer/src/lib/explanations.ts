@@ -128,6 +128,12 @@ export const OPTIMIZER_HELP: Record<OptimizerName, Explanation> = {
     formulas: ['\\mathbf{w}^{(\\tau+1)} = \\mathbf{w}^{(\\tau)} + \\alpha^{(\\tau)} \\mathbf{d}^{(\\tau)}', '\\mathbf{d}^{(\\tau)} = -\\mathbf{g}^{(\\tau)} + \\beta^{(\\tau)} \\mathbf{d}^{(\\tau-1)}'],
     source: 'PRML §5.2.4; Møller (1993)',
   },
+  lbfgs: {
+    title: 'L-BFGS',
+    text: 'A quasi-Newton batch method: the last m steps s and gradient changes y build an approximation H of the inverse Hessian, and a line search along −H∇E picks a step length that satisfies the strong Wolfe conditions. No learning rate to tune.',
+    formulas: ['\\mathbf{w}^{(\\tau+1)} = \\mathbf{w}^{(\\tau)} - t^{(\\tau)} \\mathbf{H}^{(\\tau)} \\nabla E(\\mathbf{w}^{(\\tau)})', '\\mathbf{s} = \\mathbf{w}^{(\\tau+1)} - \\mathbf{w}^{(\\tau)},\\quad \\mathbf{y} = \\nabla E^{(\\tau+1)} - \\nabla E^{(\\tau)}'],
+    source: 'PRML §5.2.4; Nocedal & Wright (2006) Algorithm 7.5',
+  },
 };
 
 /** Regularisation and validation. */

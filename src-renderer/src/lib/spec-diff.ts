@@ -47,7 +47,9 @@ export function specFields(s: LabSpec): [string, string][] {
   s.network.hidden.forEach((h, i) => fields.push([`init ${i + 1}`, initText(h.init)]));
   fields.push(['output', s.network.output.cost], ['init out', initText(s.network.output.init)]);
   fields.push(['optimizer', t.optimizer]);
-  if (t.optimizer !== 'scg') fields.push(['η', n(t.learningRate)]);
+  if (t.optimizer !== 'scg' && t.optimizer !== 'lbfgs') fields.push(['η', n(t.learningRate)]);
+  if (t.optimizer === 'lbfgs') fields.push(['memory', n(t.memory ?? 10)]);
+  if (t.evidence) fields.push(['evidence', `every ${t.evidence.every} steps from α ${n(t.evidence.alpha)}, β ${n(t.evidence.beta)}`]);
   fields.push(['steps', n(t.steps)], ['batch', t.batchSize === null ? 'all' : n(t.batchSize)]);
   if (t.optimizer === 'momentum') fields.push(['momentum', n(t.momentum)]);
   if (t.optimizer === 'adam') fields.push(['β1', n(t.beta1)], ['β2', n(t.beta2)], ['ε', n(t.epsilon)]);

@@ -13,7 +13,7 @@ export function cloneSpec(spec: LabSpec): LabSpec {
 
 /** True for optimizers that always use the whole training set. */
 export function isFullBatch(optimizer: OptimizerName): boolean {
-  return optimizer === 'gd' || optimizer === 'scg';
+  return optimizer === 'gd' || optimizer === 'scg' || optimizer === 'lbfgs';
 }
 
 /** A new hidden layer like the last one (or the seed's 4 tanh units). */
@@ -29,6 +29,23 @@ export function setOptimizer(spec: LabSpec, optimizer: OptimizerName): void {
   spec.training.optimizer = optimizer;
   if (isFullBatch(optimizer)) spec.training.batchSize = null;
   else if (spec.training.batchSize === null) spec.training.batchSize = 32;
+  // The evidence procedure needs the whole training set in every step (PRML §5.7.2).
+  if (!isFullBatch(optimizer)) delete spec.training.evidence;
+}
+
+/**
+ * Switches the evidence procedure (PRML §5.7.2) on (re-estimating every `every` steps) or off.
+ * It sets the weight decay itself, so a fixed one is dropped; a mini-batch optimizer becomes
+ * scaled conjugate gradients, which uses the whole training set.
+ */
+export function setEvidence(spec: LabSpec, every: number | null): void {
+  if (every === null) {
+    delete spec.training.evidence;
+    return;
+  }
+  spec.training.evidence = { every, alpha: spec.training.evidence?.alpha ?? 0.01, beta: spec.training.evidence?.beta ?? 50 };
+  spec.training.weightDecay = 0;
+  if (!isFullBatch(spec.training.optimizer)) setOptimizer(spec, 'scg');
 }
 
 /** Sets the validation fraction; early stopping is switched off when there is none left. */
