@@ -9,6 +9,7 @@ import { Network } from './engine/network';
 import { Rng } from './engine/rng';
 import { DataError, type Dataset, finish, prepareTargets, type Sliced } from './data/dataset';
 import { type Allocate, splitDatasetSliced, splitSizes } from './data/split';
+import { LIMITS, parameterCount, shown } from './limits';
 import { isCsvData, type LabSpec } from './spec';
 import { type Normalization, type WeightsFile, weightsFor } from './weights-format';
 
@@ -37,6 +38,11 @@ export interface Lab {
 export function networkFor(spec: LabSpec, inputs: number, targets: number, params?: Float64Array): Network {
   const cost = costFor(spec.network.output);
   const outputs = outputUnits(spec, targets);
+  // Refused before anything of that size is allocated (a trainer holds several such vectors).
+  const size = parameterCount(inputs, [...spec.network.hidden.map((h) => h.units), outputs]);
+  if (size > LIMITS.parameters) {
+    throw new DataError(`the network would have ${shown(size)} weights and biases for ${inputs} inputs and ${outputs} outputs; at most ${shown(LIMITS.parameters)} are allowed: use fewer or narrower hidden layers`);
+  }
   // The data decides the outputs: say so as a DataError (the engine's own check is a RangeError).
   if (outputs < cost.minOutputs) throw new DataError(`${cost.name} needs at least ${cost.minOutputs} outputs, the network has ${outputs}`);
   return new Network(inputs, layerShapes(spec, targets), cost, params);

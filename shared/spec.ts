@@ -9,6 +9,7 @@
 import { ACTIVATION_NAMES, type ActivationName, isActivationName } from './engine/activations';
 import { COST_NAMES, type CostName, isCostName } from './engine/cost-types';
 import { OPTIMIZER_NAMES, type OptimizerName } from './engine/optimizers';
+import { LIMITS, parameterCount, shown } from './limits';
 import { INIT_SCHEMES, type InitScheme, type LayerInit } from './engine/init';
 import { BUILTIN_NAMES, type BuiltinName, builtinInfo } from './data/builtin';
 import {
@@ -218,7 +219,7 @@ function parseData(v: unknown): DataSpec {
       throw new SpecError('data.builtin', `must be one of ${BUILTIN_NAMES.join(', ')}, got ${show(name)}`);
     }
     const info = builtinInfo(name as BuiltinName);
-    const n = o.n === undefined ? info.defaultN : int(o.n, 'data.n', 2);
+    const n = o.n === undefined ? info.defaultN : int(o.n, 'data.n', 2, LIMITS.samples);
     const noise = o.noise === undefined ? info.noise.default : num(o.noise, 'data.noise');
     if (noise < 0) throw new SpecError('data.noise', `must be 0 or more, got ${noise}`);
     let classes: number | undefined;
@@ -271,6 +272,7 @@ function parseNetwork(v: unknown): NetworkSpec {
   const o = obj(v, 'network');
   const hiddenRaw = o.hidden === undefined ? [] : o.hidden;
   if (!Array.isArray(hiddenRaw)) throw new SpecError('network.hidden', 'must be a list of layers');
+  if (hiddenRaw.length > LIMITS.hiddenLayers) throw new SpecError('network.hidden', `has ${hiddenRaw.length} layers; at most ${LIMITS.hiddenLayers} are allowed`);
   const hidden = hiddenRaw.map((h, i): HiddenLayerSpec => {
     const p = `network.hidden[${i}]`;
     const l = obj(h, p);
@@ -278,8 +280,13 @@ function parseNetwork(v: unknown): NetworkSpec {
     if (!isActivationName(act)) {
       throw new SpecError(`${p}.activation`, `must be one of ${ACTIVATION_NAMES.join(', ')}, got ${show(act)}`);
     }
-    return { units: int(l.units, `${p}.units`, 1), activation: act, init: parseInit(l.init, `${p}.init`) };
+    return { units: int(l.units, `${p}.units`, 1, LIMITS.units), activation: act, init: parseInit(l.init, `${p}.init`) };
   });
+  // The hidden layers' own weights, before the data adds its inputs and targets (lab.ts checks the rest).
+  const between = hidden.length > 1 ? parameterCount(hidden[0].units, hidden.slice(1).map((h) => h.units)) : 0;
+  if (between > LIMITS.parameters) {
+    throw new SpecError('network.hidden', `needs ${shown(between)} weights between its layers; at most ${shown(LIMITS.parameters)} parameters are allowed: use fewer or narrower layers`);
+  }
   const out = obj(o.output, 'network.output');
   if (!isCostName(out.cost)) {
     throw new SpecError('network.output.cost', `must be one of ${COST_NAMES.join(', ')}, got ${show(out.cost)}`);
@@ -315,9 +322,9 @@ function parseTraining(v: unknown): TrainingSpec {
   }
   const learningRate = o.learningRate === undefined ? 0.001 : num(o.learningRate, 'training.learningRate');
   if (!(learningRate > 0)) throw new SpecError('training.learningRate', `must be greater than 0, got ${learningRate}`);
-  const steps = o.steps === undefined ? 10000 : int(o.steps, 'training.steps', 0);
+  const steps = o.steps === undefined ? 10000 : int(o.steps, 'training.steps', 0, LIMITS.steps);
   const fullBatch = optimizer === 'gd' || optimizer === 'scg' || optimizer === 'lbfgs';
-  const batchSize = o.batchSize === undefined || o.batchSize === null ? (fullBatch ? null : 32) : int(o.batchSize, 'training.batchSize', 1);
+  const batchSize = o.batchSize === undefined || o.batchSize === null ? (fullBatch ? null : 32) : int(o.batchSize, 'training.batchSize', 1, LIMITS.batchSize);
   if (fullBatch && batchSize !== null) {
     throw new SpecError('training.batchSize', `must be left out for ${optimizer}, which uses the whole training set; choose sgd, momentum or adam for mini-batches`);
   }
@@ -328,11 +335,11 @@ function parseTraining(v: unknown): TrainingSpec {
   if (!(epsilon > 0)) throw new SpecError('training.epsilon', `must be greater than 0, got ${epsilon}`);
   const weightDecay = o.weightDecay === undefined ? 0 : num(o.weightDecay, 'training.weightDecay');
   if (weightDecay < 0) throw new SpecError('training.weightDecay', `must be 0 or more, got ${weightDecay}`);
-  const validateEvery = o.validateEvery === undefined ? 100 : int(o.validateEvery, 'training.validateEvery', 1);
+  const validateEvery = o.validateEvery === undefined ? 100 : int(o.validateEvery, 'training.validateEvery', 1, LIMITS.validateEvery);
   let earlyStopping: EarlyStoppingSpec | null = null;
   if (o.earlyStopping !== undefined && o.earlyStopping !== null && o.earlyStopping !== false) {
     const e = obj(o.earlyStopping, 'training.earlyStopping');
-    earlyStopping = { patience: e.patience === undefined ? 10 : int(e.patience, 'training.earlyStopping.patience', 1) };
+    earlyStopping = { patience: e.patience === undefined ? 10 : int(e.patience, 'training.earlyStopping.patience', 1, LIMITS.patience) };
   }
   let threads: number | 'auto' = 'auto';
   if (o.threads !== undefined && o.threads !== 'auto') threads = int(o.threads, 'training.threads', 1);
@@ -374,10 +381,11 @@ function num(v: unknown, path: string): number {
   return v;
 }
 
-function int(v: unknown, path: string, min: number): number {
+function int(v: unknown, path: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
     throw new SpecError(path, `must be a whole number >= ${min}, got ${show(v)}`);
   }
+  if (v > max) throw new SpecError(path, `must be at most ${shown(max)} (a limit of MLP Lab: README, "Limits"), got ${show(v)}`);
   return v;
 }
 

@@ -74,6 +74,9 @@ export class Trainer {
   private lastTrainE = NaN;
   private trainQuality: PartMetrics | null = null;
   private validationQuality: PartMetrics | null = null;
+  /** E/N of the first step, and the threshold above which a step's E/N is divergence. */
+  private divergesAboveFrom = Number.NaN;
+  private divergesAbove = Number.POSITIVE_INFINITY;
   /** The weight decay the objective adds: lambda and the parameters it acts on. */
   private readonly decay: { lambda: number; mask: Uint8Array };
   /** The evidence procedure (issue 19, shared/evidence-training.ts), or null. */
@@ -165,17 +168,18 @@ export class Trainer {
     if (!(this.objective.descend && this.optimizer.descends)) this.startOfStep.set(net.params);
     const e = this.optimizer.step(net.params, this.objective);
     const ePerSample = e / this.batchN;
+    if (this.step === 0) {
+      this.divergesAboveFrom = ePerSample;
+      this.divergesAbove = divergenceThreshold(ePerSample);
+    }
     // Weights that overflowed show up as a non-finite E at the next step, so scanning them is
     // only needed after the last one (and when a run is stopped: see ensureFinite).
-    if (!Number.isFinite(e) || (this.step + 1 >= tr.steps && !allFinite(net.params))) {
-      // The weights at the start of this step already gave a non-finite E (or the update
-      // overflowed): keep the last weights that gave a finite E.
-      const finite = Number.isFinite(e) ? this.startOfStep : this.lastFinite;
-      net.params.set(finite);
-      this.state = {
-        status: 'diverged',
-        message: `diverged at step ${this.step + 1}: E became ${Number.isFinite(e) ? 'infinite in the weights' : e} with learning rate ${this.optimizer.learningRate}; lower the learning rate (the last finite weights are kept)`,
-      };
+    const overflowed = this.step + 1 >= tr.steps && Number.isFinite(e) && !allFinite(net.params);
+    if (!Number.isFinite(e) || ePerSample > this.divergesAbove || overflowed) {
+      // The weights at the start of this step already gave a non-finite or runaway E (or the
+      // update overflowed): keep the last weights that were good.
+      net.params.set(overflowed ? this.startOfStep : this.lastFinite);
+      this.state = { status: 'diverged', message: this.divergenceMessage(e, ePerSample, overflowed) };
       return NaN;
     }
     // The start of this step gave a finite E: it becomes the fallback (a swap, not a copy: the
@@ -198,6 +202,20 @@ export class Trainer {
     if (this.step % tr.validateEvery === 0 || this.step >= tr.steps) this.checkpoint();
     if (!this.done && this.step >= tr.steps) this.finish();
     return ePerSample;
+  }
+
+  /** What went wrong when a step diverged, and what to do (see `divergenceThreshold`). */
+  private divergenceMessage(e: number, ePerSample: number, overflowed: boolean): string {
+    const at = this.step + 1;
+    if (this.step === 0 && !Number.isFinite(e)) {
+      // Nothing was updated yet: the data, not the learning rate, is out of range.
+      return `E is not a finite number at the initial weights, before any update: the data's values are too large for the network (the largest input is ${largest(this.lab.data.inputs).toPrecision(3)}, the largest target ${largest(this.lab.data.targets).toPrecision(3)}); normalise or rescale the inputs and targets`;
+    }
+    const advice = ['gd', 'sgd', 'momentum', 'adam'].includes(this.optimizer.name)
+      ? `with learning rate ${this.optimizer.learningRate}: try a smaller learning rate`
+      : 'try another optimizer, or weight decay';
+    const what = overflowed ? 'the weights overflowed' : Number.isFinite(e) ? `E/N rose to ${ePerSample.toPrecision(3)}, from ${this.divergesAboveFrom.toPrecision(3)} at the start` : `E became ${e}`;
+    return `diverged at step ${at}: ${what} ${advice} (the last good weights, of step ${overflowed ? at - 1 : Math.max(0, at - 2)}, are kept)`;
   }
 
   /**
@@ -358,6 +376,29 @@ export class Trainer {
     this.batchT = this.tb;
     this.batchN = b;
   }
+}
+
+/**
+ * Divergence, for every cost: a step's E/N that is not finite, or that rises above the start's by
+ * more than DIVERGENCE_RISE times the start's size (at least 1): E/N = s at the first step gives
+ * the threshold s + 1000 max(1, |s|). Training that works never comes near it (a mini-batch's
+ * E/N varies by a few times, not a thousand); a learning rate far too large passes it within a
+ * few steps, long before E overflows.
+ */
+export const DIVERGENCE_RISE = 1000;
+
+/** The E/N above which a run with first-step E/N `start` has diverged. */
+export function divergenceThreshold(start: number): number {
+  return Number.isFinite(start) ? start + DIVERGENCE_RISE * Math.max(1, Math.abs(start)) : Number.POSITIVE_INFINITY;
+}
+
+function largest(v: Float64Array): number {
+  let m = 0;
+  for (let i = 0; i < v.length; i++) {
+    const a = Math.abs(v[i]);
+    if (!(a <= m)) m = a;
+  }
+  return m;
 }
 
 function allFinite(v: Float64Array): boolean {

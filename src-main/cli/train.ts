@@ -95,11 +95,14 @@ export async function train(argv: readonly string[], io: CliIo, env: TrainEnviro
       io.stderr.write(`${records.length === 1 ? 'run' : `${records.length} runs`} saved to ${specPath}\n`);
     }
 
+    // Exit 3 when a run diverged (the numbers ran away: docs/cli.md), 1 when one failed.
     let failed = false;
+    let diverged = false;
     records.forEach((record, i) => {
       const summary = summarize(record, service, specs[i]);
       if (record.status === 'diverged' || record.status === 'failed') {
-        failed = true;
+        if (record.status === 'diverged') diverged = true;
+        else failed = true;
         io.stderr.write(`mlp-lab: ${ids.length > 1 ? `seed ${specs[i].seed}: ` : ''}${record.message ?? `the run ${record.status}`}\n`);
         return;
       }
@@ -123,7 +126,7 @@ export async function train(argv: readonly string[], io: CliIo, env: TrainEnviro
         if (outPath) io.stdout.write(`${who}weights written to ${outPath}\n`);
       }
     });
-    return failed ? 1 : 0;
+    return failed ? 1 : diverged ? 3 : 0;
   } finally {
     await pool.close();
   }

@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import { countLineBreaks } from './csv-cells';
 import { ColumnBuilder } from './csv-columns';
 import { type CsvFormat, CsvError, type CsvTable } from './csv-types';
+import { LIMITS, shown } from '../../shared/limits';
 
 /** Accepts records in file order and builds the table. */
 export class TableBuilder {
@@ -69,6 +70,9 @@ export class TableBuilder {
         if (record.length === columns.length + 1 && record[record.length - 1].trim() === '') record = record.slice(0, -1);
         else throw this.raggedError(record.length, line);
       }
+      if ((this.rows + 1) * columns.length > LIMITS.csvCells) {
+        throw new CsvError(`${this.shortName} line ${line}: the file holds more than ${shown(LIMITS.csvCells)} cells (${columns.length} columns), the most MLP Lab imports; leave out columns or rows, or sample the file`, this.file, line);
+      }
       if (this.rows === this.lines.length) {
         const grown = new Int32Array(this.lines.length * 2);
         grown.set(this.lines);
@@ -89,6 +93,10 @@ export class TableBuilder {
   }
 
   private start(record: string[], line: number): void {
+    // Before a buffer is made per column: a single line can name a million of them.
+    if (record.length > LIMITS.csvColumns) {
+      throw new CsvError(`${this.shortName} line ${line}: ${shown(record.length)} columns; MLP Lab imports at most ${shown(LIMITS.csvColumns)}. Is the delimiter right ("${this.format.delimiter === '\t' ? '\\t' : this.format.delimiter}")?`, this.file, line);
+    }
     if (this.format.header) {
       const seen = new Set<string>();
       this.names = record.map((raw, j) => {

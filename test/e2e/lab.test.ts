@@ -92,7 +92,7 @@ describe.skipIf(noBrowser)('the lab in a browser', () => {
     await banner.waitFor({ timeout: 30_000 });
     const text = (await banner.textContent()) ?? '';
     expect(text).toMatch(/Run 1 diverged/);
-    expect(text).toMatch(/lower the learning rate/);
+    expect(text).toMatch(/try a smaller learning rate/);
     expect(await statusText(page)).toContain('diverged');
     await banner.getByRole('button', { name: 'Lower the learning rate ten-fold' }).click();
     await expect.poll(() => page.getByRole('spinbutton', { name: 'Learning rate', exact: true }).inputValue()).toBe('10');

@@ -42,12 +42,24 @@ describe('lab spec', () => {
     ['no data', (s) => { delete s.data; }, /^data must be a JSON object \(it is missing\)/],
     ['a column that is input and target', (s) => { s.data = { csv: 'a.csv', inputs: ['x', 't'], targets: ['t'] }; }, /column "t" is both an input and a target/],
     ['a zero init std', (s) => { s.network.hidden[0].init = { std: 0 }; }, /^network\.hidden\[0\]\.init\.std must be greater than 0/],
+    // Limits (shared/limits.ts): refused before anything of that size exists.
+    ['30 million units', (s) => { s.network.hidden[0].units = 3e7; }, /^network\.hidden\[0\]\.units must be at most 65,536 \(a limit of MLP Lab: README, "Limits"\), got 30000000/],
+    ['20 million built-in samples', (s) => { s.data.n = 2e7; }, /^data\.n must be at most 1,000,000/],
+    ['a trillion and one steps', (s) => { s.training.steps = 1e12 + 1; }, /^training\.steps must be at most 1e12/],
+    ['33 hidden layers', (s) => { s.network.hidden = Array.from({ length: 33 }, () => ({ units: 2 })); }, /^network\.hidden has 33 layers; at most 32 are allowed/],
+    ['hidden layers too wide together', (s) => { s.network.hidden = [{ units: 60000 }, { units: 60000 }]; }, /^network\.hidden needs 3,600,060,000 weights between its layers; at most 20,000,000 parameters are allowed/],
   ];
   for (const [what, patch, message] of bad) {
     it(`refuses ${what} with a message naming the field`, () => {
       expect(() => parseSpec(withPatch(patch))).toThrow(message);
     });
   }
+
+  it('refuses a network the data makes too large before allocating it, naming the count', () => {
+    const s = parseSpec(withPatch((x) => { x.network.hidden = [{ units: 40000 }]; }));
+    const wide = { inputs: new Float64Array(2 * 600), targets: new Float64Array(2), n: 2, inputNames: Array.from({ length: 600 }, (_, i) => `x${i}`), targetNames: ['t'] };
+    expect(() => createLab(s, wide)).toThrow(/^the network would have 24,080,001 weights and biases for 600 inputs and 1 outputs; at most 20,000,000 are allowed/);
+  });
 
   it('refuses targets that do not suit the cost, naming the sample and column', () => {
     const spec = parseSpec(withPatch((s) => { s.network.output.cost = 'sigmoid-cross-entropy'; }));

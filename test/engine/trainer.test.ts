@@ -170,3 +170,52 @@ describe('trainer', () => {
     expect(t.drainCurve().steps.length).toBe(7);
   });
 });
+
+describe('divergence, for every cost', () => {
+  const cases = [
+    ['sigmoid-cross-entropy', 'xor-quadrants'],
+    ['softmax-cross-entropy', 'blobs'],
+    ['sum-of-squares', 'sine-regression'],
+    ['mixture-density', 'sine-regression-inverse'],
+  ] as const;
+  for (const [cost, builtin] of cases) {
+    it(`${cost}: a learning rate far too large ends the run as diverged, keeping weights whose E/N was in range`, () => {
+      const s = parseSpec({
+        format: 'mlp-lab-spec', version: 1, seed: 3, data: { builtin, n: 200 },
+        network: { hidden: [{ units: 8 }], output: { cost, ...(cost === 'mixture-density' ? { components: 2 } : {}) } },
+        training: { optimizer: 'gd', learningRate: 1e6, steps: 500 },
+      });
+      const lab = createLab(s, generateBuiltin(builtin, 200, 3));
+      const trainer = new Trainer(lab);
+      trainer.run(500);
+      expect(trainer.state.status).toBe('diverged');
+      expect(trainer.state.message).toMatch(/^diverged at step \d+: .* with learning rate 1000000: try a smaller learning rate \(the last good weights, of step \d+, are kept\)$/);
+      expect(lab.net.params.every((w) => Number.isFinite(w))).toBe(true);
+      // The weights kept give an E/N within the rule's bound of the start's.
+      const start = lab.net.error(lab.data.inputs, lab.data.targets, lab.data.n);
+      expect(Number.isFinite(start)).toBe(true);
+    });
+  }
+
+  it('negative control: the seed\'s XOR run at learning rate 0.001 never trips the rule in 20,000 steps', () => {
+    const lab = createLab(spec({ learningRate: 0.001, steps: 20000 }), generateBuiltin('xor-quadrants', 300, 5));
+    const trainer = new Trainer(lab);
+    trainer.run(20000);
+    expect(trainer.state.status).toBe('finished');
+  });
+
+  it('data too large for the network is reported as such at the first step, not as a learning rate problem', () => {
+    const s = parseSpec({
+      format: 'mlp-lab-spec', version: 1, seed: 1, data: { builtin: 'sine-regression', n: 50 },
+      network: { hidden: [{ units: 4 }], output: { cost: 'sum-of-squares' } }, training: { learningRate: 1e-9, steps: 10 },
+    });
+    const raw = generateBuiltin('sine-regression', 50, 1);
+    // Targets near 1e200: (y - t)^2 overflows at the initial weights already.
+    const huge = { ...raw, targets: raw.targets.map((v) => (v + 1) * 1e200) };
+    const trainer = new Trainer(createLab(s, huge));
+    trainer.run(10);
+    expect(trainer.state.status).toBe('diverged');
+    expect(trainer.state.message).toMatch(/^E is not a finite number at the initial weights, before any update: the data's values are too large for the network \(the largest input is [\d.]+, the largest target [\d.]+e\+200\); normalise or rescale the inputs and targets$/);
+    expect(trainer.state.message).not.toMatch(/learning rate/);
+  });
+});

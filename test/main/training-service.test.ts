@@ -207,7 +207,7 @@ describe('training service', () => {
     const id = service.start(spec, generateBuiltin('sine-regression', 100, 1));
     const r = await service.wait(id);
     expect(r.status).toBe('diverged');
-    expect(r.message).toMatch(/^diverged at step \d+: .* with learning rate 50; lower the learning rate/);
+    expect(r.message).toMatch(/^diverged at step \d+: .* with learning rate 50: try a smaller learning rate/);
     expect(r.finalWeights!.every((w) => Number.isFinite(w))).toBe(true);
   });
 

@@ -51,6 +51,18 @@ async function failure(path: string, options: CsvReadOptions = {}): Promise<CsvE
   return sync as CsvError;
 }
 
+describe('CSV import: limits', () => {
+  it('refuses a one-line file of 500,000 columns before making a buffer per column', async () => {
+    const path = join(dir, 'one-line.csv');
+    writeFileSync(path, `${Array.from({ length: 500_000 }, () => '1').join(',')}\n`);
+    const before = process.memoryUsage().rss;
+    await expect(importCsv(path, { header: false })).rejects.toThrow(/one-line\.csv line 1: 500,000 columns; MLP Lab imports at most 10,000\. Is the delimiter right \(","\)\?/);
+    expect(() => importCsvSync(path, { header: false })).toThrow(/500,000 columns/);
+    // It used 5.8 GB when a buffer was made for every column; now far less than one.
+    expect(process.memoryUsage().rss - before).toBeLessThan(500e6);
+  });
+});
+
 describe('CSV import: formats', () => {
   it('reads a German spreadsheet export: ";" fields, decimal commas, thousands dots, CRLF, a categorical column', async () => {
     const t = await both(fixture('german-spreadsheet.csv'));
