@@ -16,6 +16,7 @@ import { WorkerPool } from '../training/worker-pool';
 import { addRecent, readRecent } from '../storage/recent-projects';
 import type { RecoveryStore } from '../storage/app-storage';
 import type { CsvService } from './csv-service';
+import { modelFile } from './model-export';
 
 /** Native file dialogs (Electron); each resolves with a path, or null when cancelled. */
 export interface Dialogs {
@@ -24,6 +25,8 @@ export interface Dialogs {
   openCsv(): Promise<string | null>;
   openWeights(): Promise<string | null>;
   saveWeights(defaultName: string): Promise<string | null>;
+  /** issue 20: where to write an ONNX model or a PyTorch folder's zip (optional: hosts without it cannot ask). */
+  saveExport?(defaultName: string, kind: 'onnx' | 'zip'): Promise<string | null>;
 }
 
 /** What the host (Electron or the browser server) provides. */
@@ -258,6 +261,14 @@ export function createLabApp(host: Host): LabApp {
       const path = 'path' in r ? allowPath(withExtension(r.path, '.json')) : await ask((d) => d.saveWeights(`${project.summary().name}-weights.json`));
       writeFileSync(path, `${JSON.stringify(weights, null, 1)}\n`);
       return { path, weights };
+    },
+    // issue 20: ONNX and PyTorch exports (app/model-export.ts).
+    'lab:exportModel': async (r: CallRequest<'lab:exportModel'>) => {
+      const file = modelFile(r, { name: project.summary().name, version: host.version, weightsOf: (id) => project.weightsOf(id), spec: project.currentSpec, dataset: () => project.dataset() });
+      if (r.download) return { name: file.name, bytes: file.bytes };
+      const path = await ask(host.dialogs?.saveExport ? (d) => d.saveExport!(file.name, file.kind) : null);
+      writeFileSync(path, file.bytes);
+      return { name: file.name, path };
     },
     'lab:importWeights': async (r: CallRequest<'lab:importWeights'>) => {
       if ('bytes' in r) return project.importWeights(new TextDecoder().decode(r.bytes), r.name);

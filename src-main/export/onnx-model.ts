@@ -136,7 +136,10 @@ export function onnxModel(file: WeightsFile, options: OnnxOptions = {}): Uint8Ar
     graph,
     metadataProps: Object.entries(onnxMetadata(file, dtype)).map(([key, value]) => onnx.StringStringEntryProto.create({ key, value })),
   });
-  return onnx.ModelProto.encode(model).finish();
+  // protobufjs hands back a Node Buffer under Node; a plain Uint8Array view of it crosses the IPC
+  // wire as bytes (a Buffer would serialise itself as JSON).
+  const bytes = onnx.ModelProto.encode(model).finish();
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** The metadata the model carries: key -> string value (lists as JSON). */
