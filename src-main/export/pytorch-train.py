@@ -53,8 +53,10 @@ class Network(torch.nn.Module):
     def __init__(self, weights_file):
         super().__init__()
         self.activations = [layer["activation"] for layer in weights_file["layers"]]
-        self.W = torch.nn.ParameterList([torch.nn.Parameter(torch.tensor(l["weights"])) for l in weights_file["layers"]])
-        self.b = torch.nn.ParameterList([torch.nn.Parameter(torch.tensor(l["bias"])) for l in weights_file["layers"]])
+        # float64 even where JSON wrote whole numbers (a bias of 0 reads back as an int).
+        tensor = lambda values: torch.nn.Parameter(torch.tensor(values, dtype=torch.float64))
+        self.W = torch.nn.ParameterList([tensor(l["weights"]) for l in weights_file["layers"]])
+        self.b = torch.nn.ParameterList([tensor(l["bias"]) for l in weights_file["layers"]])
 
     def forward(self, x):
         for W, b, activation in zip(self.W, self.b, self.activations):
@@ -324,7 +326,7 @@ def main():
                **({"bestStep": best[1]} if patience and best[1] is not None else {})}
         Path(args.log).write_text(json.dumps(log) + "\n")
         print(f"{status}: {step} steps in {seconds:.2f} s on {world} process{'es' if world > 1 else ''}; "
-              f"E/N {curve['train'][-1] if curve['train'] else float('nan'):.6g} at the last step; wrote {args.out} and {args.log}")
+              f"E/N {curve['train'][-1] if curve['train'] else float('nan'):.6g} before the last update; wrote {args.out} and {args.log}")
         if message:
             print(message)
     if world > 1:

@@ -182,6 +182,15 @@ describe('train.py against MLP Lab\'s trainer', () => {
     expect(relativeError(trainWithPytorch(torch.python, sgdFolder, 1), otherOrder.net.params)).toBeGreaterThan(1e-6);
   });
 
+  it.skipIf(!torch.ok)(`the seed's XOR quadrants (zero biases, cross-entropy), 50 steps: our weights to 1e-9${skipped(torch)}`, async () => {
+    if (!torch.ok) return;
+    const xorPath = join(root, 'docs/examples/xor-quadrants.json');
+    const xorFolder = join(dir, 'xor');
+    expect((await run('export', xorPath, '--format', 'pytorch', '--out', xorFolder, '--steps', '50')).code).toBe(0);
+    const xor = parseSpec(JSON.parse(readFileSync(xorPath, 'utf8')));
+    expect(relativeError(trainWithPytorch(torch.python, xorFolder, 1), trainHere(xor, 50))).toBeLessThan(1e-9);
+  });
+
   it.skipIf(!torch.ok)(`import-weights adds the result to a project as a run, with train.py's cost curve${skipped(torch)}`, async () => {
     if (!torch.ok) return;
     trainWithPytorch(torch.python, folder, 1, ['--out', 'weights.json', '--log', 'training-log.json']);
