@@ -266,7 +266,8 @@ export function createLabApp(host: Host): LabApp {
     'lab:exportModel': async (r: CallRequest<'lab:exportModel'>) => {
       const file = modelFile(r, { name: project.summary().name, version: host.version, weightsOf: (id) => project.weightsOf(id), spec: project.currentSpec, dataset: () => project.dataset() });
       if (r.download) return { name: file.name, bytes: file.bytes };
-      const path = await ask(host.dialogs?.saveExport ? (d) => d.saveExport!(file.name, file.kind) : null);
+      if (!host.dialogs?.saveExport) throw new NotAvailable('this window cannot ask where to save: ask for a download (download: true)');
+      const path = await ask((d) => d.saveExport!(file.name, file.kind));
       writeFileSync(path, file.bytes);
       return { name: file.name, path };
     },

@@ -43,8 +43,6 @@ export const ONNX_OPSET = 13;
 
 /** The name of the graph's input: the raw input columns, N x D. */
 export const ONNX_INPUT = 'x';
-/** The output names: "y" for the canonical pairs, "pi", "mu", "sigma" for a mixture density network. */
-export const ONNX_OUTPUTS = { single: ['y'], mixture: ['pi', 'mu', 'sigma'] } as const;
 
 /** Options of `onnxModel`. */
 export interface OnnxOptions {

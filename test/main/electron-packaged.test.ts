@@ -74,6 +74,7 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'mlp-electron-packaged-'));
   state.userData = work;
   vi.stubEnv('ELECTRON_RENDERER_URL', ELSEWHERE);
+  vi.spyOn(console, 'warn').mockImplementation(() => {}); // the refused call below is logged
   await import(/* @vite-ignore */ new URL('../../out/main/index.js', import.meta.url).href);
   await until(() => state.loaded.length === 1);
 });
