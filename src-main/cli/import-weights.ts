@@ -5,7 +5,8 @@
  * project's network and columns; E, E/N and accuracy or RMSE are measured here, on the
  * project's own data, like those of any run.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { assembleLab, prepareParts } from '../../shared/lab';
 import type { RunMetrics, RunRecord } from '../../shared/run';
@@ -65,7 +66,7 @@ export function importWeights(argv: readonly string[], io: CliIo): number {
   };
   const empty = new Float64Array(0);
   const record: RunRecord = {
-    id: `run-${Date.now().toString(36)}-import`,
+    id: `run-${Date.now().toString(36)}-import-${randomBytes(3).toString('hex')}`,
     createdAt: new Date().toISOString(),
     spec,
     status: log?.status ?? 'finished',

@@ -4,7 +4,8 @@
  * back as a run. Pinned against MLP Lab's own trainer (in process): full-batch gradient descent
  * on the seed's sine regression from the same initial weights, 1000 steps, gives our weights to
  * 1e-9 relative, on one process and on two under torchrun (gloo), and so does SGD on mini-batches
- * (the same batch order). Negative control: the weights of step 999 fail that comparison.
+ * (the same batch order), and momentum and Adam with weight decay. Negative controls: the weights
+ * of step 999, and SGD in another seed's batch order, fail that comparison.
  *
  * The parity tests need a Python that imports torch (Debian: apt-get install python3-torch, for
  * /usr/bin/python3); the data test needs numpy. Where they are missing the tests skip, and their
@@ -180,6 +181,20 @@ describe('train.py against MLP Lab\'s trainer', () => {
     const otherOrder = createLab({ ...sgdSpec, seed: 2 }, loadSpecData(sgdSpec), createLab(sgdSpec, loadSpecData(sgdSpec)).initial);
     new Trainer(otherOrder).run(300);
     expect(relativeError(trainWithPytorch(torch.python, sgdFolder, 1), otherOrder.net.params)).toBeGreaterThan(1e-6);
+  });
+
+  it.skipIf(!torch.ok)(`momentum, and Adam with weight decay, on mini-batches: 200 steps to 1e-9${skipped(torch)}`, async () => {
+    if (!torch.ok) return;
+    for (const training of [
+      { optimizer: 'momentum', learningRate: 0.005, momentum: 0.9, batchSize: 20, steps: 200 },
+      { optimizer: 'adam', learningRate: 0.01, weightDecay: 0.01, batchSize: 20, steps: 200 },
+    ]) {
+      const path = writeSpec(`sine-${training.optimizer}.json`, { training });
+      const folder = join(dir, `sine-${training.optimizer}`);
+      expect((await run('export', path, '--format', 'pytorch', '--out', folder)).code).toBe(0);
+      const here = trainHere(parseSpec(JSON.parse(readFileSync(path, 'utf8'))), 200);
+      expect(relativeError(trainWithPytorch(torch.python, folder, 1), here), training.optimizer).toBeLessThan(1e-9);
+    }
   });
 
   it.skipIf(!torch.ok)(`the seed's XOR quadrants (zero biases, cross-entropy), 50 steps: our weights to 1e-9${skipped(torch)}`, async () => {
