@@ -25,6 +25,7 @@ import argparse
 import json
 import math
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -330,7 +331,13 @@ def main():
         if message:
             print(message)
     if world > 1:
-        dist.destroy_process_group()
+        # Every process is done: leave without tearing the process group down. Gloo's group in
+        # PyTorch 1.13 can deadlock in its destructor at exit (its worker thread waits for the
+        # interpreter lock the main thread holds while joining it), so skip the teardown.
+        dist.barrier()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 def optimizer_zero(net):

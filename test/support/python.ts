@@ -19,9 +19,12 @@ export function pythonWith(modules: readonly string[], install: string): PythonF
   return { ok: false, reason: `no Python here imports ${modules.join(' and ')} (tried ${candidates.join(', ')}); ${install}` };
 }
 
-/** Runs a Python script; returns stdout, throwing with stderr when it fails. */
-export function runPython(python: string, args: readonly string[], options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}): string {
-  const r = spawnSync(python, args, { encoding: 'utf8', cwd: options.cwd, input: options.input, env: options.env ?? process.env, maxBuffer: 1 << 26 });
-  if (r.status !== 0) throw new Error(`${python} ${args.join(' ')} exited with ${r.status}:\n${r.stderr}\n${r.stdout}`);
+/**
+ * Runs a Python script; returns stdout, throwing with stderr when it fails or runs past
+ * `timeoutMs` (default 5 minutes: a hung script fails its test instead of holding the test run).
+ */
+export function runPython(python: string, args: readonly string[], options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): string {
+  const r = spawnSync(python, args, { encoding: 'utf8', cwd: options.cwd, input: options.input, env: options.env ?? process.env, maxBuffer: 1 << 26, timeout: options.timeoutMs ?? 300_000, killSignal: 'SIGKILL' });
+  if (r.error || r.status !== 0) throw new Error(`${python} ${args.join(' ')} ${r.error ? `failed: ${r.error.message}` : `exited with ${r.status}`}:\n${r.stderr}\n${r.stdout}`);
   return r.stdout;
 }
