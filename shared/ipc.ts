@@ -281,6 +281,15 @@ export const CALLS = {
     runId.extend({ download: z.literal(true) }).strict(),
     runId.strict(),
   ]),
+  /**
+   * issue 20: a run as an ONNX model (docs/onnx.md), or the current setup as a PyTorch training
+   * folder in a .zip (docs/pytorch.md): {} asks where with a dialog (Electron), download: true
+   * returns the bytes (browser).
+   */
+  'lab:exportModel': z.union([
+    runId.extend({ format: z.literal('onnx'), dtype: z.enum(['float32', 'float64']).optional(), download: z.literal(true).optional() }).strict(),
+    z.object({ format: z.literal('pytorch'), download: z.literal(true).optional() }).strict(),
+  ]),
   /** Reads a weights file as the next run's initial weights (shapes must match the network). */
   'lab:importWeights': z.union([fileSource, z.object({}).strict()]),
   /**
@@ -342,6 +351,13 @@ export type CallRequest<C extends CallName> = z.input<(typeof CALLS)[C]>;
 /** What a call's handler receives: the request as validated, defaults applied. */
 export type CallPayload<C extends CallName> = z.output<(typeof CALLS)[C]>;
 
+/** An exported model (issue 20): where it was written (Electron), or its bytes (download), and its file name. */
+export interface ExportedModel {
+  name: string;
+  path?: string;
+  bytes?: Uint8Array;
+}
+
 /** What each call answers. */
 export interface CallResponses {
   'lab:getAppInfo': AppInfo;
@@ -363,6 +379,7 @@ export interface CallResponses {
   'lab:previewCsv': CsvPreviewPayload;
   'lab:importCsv': ProjectSummary;
   'lab:exportWeights': { path?: string; weights: WeightsFile };
+  'lab:exportModel': ExportedModel;
   'lab:importWeights': ProjectSummary;
   'lab:startRun': RunSummary;
   'lab:pauseRun': null;

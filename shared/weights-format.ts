@@ -194,7 +194,7 @@ export function parseWeightsText(text: string, source: string): WeightsFile {
   try {
     json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
-    throw new WeightsError(`${source}: is not valid JSON (${(e as Error).message})`);
+    throw new WeightsError(`${source} is not valid JSON (${(e as Error).message}): is it a weights file?`);
   }
   try {
     return parseWeightsFile(json);

@@ -1,6 +1,7 @@
 /**
  * `mlp-lab`: the lab without a window. Trains a spec, checks gradients, predicts from exported
- * weights, creates project files and exports their weights. Errors a user can cause print one
+ * weights, creates project files, exports their weights (also as ONNX or a PyTorch folder) and
+ * imports weights trained elsewhere. Errors a user can cause print one
  * line on stderr (no stack trace) and exit 1; a mistake in the command line prints the usage and
  * exits 2.
  */
@@ -11,6 +12,7 @@ import { UsageError } from './cli/args';
 import { EXPORT_USAGE, exportWeights } from './cli/export';
 import { GRADCHECK_USAGE, gradcheck } from './cli/gradcheck';
 import { HESSIAN_USAGE, hessian } from './cli/hessian';
+import { IMPORT_WEIGHTS_USAGE, importWeights } from './cli/import-weights';
 import { INIT_USAGE, init } from './cli/init';
 import type { CliIo } from './cli/io';
 import { LAPLACE_USAGE, laplace } from './cli/laplace';
@@ -25,6 +27,7 @@ const USAGE = `usage:
   ${PREDICT_USAGE}
   ${INIT_USAGE}
   ${EXPORT_USAGE}
+  ${IMPORT_WEIGHTS_USAGE}
   mlp-lab --help | --version
 
 A SPEC is a lab spec JSON file (docs/spec-format.md); a PROJECT file (docs/project-file.md) is
@@ -51,6 +54,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await init(rest, io);
       case 'export':
         return exportWeights(rest, io);
+      // issue 20: weights trained elsewhere (PyTorch) into a project's history
+      case 'import-weights':
+        return importWeights(rest, io);
       case undefined:
       case 'help':
       case '--help':

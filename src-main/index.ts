@@ -15,6 +15,7 @@ import { askBox, createElectronDialogs, showErrorBox } from './app/electron-dial
 import { dialogFiles } from './app/file-access';
 import { createLabApp, type LabApp } from './app/lab-app';
 import { projectFileFromArgv, unpackedAsarPath } from './app/launch-paths';
+import { rendererUrl as rendererUrlFor } from './app/renderer-url';
 import { buildMenuTemplate, isAllowedExternalUrl, toElectronTemplate } from './app/menu-template';
 import { createProjectCommands, type ProjectCommands } from './app/project-commands';
 import { loadWindowState, MIN_SIZE, placeWindow, saveWindowState } from './app/window-state';
@@ -23,10 +24,11 @@ import { ElectronTransport } from './ipc/electron-transport';
 import { isRendererPage } from './ipc/trusted-sender';
 import { createAppStorage } from './storage/app-storage';
 
-/** The renderer's URL: the Vite dev server under `electron-vite dev`, else the built file. */
-const rendererUrl =
-  process.env['ELECTRON_RENDERER_URL'] ??
-  pathToFileURL(join(import.meta.dirname, '../renderer/index.html')).href;
+/**
+ * The renderer's URL: the Vite dev server under `electron-vite dev`, else the built file; a
+ * packaged app ignores ELECTRON_RENDERER_URL (app/renderer-url.ts).
+ */
+const rendererUrl = rendererUrlFor({ packaged: app.isPackaged, env: process.env, mainDir: import.meta.dirname });
 
 /** Unpackaged (npm start, electron-vite dev): View offers Reload and the developer tools. */
 const dev = !app.isPackaged;

@@ -11,6 +11,8 @@ import { PROJECT_EXTENSION } from './launch-paths';
 const PROJECTS: FileFilter = { name: 'MLP Lab projects', extensions: [PROJECT_EXTENSION] };
 const CSV: FileFilter = { name: 'CSV and text data', extensions: ['csv', 'tsv', 'txt'] };
 const WEIGHTS: FileFilter = { name: 'Weights (JSON)', extensions: ['json'] };
+const ONNX: FileFilter = { name: 'ONNX models', extensions: ['onnx'] };
+const ZIP: FileFilter = { name: 'Zip archives', extensions: ['zip'] };
 const ANY: FileFilter = { name: 'All files', extensions: ['*'] };
 
 /** Where dialogs open, and the window they belong to. */
@@ -42,6 +44,7 @@ export function createElectronDialogs(ctx: DialogContext): Dialogs {
     openCsv: () => open(ctx, { title: 'Import CSV', filters: [CSV, ANY] }),
     openWeights: () => open(ctx, { title: 'Import Weights', filters: [WEIGHTS, ANY] }),
     saveWeights: (name) => save(ctx, name, { title: 'Export Weights', filters: [WEIGHTS] }),
+    saveExport: (name, kind) => save(ctx, name, { title: kind === 'onnx' ? 'Export ONNX Model' : 'Export PyTorch Training Folder', filters: [kind === 'onnx' ? ONNX : ZIP] }),
   };
 }
 

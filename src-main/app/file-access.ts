@@ -33,6 +33,8 @@ export interface Dialogs {
   openCsv(): Promise<string | null>;
   openWeights(): Promise<string | null>;
   saveWeights(defaultName: string): Promise<string | null>;
+  /** Where to write an exported model: an ONNX file or a PyTorch folder's zip. */
+  saveExport(defaultName: string, kind: 'onnx' | 'zip'): Promise<string | null>;
 }
 
 /** The port through which every file of the window's calls is reached. */
@@ -51,7 +53,7 @@ export interface FileAccess {
    * A local path to write, with `extension` added when it is missing: the named path if it may
    * be used, or (no path) the path the user picks in a save dialog offering `defaultName`.
    */
-  save(kind: 'project' | 'weights', extension: string, defaultName: string, path?: string): Promise<string>;
+  save(kind: 'project' | 'weights' | 'onnx' | 'zip', extension: string, defaultName: string, path?: string): Promise<string>;
   /** A fresh scratch path for a file made to be downloaded (browser "save as"). */
   scratchFile(name: string): string;
   /** Lets later calls use `path`, which main itself handed out (recent list, a double-click). */
@@ -121,7 +123,7 @@ export function dialogFiles(dialogs: Dialogs, granted: Iterable<string> = []): F
     },
     async save(kind, extension, defaultName, path) {
       if (path !== undefined) return grantedPath(withExtension(path, extension));
-      return pick(() => (kind === 'project' ? dialogs.saveProject(defaultName) : dialogs.saveWeights(defaultName)));
+      return pick(() => (kind === 'project' ? dialogs.saveProject(defaultName) : kind === 'weights' ? dialogs.saveWeights(defaultName) : dialogs.saveExport(defaultName, kind)));
     },
     scratchFile: (name) => scratch.file(name),
     grant: (p) => void allowed.add(resolve(p)),

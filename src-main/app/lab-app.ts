@@ -19,6 +19,7 @@ import { TrainingService } from '../training/training-service';
 import { WorkerPool } from '../training/worker-pool';
 import { Autosave } from './autosave';
 import type { FileAccess } from './file-access';
+import { modelFile } from './model-export';
 
 /** What the host (Electron or the browser server) provides. */
 export interface Host {
@@ -181,6 +182,14 @@ export function createLabApp(host: Host): LabApp {
       const path = await files.save('weights', '.json', defaultName('-weights.json'), 'path' in r ? r.path : undefined);
       writeFileSync(path, `${JSON.stringify(weights, null, 1)}\n`);
       return { path, weights };
+    },
+    // issue 20: ONNX and PyTorch exports (app/model-export.ts).
+    'lab:exportModel': async (r) => {
+      const file = modelFile(r, { name: project.summary().name, version: host.version, weightsOf: (id) => project.weightsOf(id), spec: project.currentSpec, dataset: () => project.dataset() });
+      if (r.download) return { name: file.name, bytes: file.bytes };
+      const path = await files.save(file.kind, `.${file.kind}`, file.name);
+      writeFileSync(path, file.bytes);
+      return { name: file.name, path };
     },
     'lab:importWeights': async (r) => {
       if ('bytes' in r) return project.importWeights(new TextDecoder().decode(r.bytes), r.name);

@@ -151,6 +151,15 @@ describe('electron-builder config', () => {
     expect(unpacked('node_modules/better-sqlite3/build/Release/better_sqlite3.node')).toBe(true);
   });
 
+  it('rebuilds native modules for Electron with @electron/rebuild, and flips the fuses after packing (issue 20)', () => {
+    // "sequential" is electron-builder's @electron/rebuild mode ("legacy" would be its own app-builder binary).
+    expect(build['npmRebuild']).toBe(true);
+    expect(build['nativeRebuilder']).toBe('sequential');
+    expect(build['afterPack']).toBe('./build/after-pack.js');
+    expect(existsSync(join(root, 'build/after-pack.js'))).toBe(true);
+    expect(pkg.scripts['dist']).toContain('--publish never');
+  });
+
   it('the npm scripts it relies on exist: electron-builder for dist, the native rebuild for start', () => {
     expect(pkg.devDependencies['electron-builder']).toBeTruthy();
     expect(pkg.scripts['dist']).toContain('electron-builder');

@@ -270,6 +270,29 @@ export const useFilesStore = defineStore('files', () => {
     });
   }
 
+  /**
+   * issue 20: a run as an ONNX model, or the current setup as a PyTorch training folder (a .zip):
+   * a save dialog in the desktop app, a download in a browser.
+   */
+  async function exportModel(format: 'onnx' | 'pytorch', run: RunView | null = null, dtype: 'float32' | 'float64' = 'float32'): Promise<void> {
+    if (format === 'onnx' && !run) {
+      project.notice = { kind: 'error', text: 'There is no run to export: train first.' };
+      return;
+    }
+    const request: CallRequest<'lab:exportModel'> = format === 'onnx' ? { format, runId: run!.id, dtype } : { format };
+    const what = format === 'onnx' ? `the ONNX model of run ${run!.index}` : 'the PyTorch training folder of this setup';
+    await act(async () => {
+      if (electron.value) {
+        const r = await api.call('lab:exportModel', request);
+        project.notice = { kind: 'info', text: `Exported ${what} to ${r.path}.` };
+      } else {
+        const r = await api.call('lab:exportModel', { ...request, download: true });
+        downloadBlob(new Blob([r.bytes as Uint8Array<ArrayBuffer>], { type: format === 'onnx' ? 'application/octet-stream' : 'application/zip' }), r.name);
+        project.notice = { kind: 'info', text: `Exported ${what} as ${r.name}.` };
+      }
+    });
+  }
+
   /** The learning animation of a run (boundary or curve at each kept snapshot) as a GIF download. */
   async function exportAnimation(run: RunView | null): Promise<void> {
     if (!run) {
@@ -296,7 +319,7 @@ export const useFilesStore = defineStore('files', () => {
   }
 
   return {
-    exporting, exportWeights, exportAnimation,
+    exporting, exportWeights, exportAnimation, exportModel,
     recent, workspaceFiles, recovery, dialog, question, conflict, busy, electron, workspace, dirty,
     guard, loadLists, showGallery, newProject, showOpen, openPath, openUpload, save, saveAs, finishSave,
     saveToWorkspace, saveDownload, checkRecovery, restoreCopy, discardCopy,

@@ -21,7 +21,7 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'mlp-open-file-'));
   app = createLabApp({
     transport: 'electron', version: 'test', appDataDir: dir,
-    files: dialogFiles({ openProject: async () => null, saveProject: async () => null, openCsv: async () => null, openWeights: async () => null, saveWeights: async () => null }),
+    files: dialogFiles({ openProject: async () => null, saveProject: async () => null, openCsv: async () => null, openWeights: async () => null, saveWeights: async () => null, saveExport: async () => null }),
     workerUrl, threads: 1,
     store: {
       read: (path: string) => {

@@ -82,7 +82,7 @@ describe('weights export and import', () => {
     writeFileSync(bad, '{"format": "mlp-lab-weights", "version": 3}');
     expect(() => readWeightsFile(bad)).toThrow(`${bad}: "version" 3 is not supported: this MLP Lab reads versions 1 and 2 (the file is from a newer MLP Lab)`);
     writeFileSync(bad, 'not json');
-    expect(() => readWeightsFile(bad)).toThrow(`${bad}: is not valid JSON`);
+    expect(() => readWeightsFile(bad)).toThrow(`${bad} is not valid JSON`);
     expect(() => readWeightsFile(join(dir, 'none.json'))).toThrow(/^cannot find the weights file/);
   });
 });
