@@ -13,175 +13,25 @@
  */
 import { z } from 'zod';
 import type { CurvatureReport } from './curvature-report';
-import { DECIMAL_MARKS, DELIMITERS, MISSING_POLICIES, type MissingPolicy, withAuto } from './data/csv-options';
+import { DECIMAL_MARKS, DELIMITERS, MISSING_POLICIES, withAuto } from './data/csv-options';
 import type { BuiltinName } from './data/builtin';
 import type { BuiltinInfo } from './data/dataset';
 import type { GradcheckResult } from './engine/gradcheck';
 import type { WireError } from './errors';
 import type { GalleryEntry } from './gallery';
-import type { CostCurve, RunEvent, RunSummary, WeightSnapshot } from './run';
-import type { LabSpec } from './spec';
-import type { Normalization, WeightsFile } from './weights-format';
+import type {
+  AppInfo, CsvPreviewPayload, DatasetPayload, ProjectSummary, RecentProject, RecoveryInfo, RunDetail, WorkspaceFile,
+} from './ipc-payloads';
+import type { RunEvent, RunSummary } from './run';
+import type { WeightsFile } from './weights-format';
 
 // ---------------------------------------------------------------------------------------------
-// 1. Payloads
+// 1. Payloads (shared/ipc-payloads.ts)
 // ---------------------------------------------------------------------------------------------
 
+export type * from './ipc-payloads';
 export type { RunSummary } from './run';
 export type { WireError } from './errors';
-
-/** A run with its whole cost curve and kept snapshots. */
-export interface RunDetail extends RunSummary {
-  curve: CostCurve;
-  initialWeights: Float64Array;
-  /** The latest weights (final once the run has ended). */
-  weights: Float64Array;
-  snapshots: WeightSnapshot[];
-}
-
-/** Where the project's data came from and what it holds. */
-export interface DatasetInfo {
-  source: 'builtin' | 'csv';
-  /** Built-in name or the CSV file's name. */
-  name: string;
-  n: number;
-  inputNames: string[];
-  targetNames: string[];
-  /** What the imported file holds, per column (CSV data; absent for built-in data). */
-  summary?: DatasetSummary;
-}
-
-/** One column of an imported file, as the dataset summary shows it. */
-export interface ColumnSummary {
-  name: string;
-  /** How the project uses it. */
-  role: 'input' | 'target' | 'unused';
-  kind: 'numeric' | 'categorical' | 'constant' | 'id';
-  /** Missing cells in the whole file. */
-  missing: number;
-  /** Numbers only: over the non-missing values of the whole file. */
-  min?: number;
-  max?: number;
-  mean?: number;
-  /** Categorical columns: each category and how many rows hold it (up to 50, most frequent first). */
-  categories?: { label: string; count: number }[];
-}
-
-/** What an imported dataset holds, for the summary shown after an import. */
-export interface DatasetSummary {
-  /** Data rows in the file. */
-  rows: number;
-  /** Rows the network sees (after leaving out rows with missing values). */
-  used: number;
-  /** How rows missing a value were handled. */
-  missing: MissingPolicy;
-  columns: ColumnSummary[];
-  /** Classification targets: samples per class among the rows used. */
-  classBalance: { label: string; count: number }[] | null;
-}
-export interface ProjectSummary {
-  /**
-   * Grows with every change main makes to the project: of two summaries (a call's answer and a
-   * project-changed event) the window keeps the one with the larger revision, and applies each
-   * revision once.
-   */
-  revision: number;
-  /** File name without extension, or "Untitled". */
-  name: string;
-  /** Where it is saved; null until first saved. */
-  path: string | null;
-  /** Unsaved changes. */
-  dirty: boolean;
-  spec: LabSpec;
-  dataset: DatasetInfo | null;
-  runs: RunSummary[];
-  /** Saved UI state (selected run, view settings). */
-  uiState: Record<string, unknown>;
-  /**
-   * Imported weights waiting to be used as the next run's initial weights, if any, with what
-   * differs between them and this lab although they fit (a different input normalisation).
-   */
-  pendingInitialWeights: { layers: number; source: string; warnings?: string[] } | null;
-}
-
-/** One part of a dataset for plotting: inputs (n x d) and targets (n x k) after the split. */
-export interface DataPart {
-  n: number;
-  inputs: Float64Array;
-  targets: Float64Array;
-}
-
-/** The current project's data as the network sees it (normalised, targets in the cost's form). */
-export interface DatasetPayload {
-  inputNames: string[];
-  targetNames: string[];
-  classLabels?: string[];
-  normalization: Normalization | null;
-  train: DataPart;
-  validation: DataPart;
-  test: DataPart;
-}
-
-/** A recently opened project. */
-export interface RecentProject {
-  path: string;
-  name: string;
-  openedAt: string;
-}
-
-/** What main says about itself. */
-export interface AppInfo {
-  version: string;
-  platform: string;
-  transport: 'electron' | 'browser';
-  /** Browser transport: the folder projects open from and save to, if one was given. */
-  workspace: string | null;
-  /** The trainer pool's size. */
-  threads: number;
-}
-
-/** An autosaved copy of a project that was not saved before the app stopped. */
-export interface RecoveryInfo {
-  /** The copy (pass it to lab:openRecovery). */
-  path: string;
-  /** The project file it belongs to, or null for a project never saved. */
-  source: string | null;
-  /** The project's name, or "Untitled". */
-  name: string;
-  /** ISO 8601 time of the copy. */
-  savedAt: string;
-}
-
-/** A file in the workspace folder (browser transport). */
-export interface WorkspaceFile {
-  name: string;
-  size: number;
-  modified: string;
-}
-
-/** One column as the CSV preview sees it. */
-export interface CsvColumnPreview {
-  name: string;
-  kind: 'numeric' | 'categorical' | 'constant' | 'id';
-  missing: number;
-  /** For categorical columns: the distinct values (up to a limit). */
-  categories?: string[];
-  min?: number;
-  max?: number;
-  mean?: number;
-  suggestion?: string;
-}
-
-/** The first rows of a CSV file as parsed, with what was detected. */
-export interface CsvPreviewPayload {
-  file: string;
-  delimiter: string;
-  decimal: '.' | ',';
-  hasHeader: boolean;
-  columns: CsvColumnPreview[];
-  rows: string[][];
-  totalRowsEstimate: number;
-}
 
 // ---------------------------------------------------------------------------------------------
 // 2. Calls
