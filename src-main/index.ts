@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, Menu, screen, session, shell } from 'electron';
 import type { ProjectSummary, RecentProject } from '../shared/ipc';
-import { CSP } from './app/content-security-policy';
+import { CSP, DEV_SERVER_CSP } from './app/content-security-policy';
 import { askBox, createElectronDialogs, showErrorBox } from './app/electron-dialogs';
 import { dialogFiles } from './app/file-access';
 import { createLabApp, type LabApp } from './app/lab-app';
@@ -143,8 +143,10 @@ function ensureWindow(): BrowserWindow {
 
 function start(): void {
   // Headers cover http(s) responses (the dev server); file:// pages rely on the <meta> CSP.
+  // Vite's dev server injects stylesheets as <style> elements: only it gets inline styles.
+  const csp = dev ? DEV_SERVER_CSP : CSP;
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
   });
   // No camera, notifications, geolocation, ...: the lab needs none of them.
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, grant) => grant(false));

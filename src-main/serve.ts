@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BROWSER_CSP } from './app/content-security-policy';
 import { createLabApp } from './app/lab-app';
 import { parseServeArgs } from './app/serve-options';
 import { startBrowserServer } from './ipc/browser-server';
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
     threads,
     ...createAppStorage(dataDir),
   });
-  const server = await startBrowserServer(app.router, { rendererDir: join(here, '../renderer'), host, port });
+  const server = await startBrowserServer(app.router, { rendererDir: join(here, '../renderer'), host, port, contentSecurityPolicy: BROWSER_CSP });
   process.stdout.write(`MLP Lab is running at ${server.url}\nworkspace: ${workspace}\n(Ctrl+C to stop)\n`);
   const stop = async () => {
     await server.close();

@@ -34,6 +34,8 @@ export interface ServerOptions {
   token?: string;
   /** Called with a warning when listening beyond loopback. */
   warn?: (message: string) => void;
+  /** The Content-Security-Policy header of every response (app/content-security-policy.ts: BROWSER_CSP). */
+  contentSecurityPolicy: string;
 }
 
 /** A running server. */
@@ -65,8 +67,7 @@ const TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
 };
 
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
 
 /** True for loopback interface names and addresses. */
 export function isLoopback(host: string): boolean {
@@ -99,7 +100,7 @@ export async function startBrowserServer(router: Router, options: ServerOptions)
       res.end(`This MLP Lab server answers only to http://127.0.0.1:${port}/ (and localhost): open the link printed where it was started.\n`);
       return;
     }
-    void serveHttp(req, res, root, token).catch(() => {
+    void serveHttp(req, res, root, token, options.contentSecurityPolicy).catch(() => {
       if (!res.headersSent) res.writeHead(500);
       res.end();
     });
@@ -139,7 +140,7 @@ export async function startBrowserServer(router: Router, options: ServerOptions)
   };
 }
 
-async function serveHttp(req: IncomingMessage, res: ServerResponse, root: string, token: string): Promise<void> {
+async function serveHttp(req: IncomingMessage, res: ServerResponse, root: string, token: string, csp: string): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://x');
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { Allow: 'GET, HEAD' }).end();
@@ -166,7 +167,7 @@ async function serveHttp(req: IncomingMessage, res: ServerResponse, root: string
   }
   res.writeHead(200, {
     'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
-    'Content-Security-Policy': CSP,
+    'Content-Security-Policy': csp,
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     'Cache-Control': path === '/index.html' ? 'no-store' : 'max-age=300',

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { LabEvent } from '../../shared/ipc';
 import { decodeMessage, encodeMessage } from '../../shared/wire';
+import { BROWSER_CSP } from '../../src-main/app/content-security-policy';
 import { createLabApp, type LabApp } from '../../src-main/app/lab-app';
 import { workspaceFiles } from '../../src-main/app/file-access';
 import { type BrowserServer, isLoopback, startBrowserServer, staticRoute } from '../../src-main/ipc/browser-server';
@@ -28,7 +29,7 @@ beforeAll(async () => {
     workerUrl, threads: 2, store: null, csv: null,
     log: { warn: () => {}, error: () => {} },
   });
-  server = await startBrowserServer(app.router, { rendererDir: join(root, 'out/renderer') });
+  server = await startBrowserServer(app.router, { rendererDir: join(root, 'out/renderer'), contentSecurityPolicy: BROWSER_CSP });
 });
 
 afterAll(async () => {
@@ -95,7 +96,8 @@ describe('browser transport', () => {
     expect(wrong.status).toBe(403);
     const good = await fetch(server.url);
     expect(good.status).toBe(200);
-    expect(good.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(good.headers.get('content-security-policy')).toBe(BROWSER_CSP);
+    expect(BROWSER_CSP).toContain("style-src 'self';");
     expect(await good.text()).toContain('<div id="app">');
     const escape = await fetch(`http://127.0.0.1:${server.port}/..%2f..%2fpackage.json`);
     expect(escape.status).toBe(404);
