@@ -27,7 +27,7 @@ function reason(e: unknown): string | null {
     case 'ENOENT': return 'does not exist';
     case 'ENAMETOOLONG': return 'has a name too long for the file system';
     case 'ELOOP': return 'is a loop of symbolic links';
-    case 'ENOTDIR': return 'names a folder that is a file';
+    case 'ENOTDIR': return 'goes through a file as if it were a folder';
     case 'EACCES': case 'EPERM': return 'cannot be read (permission denied)';
     default: return null;
   }

@@ -66,7 +66,9 @@ export function notTextReason(head: Uint8Array, utf16: boolean): string | null {
   let control = 0;
   for (let i = 0; i < sample.length; i++) {
     const b = sample[i];
-    if (b === 0) return 'binary data (it holds NUL bytes), not a CSV text file: export your table as CSV and import that';
+    if (b === 0) {
+      return 'binary data (it holds NUL bytes), not a CSV text file: export your table as CSV and import that (if it is UTF-16 text without a byte order mark: save it as "CSV UTF-8", or give a spec data.encoding "utf-16le" or "utf-16be")';
+    }
     if (b < 32 && b !== 9 && b !== 10 && b !== 13 && b !== 12) control++;
   }
   if (sample.length > 0 && control / sample.length > 0.05) {
