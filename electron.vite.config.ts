@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import vue from '@vitejs/plugin-vue';
+import type { Plugin } from 'vite';
 
 const root = import.meta.dirname;
 const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { version: string };
@@ -37,6 +38,17 @@ const mainEntries: Record<string, string> = {
   cli: 'src-main/cli.ts',
   'trainer-worker': 'src-main/training/trainer-worker.ts',
   serve: 'src-main/serve.ts',
+};
+
+/**
+ * Vite's dev server injects each stylesheet as a <style> element, which index.html's policy (no
+ * inline styles; src-main/app/content-security-policy.ts) refuses. While serving, and only then,
+ * the <meta> policy allows them, as main's DEV_SERVER_CSP header does; a build keeps it strict.
+ */
+const devServerInlineStyles: Plugin = {
+  name: 'mlp-lab-dev-server-inline-styles',
+  apply: 'serve',
+  transformIndexHtml: (html) => html.replace("style-src 'self';", "style-src 'self' 'unsafe-inline';"),
 };
 
 export default defineConfig({
@@ -94,7 +106,7 @@ export default defineConfig({
     // browser transport's http server.
     base: './',
     resolve: { alias },
-    plugins: [vue()],
+    plugins: [vue(), devServerInlineStyles],
     build: {
       outDir: resolve(root, 'out/renderer'),
       emptyOutDir: true,

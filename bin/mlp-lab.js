@@ -8,5 +8,5 @@ if (!existsSync(cli)) {
   process.stderr.write('mlp-lab: the CLI is not built yet: run `npm run build` in the MLP Lab folder\n');
   process.exit(1);
 }
-const { runCli } = await import(pathToFileURL(cli).href);
-process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });
+const { runCliProcess } = await import(pathToFileURL(cli).href);
+await runCliProcess();

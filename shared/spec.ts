@@ -6,6 +6,7 @@
  * `parseSpec` turns untrusted JSON into a complete `LabSpec` (defaults filled in) or throws a
  * `SpecError` naming the field, e.g. `network.hidden[0].units must be a whole number >= 1`.
  */
+import { previewJson } from './json-preview';
 import { ACTIVATION_NAMES, type ActivationName, isActivationName } from './engine/activations';
 import { COST_NAMES, type CostName, isCostName } from './engine/cost-types';
 import { OPTIMIZER_NAMES, type OptimizerName } from './engine/optimizers';
@@ -411,6 +412,6 @@ function names(v: unknown, path: string): string[] {
 
 function show(v: unknown): string {
   if (v === undefined) return 'nothing';
-  const s = JSON.stringify(v);
-  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
+  // previewJson, not JSON.stringify: a value nested deeper than the stack must still be shown (issue 15).
+  return previewJson(v, 40);
 }

@@ -9,6 +9,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isUserError } from '../shared/errors';
 import { UsageError } from './cli/args';
+import { endQuietlyOnClosedPipe } from './cli/closed-pipe';
 import { EXPORT_USAGE, exportWeights } from './cli/export';
 import { GRADCHECK_USAGE, gradcheck } from './cli/gradcheck';
 import { HESSIAN_USAGE, hessian } from './cli/hessian';
@@ -86,6 +87,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
+/**
+ * Runs the CLI as the program (bin/mlp-lab.js, or this file run directly): process.argv and the
+ * process's output, where a reader that goes away (`| head`) ends the command quietly.
+ */
+export async function runCliProcess(): Promise<void> {
+  endQuietlyOnClosedPipe([process.stdout, process.stderr]);
+  process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });
+}
+
 /** True when this module is the program being run (not imported by a test). */
 function isMain(): boolean {
   const script = process.argv[1];
@@ -97,6 +107,4 @@ function isMain(): boolean {
   }
 }
 
-if (isMain()) {
-  process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });
-}
+if (isMain()) await runCliProcess();

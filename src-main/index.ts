@@ -10,7 +10,8 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, Menu, screen, session, shell } from 'electron';
 import type { ProjectSummary, RecentProject } from '../shared/ipc';
-import { CSP } from './app/content-security-policy';
+import { CSP, DEV_SERVER_CSP } from './app/content-security-policy';
+import { denyBluetooth, denyPermissionsAndDevices } from './app/device-permissions';
 import { askBox, createElectronDialogs, showErrorBox } from './app/electron-dialogs';
 import { dialogFiles } from './app/file-access';
 import { createLabApp, type LabApp } from './app/lab-app';
@@ -145,11 +146,13 @@ function ensureWindow(): BrowserWindow {
 
 function start(): void {
   // Headers cover http(s) responses (the dev server); file:// pages rely on the <meta> CSP.
+  // Vite's dev server injects stylesheets as <style> elements: only it gets inline styles.
+  const csp = dev ? DEV_SERVER_CSP : CSP;
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
   });
-  // No camera, notifications, geolocation, ...: the lab needs none of them.
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, grant) => grant(false));
+  // No camera, notifications, geolocation, devices, ...: the lab needs none of them.
+  denyPermissionsAndDevices(session.defaultSession);
 
   const dataDir = app.getPath('userData');
   const dialogs = createElectronDialogs({
@@ -248,6 +251,7 @@ if (!app.requestSingleInstanceLock()) {
       if (!isRendererPage(event.url, rendererUrl)) event.preventDefault();
     });
     contents.on('will-attach-webview', (event) => event.preventDefault());
+    denyBluetooth(contents);
     contents.setWindowOpenHandler(({ url }) => {
       if (isAllowedExternalUrl(url)) void shell.openExternal(url);
       return { action: 'deny' };

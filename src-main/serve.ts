@@ -1,17 +1,18 @@
 /**
  * `npm run serve`: the lab in a plain browser. Starts the same services as the desktop app, serves
  * the built renderer and the contract over a WebSocket on 127.0.0.1, and prints the URL with its
- * token. Projects open from and save to a workspace folder (default: the current directory), or
- * through the browser's file pickers and downloads.
+ * token. Projects open from and save to a workspace folder (default: `~/MLP Lab`, created when
+ * missing; app/serve-options.ts), or through the browser's file pickers and downloads.
  *
  *   node out/main/serve.js [--port N] [--host ADDR] [--workspace DIR] [--threads K]
  */
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { BROWSER_CSP } from './app/content-security-policy';
 import { createLabApp } from './app/lab-app';
+import { parseServeArgs } from './app/serve-options';
 import { startBrowserServer } from './ipc/browser-server';
 import { workspaceFiles } from './app/file-access';
 import { createAppStorage } from './storage/app-storage';
@@ -26,19 +27,7 @@ function appDataDir(): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      port: { type: 'string', default: '0' },
-      host: { type: 'string', default: '127.0.0.1' },
-      workspace: { type: 'string' },
-      threads: { type: 'string' },
-    },
-  });
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, got ${values.port}`);
-  const threads = values.threads === undefined ? undefined : Number(values.threads);
-  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw new Error(`--threads must be a whole number >= 1`);
-  const workspace = resolve(values.workspace ?? process.cwd());
+  const { port, host, workspace, threads } = parseServeArgs(process.argv.slice(2), { home: homedir(), cwd: process.cwd() });
   const here = fileURLToPath(new URL('.', import.meta.url));
   const dataDir = appDataDir();
   const app = createLabApp({
@@ -49,7 +38,7 @@ async function main(): Promise<void> {
     threads,
     ...createAppStorage(dataDir),
   });
-  const server = await startBrowserServer(app.router, { rendererDir: join(here, '../renderer'), host: values.host, port });
+  const server = await startBrowserServer(app.router, { rendererDir: join(here, '../renderer'), host, port, contentSecurityPolicy: BROWSER_CSP });
   process.stdout.write(`MLP Lab is running at ${server.url}\nworkspace: ${workspace}\n(Ctrl+C to stop)\n`);
   const stop = async () => {
     await server.close();

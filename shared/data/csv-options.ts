@@ -13,8 +13,11 @@ export const DECIMAL_MARKS = ['.', ','] as const;
 /** One of `DECIMAL_MARKS`. */
 export type DecimalMark = (typeof DECIMAL_MARKS)[number];
 
-/** Text encodings read: UTF-8 (with or without BOM), or Windows-1252 (older Excel exports). */
-export const TEXT_ENCODINGS = ['utf-8', 'windows-1252'] as const;
+/**
+ * Text encodings read: UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode text"; little- or
+ * big-endian), or Windows-1252 (older Excel exports).
+ */
+export const TEXT_ENCODINGS = ['utf-8', 'utf-16le', 'utf-16be', 'windows-1252'] as const;
 /** One of `TEXT_ENCODINGS`. */
 export type TextEncoding = (typeof TEXT_ENCODINGS)[number];
 

@@ -6,17 +6,19 @@
  * - Desktop (`dialogFiles`): a path is accepted only if main handed it out itself (a native
  *   dialog the user answered, the recent list, a file the system opened with the app). An empty
  *   request asks with a dialog.
- * - Browser (`workspaceFiles`): a path must lie inside the workspace folder; there are no
- *   dialogs (the page uses the browser's file picker and downloads instead).
+ * - Browser (`workspaceFiles`): a path must really lie inside the workspace folder, symbolic links
+ *   followed (workspace-paths.ts); there are no dialogs (the page uses the browser's file picker
+ *   and downloads instead).
  *
  * Uploads are written to a scratch folder (removed by `close`) and read from there.
  */
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, extname, join, relative, resolve, sep } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 import { NotAvailable } from '../../shared/errors';
 import type { WorkspaceFile } from '../../shared/ipc';
 import { Cancelled } from '../ipc/router';
+import { workspacePaths } from './workspace-paths';
 
 /** A file named by path or given as bytes (browser upload). */
 export type FileSource = { path: string } | { bytes: Uint8Array; name: string };
@@ -132,41 +134,29 @@ export function dialogFiles(dialogs: Dialogs, granted: Iterable<string> = []): F
   };
 }
 
-/** The browser transport's files: paths inside `workspace` only, no dialogs. */
+/**
+ * The browser transport's files: real paths inside `workspace` only (workspace-paths.ts: symbolic
+ * links are followed and must stay inside), no dialogs.
+ */
 export function workspaceFiles(workspace: string): FileAccess {
-  const root = resolve(workspace);
+  const paths = workspacePaths(workspace);
   const scratch = new Scratch();
-  const inside = (p: string): string => {
-    const full = resolve(root, p);
-    const rel = relative(root, full);
-    if (rel === '' || rel.startsWith('..') || rel.includes(`..${sep}`) || resolve(root, rel) !== full) {
-      throw new NotAvailable(`${p} is outside the workspace folder ${root}`);
-    }
-    return full;
-  };
   const noDialog = (): never => {
     throw new NotAvailable('choose a file with the page\'s file picker, or from the workspace folder');
   };
   return {
-    workspace: root,
+    workspace: paths.root,
     hasDialogs: false,
     async open(_kind, source) {
       if ('bytes' in source) return scratch.upload(source.bytes, source.name);
-      return 'path' in source ? inside(source.path) : noDialog();
+      return 'path' in source ? paths.readable(source.path) : noDialog();
     },
     async save(_kind, extension, _defaultName, path) {
-      return path === undefined ? noDialog() : inside(withExtension(path, extension));
+      return path === undefined ? noDialog() : paths.writable(withExtension(path, extension));
     },
     scratchFile: (name) => scratch.file(name),
     grant: () => {},
-    list: () =>
-      readdirSync(root)
-        .filter((f) => /\.(mlplab|csv|json)$/i.test(f))
-        .map((name) => {
-          const st = statSync(join(root, name));
-          return { name, size: st.size, modified: st.mtime.toISOString() };
-        })
-        .sort((a, b) => a.name.localeCompare(b.name)),
+    list: () => paths.list(),
     close: () => scratch.close(),
   };
 }

@@ -2,20 +2,24 @@
  * The browser transport: serves the built renderer over HTTP and carries the contract over a
  * WebSocket, so the same UI runs in a plain browser (and the end-to-end tests drive it).
  *
- * Security: it listens on 127.0.0.1 unless told otherwise (with a warning), and a random token
- * printed with the URL is required: the page is only served to a request carrying it, and the
- * WebSocket upgrade is refused without it or from another origin. Static assets (the built
- * JavaScript and CSS, which hold no secrets) are served to anyone who can reach the port.
+ * Security: it listens on 127.0.0.1 unless told otherwise (with a warning); every request must
+ * name us in its Host header (host-header.ts: DNS rebinding); and a random token printed with the
+ * URL is required: the page is only served to a request carrying it, and the WebSocket upgrade is
+ * refused without it or from another origin. The token is checked on the path as it will be
+ * served (decoded and normalised: `/%2Findex.html` is the page too). Only the page and the files
+ * of the built `assets/` folder (JavaScript, CSS, fonts: they hold no secrets) are served, the
+ * assets to anyone who can reach the port.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { extname, join, posix, resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { LabEvent } from '../../shared/ipc';
 import { decodeMessage, encodeMessage } from '../../shared/wire';
 import { EventCoalescer } from '../training/event-coalescer';
+import { isAllowedHost } from './host-header';
 import type { Router } from './router';
 
 /** How to serve. */
@@ -30,6 +34,8 @@ export interface ServerOptions {
   token?: string;
   /** Called with a warning when listening beyond loopback. */
   warn?: (message: string) => void;
+  /** The Content-Security-Policy header of every response (app/content-security-policy.ts: BROWSER_CSP). */
+  contentSecurityPolicy: string;
 }
 
 /** A running server. */
@@ -61,8 +67,7 @@ const TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
 };
 
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
 
 /** True for loopback interface names and addresses. */
 export function isLoopback(host: string): boolean {
@@ -87,8 +92,15 @@ export async function startBrowserServer(router: Router, options: ServerOptions)
   const token = options.token ?? randomBytes(32).toString('hex');
   const root = resolve(options.rendererDir);
 
+  let port = 0;
+  const hostOk = (req: IncomingMessage): boolean => isAllowedHost(req.headers.host, host, port);
   const server = createServer((req, res) => {
-    void serveHttp(req, res, root, token).catch(() => {
+    if (!hostOk(req)) {
+      res.writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
+      res.end(`This MLP Lab server answers only to http://127.0.0.1:${port}/ (and localhost): open the link printed where it was started.\n`);
+      return;
+    }
+    void serveHttp(req, res, root, token, options.contentSecurityPolicy).catch(() => {
       if (!res.headersSent) res.writeHead(500);
       res.end();
     });
@@ -100,7 +112,7 @@ export async function startBrowserServer(router: Router, options: ServerOptions)
     const origin = req.headers.origin;
     const hostHeader = req.headers.host ?? '';
     const originOk = !origin || origin === `http://${hostHeader}`;
-    if (url.pathname !== '/ws' || !sameToken(url.searchParams.get('token'), token) || !originOk) {
+    if (!hostOk(req) || url.pathname !== '/ws' || !sameToken(url.searchParams.get('token'), token) || !originOk) {
       socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       socket.destroy();
       return;
@@ -112,7 +124,7 @@ export async function startBrowserServer(router: Router, options: ServerOptions)
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolvePromise());
   });
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   return {
     url: `http://${shownHost}:${port}/?token=${token}`,
@@ -128,26 +140,24 @@ export async function startBrowserServer(router: Router, options: ServerOptions)
   };
 }
 
-async function serveHttp(req: IncomingMessage, res: ServerResponse, root: string, token: string): Promise<void> {
+async function serveHttp(req: IncomingMessage, res: ServerResponse, root: string, token: string, csp: string): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://x');
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { Allow: 'GET, HEAD' }).end();
     return;
   }
-  let path = decodeURIComponent(url.pathname);
-  if (path === '/' || path === '/index.html') {
-    if (!sameToken(url.searchParams.get('token'), token)) {
-      res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' });
-      res.end('This MLP Lab server needs the link with its token: use the URL printed where it was started.\n');
-      return;
-    }
-    path = '/index.html';
-  }
-  const file = normalize(join(root, path));
-  if (!(file === root || file.startsWith(root + sep))) {
-    res.writeHead(404).end();
+  const route = staticRoute(url.pathname);
+  if (route === 'page' && !sameToken(url.searchParams.get('token'), token)) {
+    res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end('This MLP Lab server needs the link with its token: use the URL printed where it was started.\n');
     return;
   }
+  if (route === null) {
+    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found\n');
+    return;
+  }
+  const path = route === 'page' ? '/index.html' : route;
+  const file = join(root, path);
   let body: Buffer;
   try {
     body = await readFile(file);
@@ -157,12 +167,32 @@ async function serveHttp(req: IncomingMessage, res: ServerResponse, root: string
   }
   res.writeHead(200, {
     'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
-    'Content-Security-Policy': CSP,
+    'Content-Security-Policy': csp,
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     'Cache-Control': path === '/index.html' ? 'no-store' : 'max-age=300',
   });
   res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+/**
+ * What a request path names once percent-decoded and normalised (`//`, `.` and `..` resolved as
+ * a browser would): 'page' for the lab's page (`/` or `/index.html`, token required), the path of
+ * a file directly in `/assets/`, or null for anything else (not served). Decoding comes first, so
+ * no spelling of the page's path escapes the token check.
+ */
+export function staticRoute(pathname: string): 'page' | `/assets/${string}` | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0') || decoded.includes('\\')) return null;
+  const path = posix.normalize(decoded);
+  if (path === '/' || path === '/index.html') return 'page';
+  const asset = /^\/assets\/([\w.-]+)$/.exec(path)?.[1];
+  return asset && !/^\.+$/.test(asset) ? `/assets/${asset}` : null;
 }
 
 /** Serves one page's socket: its calls, and the app's events through a coalescer. */

@@ -18,12 +18,30 @@ export function isMissing(s: string): boolean {
 /** German-style thousands grouping in a decimal-comma file: 1.234.567,89 */
 const GROUPED_COMMA = /^[+-]?\d{1,3}(\.\d{3})+(,\d*)?$/;
 
+/**
+ * Thousands grouped as French, Swiss, Scandinavian and SI spreadsheets write them: a non-breaking
+ * space (U+00A0), a narrow no-break space (U+202F) or a thin space (U+2009) between groups of
+ * three digits: "1 234 567,89" or "1 234.5". An ordinary space between digits ("1 000") is not
+ * read as grouping: it is as likely two values run together.
+ */
+const SPACE_GROUPED = { ',': /^[+-]?\d{1,3}([\u00a0\u202f\u2009]\d{3})+(,\d*)?$/, '.': /^[+-]?\d{1,3}([\u00a0\u202f\u2009]\d{3})+(\.\d*)?$/ };
+/** The grouping spaces, to remove. */
+const GROUP_SPACES = /[\u00a0\u202f\u2009]/g;
+/** Any space a cell may be padded or grouped with. */
+const HAS_SPACE = /[ \u00a0\u202f\u2009]/;
+
+/** True for the spaces a cell may be padded with: ASCII, tab, and the no-break and thin spaces. */
+function isPadding(c: number): boolean {
+  return c === 32 || c === 9 || c === 0xa0 || c === 0x202f || c === 0x2009;
+}
+
 /** 10^k for k = 0..22: every one of them is exactly a double. */
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
 /**
  * The cell as a finite number, or NaN when it is not one. Accepts what spreadsheets write:
- * `-1.5`, `+2`, `.5`, `1e-3`, surrounding spaces; with decimal ",": `1,5`, `-0,25`, `1.234,5`.
+ * `-1.5`, `+2`, `.5`, `1e-3`, surrounding spaces (non-breaking ones too); with decimal ",":
+ * `1,5`, `-0,25`, `1.234,5`; thousands grouped by no-break spaces: `1 234,5` (SPACE_GROUPED).
  * Refuses what JavaScript's Number() would otherwise let through: hex (`0x1F`), `Infinity`,
  * and blank text (which Number() reads as 0).
  */
@@ -36,11 +54,16 @@ export function parseNumber(s: string, decimal: DecimalMark): number {
       const c1 = s.charCodeAt(1) | 32;
       if (c1 === 120 || c1 === 98 || c1 === 111) return NaN; // 0x, 0b, 0o
     }
+    if (HAS_SPACE.test(s)) {
+      const t = s.trim();
+      if (SPACE_GROUPED[decimal].test(t)) return parseNumber(t.replace(GROUP_SPACES, ''), decimal);
+      if (t !== s) return parseNumber(t, decimal);
+    }
     if (decimal === ',') return parseDecimalComma(s);
     const v = +s;
     return v - v === 0 ? v : NaN;
   }
-  if (c === 32 || c === 9) {
+  if (isPadding(c)) {
     const t = s.trim();
     return t.length === 0 ? NaN : parseNumber(t, decimal);
   }

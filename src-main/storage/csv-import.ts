@@ -16,10 +16,11 @@ import { open, stat } from 'node:fs/promises';
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Transform } from 'node:stream';
-import { TextDecoder } from 'node:util';
 import Papa from 'papaparse';
 import { countLineBreaks } from './csv-cells';
+import { notTextReason } from './csv-file-kind';
 import { detectEncoding, detectFormat, SNIFF_BYTES, wholeLines } from './csv-sniff';
+import { textDecoder, type TextDecoding } from './text-decode';
 import { TableBuilder } from './csv-table-builder';
 import type { TextEncoding } from '../../shared/data/csv-options';
 import { type ColumnInfo, type CsvFormat, CsvError, type CsvReadOptions, type CsvTable, ImportCancelled } from './csv-types';
@@ -71,12 +72,18 @@ function fileError(path: string, e: unknown): CsvError {
   return new CsvError(`cannot read ${path}: ${(e as Error).message}`, path);
 }
 
-function decoderFor(encoding: TextEncoding): TextDecoder {
-  // UTF-8 is strict: a stray Windows-1252 byte later in the file is reported, not turned into U+FFFD.
-  return encoding === 'utf-8' ? new TextDecoder('utf-8', { fatal: true }) : new TextDecoder('windows-1252');
+/**
+ * A decoder for the file's encoding (text-decode.ts). UTF-8 and UTF-16 are strict: a stray
+ * Windows-1252 byte later in the file is reported, not turned into U+FFFD.
+ */
+function decoderFor(encoding: TextEncoding): TextDecoding {
+  return textDecoder(encoding);
 }
 
-function encodingError(path: string, afterLine: number): CsvError {
+function encodingError(path: string, afterLine: number, encoding: TextEncoding): CsvError {
+  if (encoding !== 'utf-8') {
+    return new CsvError(`${basename(path)} is not valid ${encoding.toUpperCase()} after line ${afterLine}; import it with another encoding, or save it as "CSV UTF-8"`, path, afterLine);
+  }
   return new CsvError(
     `${basename(path)} is not valid UTF-8 after line ${afterLine}: it looks like a Windows (ANSI, Windows-1252) file; import it with encoding "windows-1252", or save it as "CSV UTF-8"`,
     path,
@@ -104,11 +111,13 @@ async function readHead(path: string, bytes: number): Promise<{ head: Uint8Array
 /** The format of `head` (the first bytes of a file of `size` bytes), honouring `options`. */
 function formatOf(path: string, head: Uint8Array, size: number, options: CsvReadOptions): CsvFormat {
   const encoding = !options.encoding || options.encoding === 'auto' ? detectEncoding(head) : options.encoding;
+  const notText = notTextReason(head, encoding.startsWith('utf-16'));
+  if (notText) throw new CsvError(`${basename(path)} is ${notText}`, path);
   let text: string;
   try {
-    text = new TextDecoder(encoding, { fatal: encoding === 'utf-8' }).decode(head, { stream: head.length < size });
+    text = decoderFor(encoding).decode(head, { stream: head.length < size });
   } catch {
-    throw encodingError(path, 1);
+    throw encodingError(path, 1, encoding);
   }
   if (text.trim() === '') throw new CsvError(`${basename(path)} is empty: it needs a header row and at least one data row`, path);
   return detectFormat(wholeLines(text, head.length >= size), encoding, options);
@@ -171,7 +180,7 @@ export async function previewCsv(path: string, options: CsvReadOptions = {}, row
   try {
     text = wholeLines(decoderFor(format.encoding).decode(head, { stream: !wholeFile }), wholeFile);
   } catch {
-    throw encodingError(path, 1);
+    throw encodingError(path, 1, format.encoding);
   }
   const builder = new TableBuilder(path, format, options.categorical ?? []);
   const parsed = Papa.parse<string[]>(text, papaConfig(format));
@@ -233,14 +242,14 @@ export async function importCsv(path: string, options: CsvReadOptions = {}, cont
           if (!builder.quotesSeen && text.indexOf('"') >= 0) builder.quotesSeen = true;
           done(null, text);
         } catch {
-          done(encodingError(path, builder.nextLine));
+          done(encodingError(path, builder.nextLine, format.encoding));
         }
       },
       flush(done) {
         try {
           done(null, decoder.decode());
         } catch {
-          done(encodingError(path, builder.nextLine));
+          done(encodingError(path, builder.nextLine, format.encoding));
         }
       },
     });
@@ -339,7 +348,7 @@ function parseInPieces(builder: TableBuilder, path: string, bytes: Uint8Array): 
     try {
       text = carry + decoder.decode(bytes.subarray(at, at + step), { stream: !end });
     } catch {
-      throw encodingError(path, builder.nextLine);
+      throw encodingError(path, builder.nextLine, builder.format.encoding);
     }
     const cut = end ? -1 : text.lastIndexOf(last);
     if (cut < 0) {
@@ -362,7 +371,7 @@ function decodeAll(path: string, bytes: Uint8Array, encoding: TextEncoding): str
     try {
       parts.push(decoder.decode(bytes.subarray(at, at + step), { stream: at + step < bytes.length }));
     } catch {
-      throw encodingError(path, lines);
+      throw encodingError(path, lines, encoding);
     }
     lines += countLineBreaks(parts[parts.length - 1], '\n');
   }

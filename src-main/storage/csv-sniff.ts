@@ -6,6 +6,7 @@
 import { TextDecoder } from 'node:util';
 import Papa from 'papaparse';
 import { isMissing, parseNumber } from './csv-cells';
+import { detectUtf16WithoutBom } from './csv-file-kind';
 import { type DecimalMark, type Delimiter, DELIMITERS, type TextEncoding } from '../../shared/data/csv-options';
 import type { CsvFormat, CsvReadOptions, Newline } from './csv-types';
 
@@ -14,9 +15,17 @@ export const SNIFF_BYTES = 64 * 1024;
 /** How many rows of that sample the delimiter and header detection look at. */
 const SNIFF_ROWS = 100;
 
-/** UTF-8 when the bytes have a UTF-8 BOM or decode as valid UTF-8; else Windows-1252. */
+/**
+ * The encoding of a file starting with `bytes`: the one its byte order mark names (UTF-8, UTF-16
+ * LE or BE); UTF-16 when a NUL byte sits beside most characters; UTF-8 when the bytes are valid
+ * UTF-8; else Windows-1252.
+ */
 export function detectEncoding(bytes: Uint8Array): TextEncoding {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return 'utf-8';
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
+  const utf16 = detectUtf16WithoutBom(bytes);
+  if (utf16) return utf16;
   try {
     // stream: a multi-byte character cut off by the end of the sample is not an error.
     new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: true });
@@ -67,8 +76,9 @@ export function detectDelimiter(text: string, newline: Newline): Delimiter {
   return best?.d ?? ',';
 }
 
-const COMMA_NUMBER = /^\s*[+-]?(\d{1,3}(\.\d{3})+|\d+)?,\d+\s*$/;
-const POINT_NUMBER = /^\s*[+-]?\d*\.\d+([eE][+-]?\d+)?\s*$/;
+// Thousands may be grouped by "." (with decimal commas) or by spaces, no-break ones included (\s).
+const COMMA_NUMBER = /^\s*[+-]?(\d{1,3}([.\s]\d{3})+|\d+)?,\d+\s*$/;
+const POINT_NUMBER = /^\s*[+-]?(\d{1,3}(\s\d{3})+)?\d*\.\d+([eE][+-]?\d+)?\s*$/;
 
 /** "," when the delimiter allows it and more cells look like 1,5 than like 1.5; else ".". */
 export function detectDecimal(records: readonly string[][], delimiter: Delimiter): DecimalMark {

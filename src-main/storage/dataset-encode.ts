@@ -116,14 +116,34 @@ export function proposeTask(table: TableLike, targets: readonly string[]): TaskP
   return { task: 'multi-label', cost: 'sigmoid-cross-entropy', classes: cols.map((c) => c.name), reason: 'independent 0/1 targets' };
 }
 
+/** Spaces a spreadsheet may put in a cell that look like nothing, or like an ordinary space, on screen. */
+const INVISIBLE: [RegExp, string][] = [
+  [/\u00a0/, 'a non-breaking space (U+00A0)'],
+  [/\u202f/, 'a narrow no-break space (U+202F)'],
+  [/\u2009/, 'a thin space (U+2009)'],
+  [/[\u200b\u200c\u200d\u2060\ufeff]/, 'a zero-width character'],
+];
+
+/** `value` quoted, naming the invisible characters in it, if any. */
+function showCell(value: string): string {
+  const found = INVISIBLE.filter(([re]) => re.test(value)).map(([, what]) => what);
+  return found.length ? `"${value}" (with ${found.join(' and ')})` : `"${value}"`;
+}
+
 /** Refuses a column that cannot be used as it is, saying what to do. */
-function checkUsable(table: TableLike, info: ColumnInfo): void {
+function checkUsable(table: TableLike, info: ColumnInfo, role: 'input' | 'target'): void {
   const name = basename(table.file);
   if (info.invalid > 0 && info.firstInvalid) {
     const more = info.invalid > 1 ? ` (${info.invalid} such values in the column)` : '';
     throw new CsvError(
-      `${name} line ${info.firstInvalid.line}, column "${info.name}" is "${info.firstInvalid.value}", not a number${more}; fix the value or leave the column out, or read the column as categories (data.categorical)`,
+      `${name} line ${info.firstInvalid.line}, column "${info.name}" is ${showCell(info.firstInvalid.value)}, not a number${more}; fix the value or leave the column out, or read the column as categories (data.categorical)`,
       table.file, info.firstInvalid.line, info.name,
+    );
+  }
+  if (table.rows > 0 && info.missing >= table.rows) {
+    throw new CsvError(
+      `${name}: ${role} column "${info.name}" has no values: on all ${table.rows} rows it is empty or a missing-value marker (NA, ?, ...); ${role === 'target' ? 'choose another target column, or fill it in' : 'leave it out, or fill it in'}`,
+      table.file, undefined, info.name,
     );
   }
   if (info.valueType === 'category' && !info.categories) {
@@ -139,7 +159,8 @@ export function encodeTable(table: TableLike, options: EncodeOptions): { data: D
   const name = basename(table.file);
   const inIdx = options.inputs.map((c) => findColumn(table, c, 'input'));
   const tIdx = options.targets.map((c) => findColumn(table, c, 'target'));
-  for (const j of [...inIdx, ...tIdx]) checkUsable(table, table.columns[j]);
+  for (const j of inIdx) checkUsable(table, table.columns[j], 'input');
+  for (const j of tIdx) checkUsable(table, table.columns[j], 'target');
   const labelTarget = tIdx.map((j) => table.columns[j]).find((c) => c.valueType === 'category');
   if (labelTarget) {
     const cats = labelTarget.categories as string[];

@@ -1,6 +1,11 @@
 /**
  * Lending idle pool workers to a run as data-parallel helpers (parallel-gradient.ts): each
  * helper is attached to the run's shared block and stays lent until the run releases it.
+ *
+ * A helper that fails, by crashing (its thread ends) or with an error (its thread lives on and
+ * replies ok: false), would leave the coordinator waiting forever for its share of a phase: main
+ * sets the block's QUIT flag, so the coordinator stops the run with an error, and the reason is
+ * kept (`failure`) for the run's message.
  */
 import { outputUnits } from '../../shared/lab';
 import type { LabSpec } from '../../shared/spec';
@@ -12,6 +17,8 @@ import type { PooledWorker, WorkerPool } from './worker-pool';
 export interface LentHelpers {
   setup: ParallelSetup;
   back: Promise<unknown>[];
+  /** Why the first helper that failed did ("helper thread 1: the trainer thread crashed: ..."), or null. */
+  failure(): string | null;
 }
 
 /**
@@ -37,16 +44,24 @@ export async function lendHelpers(pool: WorkerPool, spec: LabSpec, parts: Shared
     logits: outputUnits(spec, train.targetNames.length),
   };
   const setup: ParallelSetup = { block: createParallelBlock(layout), layout, K: helpers.length + 1 };
+  let failure: string | null = null;
+  /** The coordinator would wait for this helper forever: release them all so the run fails cleanly. */
+  const failed = (reason: string) => {
+    failure ??= reason;
+    releaseHelpers(setup.block);
+  };
   const back = helpers.map((h, i) => {
     h.attach({
       onEvent: () => {},
-      // The coordinator would wait for this helper forever: release it so the run fails cleanly.
-      onCrash: () => releaseHelpers(setup.block),
+      onCrash: (reason) => failed(`helper thread ${i + 1}: ${reason}`),
     });
     return h
       .request({ type: 'helper', spec, parts, parallel: setup, index: i + 1 })
-      .finally(() => pool.release(h))
-      .catch(() => {});
+      .then((reply) => {
+        if (!reply.ok && reply.error.name !== 'WorkerCrash') failed(`helper thread ${i + 1} failed: ${reply.error.message}`);
+      })
+      .catch((e: unknown) => failed(`helper thread ${i + 1} failed: ${e instanceof Error ? e.message : String(e)}`))
+      .finally(() => pool.release(h));
   });
-  return { setup, back };
+  return { setup, back, failure: () => failure };
 }

@@ -67,6 +67,8 @@ interface RunEntry {
   parallel: ParallelSetup | null;
   /** Settle when the run's data-parallel helpers are back in the pool. */
   helpersBack: Promise<unknown>[];
+  /** Why a data-parallel helper failed (parallel-helpers.ts), or null. */
+  helperFailure: () => string | null;
   settle: (() => void)[];
 }
 
@@ -143,6 +145,7 @@ export class TrainingService {
       chunks: chunkPlan(batch, flopsPerSample(net)).chunks,
       parallel: null,
       helpersBack: [],
+      helperFailure: () => null,
       settle: [],
     };
     if (options.speed) entry.control.setSpeed(options.speed);
@@ -180,6 +183,7 @@ export class TrainingService {
     if (lent) {
       entry.parallel = lent.setup;
       entry.helpersBack = lent.back;
+      entry.helperFailure = lent.failure;
     }
     worker.attach({
       onEvent: (ev) => this.onWorkerEvent(entry, ev),
@@ -259,6 +263,9 @@ export class TrainingService {
 
   private end(entry: RunEntry, status: RunStatus, message?: string): void {
     if (isFinal(entry.status)) return;
+    // A run stopped by a failed helper thread says which and why (issue 15).
+    const helper = status === 'failed' ? entry.helperFailure() : null;
+    if (helper) message = message ? `${message} (${helper})` : helper;
     entry.status = status;
     entry.message = message;
     if (entry.parallel) releaseHelpers(entry.parallel.block);

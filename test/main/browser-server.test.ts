@@ -1,7 +1,8 @@
 /**
- * The browser transport against the real app (worker pool, services): token and origin checks,
- * calls and their validation, and events whose typed arrays arrive intact.
+ * The browser transport against the real app (worker pool, services): token, Host and origin
+ * checks, calls and their validation, and events whose typed arrays arrive intact.
  */
+import { request } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,9 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { LabEvent } from '../../shared/ipc';
 import { decodeMessage, encodeMessage } from '../../shared/wire';
+import { BROWSER_CSP } from '../../src-main/app/content-security-policy';
 import { createLabApp, type LabApp } from '../../src-main/app/lab-app';
 import { workspaceFiles } from '../../src-main/app/file-access';
-import { type BrowserServer, isLoopback, startBrowserServer } from '../../src-main/ipc/browser-server';
+import { type BrowserServer, isLoopback, startBrowserServer, staticRoute } from '../../src-main/ipc/browser-server';
+import { isAllowedHost } from '../../src-main/ipc/host-header';
 import { workerUrl } from '../support/worker';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -26,13 +29,27 @@ beforeAll(async () => {
     workerUrl, threads: 2, store: null, csv: null,
     log: { warn: () => {}, error: () => {} },
   });
-  server = await startBrowserServer(app.router, { rendererDir: join(root, 'out/renderer') });
+  server = await startBrowserServer(app.router, { rendererDir: join(root, 'out/renderer'), contentSecurityPolicy: BROWSER_CSP });
 });
 
 afterAll(async () => {
   await server.close();
   await app.close();
 });
+
+/** A GET of `path` as sent (not normalised by a URL parser) with the given Host header. */
+function get(path: string, host = `127.0.0.1:${server.port}`): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: server.port, path, headers: { Host: host } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 function connect(token = server.token, headers: Record<string, string> = {}): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
@@ -79,10 +96,51 @@ describe('browser transport', () => {
     expect(wrong.status).toBe(403);
     const good = await fetch(server.url);
     expect(good.status).toBe(200);
-    expect(good.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(good.headers.get('content-security-policy')).toBe(BROWSER_CSP);
+    expect(BROWSER_CSP).toContain("style-src 'self';");
     expect(await good.text()).toContain('<div id="app">');
     const escape = await fetch(`http://127.0.0.1:${server.port}/..%2f..%2fpackage.json`);
     expect(escape.status).toBe(404);
+  });
+
+  it('checks the token on the decoded, normalised path: no spelling of the page escapes it', async () => {
+    const page = '<div id="app">';
+    for (const path of ['/%2Findex.html', '//index.html', '/./index.html', '/assets/../index.html', '/assets/%2E%2E/index.html', '/%2e/index.html', '/index%2Ehtml']) {
+      const r = await get(path);
+      expect(r.status, path).toBe(403);
+      expect(r.body).not.toContain(page);
+      expect((await get(`${path}?token=${server.token}`)).body, path).toContain(page);
+    }
+    for (const path of ['/package.json', '/%2e%2e/package.json', '/assets/..%2f..%2fpackage.json', '/%5C..%5Cpackage.json', '/%E0%A4%A', '/INDEX.HTML']) {
+      expect((await get(path)).status, path).toBe(404);
+    }
+    const html = await fetch(server.url);
+    const css = /href="\.?(\/assets\/[^"]+\.css)"/.exec(await html.text())?.[1];
+    expect(css).toBeTruthy();
+    expect((await get(css!)).status).toBe(200);
+    expect(staticRoute('/%2Findex.html')).toBe('page');
+    expect(staticRoute('/assets/x.js')).toBe('/assets/x.js');
+    expect(staticRoute('/assets/%2e%2e%2f%2e%2e%2fpackage.json')).toBeNull();
+  });
+
+  it('answers only requests whose Host header names this server (DNS rebinding)', async () => {
+    for (const host of [`127.0.0.1:${server.port}`, `localhost:${server.port}`, `LOCALHOST:${server.port}`, `[::1]:${server.port}`]) {
+      expect((await get(`/?token=${server.token}`, host)).status, host).toBe(200);
+    }
+    for (const host of [`evil.example:${server.port}`, 'localhost', `localhost:${server.port + 1}`, `127.0.0.1.evil.example:${server.port}`, `localhost.:${server.port}`, `192.168.1.5:${server.port}`]) {
+      const r = await get(`/?token=${server.token}`, host);
+      expect(r.status, host).toBe(421);
+      expect(r.body).toMatch(/answers only to http:\/\/127\.0\.0\.1:/);
+      expect((await get('/assets/x.js', host)).status, host).toBe(421);
+    }
+    await expect(connect(server.token, { Host: `evil.example:${server.port}`, Origin: `http://evil.example:${server.port}` })).rejects.toThrow(/403/);
+    // Listening on every interface: IP literals with our port, never other names.
+    expect(isAllowedHost('10.0.0.7:80', '0.0.0.0', 80)).toBe(true);
+    expect(isAllowedHost('[fe80::1]:80', '::', 80)).toBe(true);
+    expect(isAllowedHost('rebind.example:80', '0.0.0.0', 80)).toBe(false);
+    expect(isAllowedHost('10.0.0.7:80', '10.0.0.7', 80)).toBe(true);
+    expect(isAllowedHost('10.0.0.8:80', '10.0.0.7', 80)).toBe(false);
+    expect(isAllowedHost(undefined, '127.0.0.1', 80)).toBe(false);
   });
 
   it('refuses sockets without the token or from another origin', async () => {

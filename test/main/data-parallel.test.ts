@@ -1,6 +1,7 @@
 /**
  * Data-parallel runs on real worker threads: the same spec gives the same bits on 1, 2 and 4
- * threads, and the same bits as the in-process trainer.
+ * threads, and the same bits as the in-process trainer; a helper thread that crashes or fails
+ * (not only the coordinator) ends its run with a message, and the pool carries on.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateBuiltin } from '../../shared/data/builtin';
@@ -117,6 +118,50 @@ describe('data-parallel training', () => {
     expect(r.status).toBe('finished');
     // The coordinator and its three helpers are all idle again: the next run gets every thread.
     expect(pool.active).toBe(0);
+  });
+
+  describe('a helper thread that fails', () => {
+    // Helpers whose duty fails on purpose (test/support/faulty-helper-worker.mjs), by the run's seed.
+    let faulty: WorkerPool;
+    let faultyService: TrainingService;
+    beforeAll(() => {
+      process.env['MLP_LAB_FAULTY_TARGET'] = String(workerUrl);
+      faulty = new WorkerPool({ size: 2, workerUrl: new URL('../support/faulty-helper-worker.mjs', import.meta.url) });
+      faultyService = new TrainingService(faulty);
+    });
+    afterAll(async () => {
+      await faulty.close();
+    });
+    /** The run's record, or a failure if it has not ended within 30 s (a coordinator left waiting). */
+    const ended = (id: string) =>
+      Promise.race([
+        faultyService.wait(id),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the run never ended: its coordinator is still waiting for the helper')), 30_000)),
+      ]);
+
+    it('a helper thread that crashes ends the run as failed, saying so, and the pool carries on', async () => {
+      const r = await ended(faultyService.start({ ...spec(2, { optimizer: 'gd', steps: 200 }), seed: 666 }, data()));
+      expect(r.status).toBe('failed');
+      expect(r.message).toMatch(/a data-parallel helper thread stopped, so this run cannot go on/);
+      expect(r.message).toMatch(/the trainer thread stopped unexpectedly \(exit code 7\)/);
+      // The crashed thread was replaced: the next run gets both threads and finishes.
+      const next = await ended(faultyService.start(spec(2, { optimizer: 'gd', steps: 3 }), data()));
+      expect(next.status).toBe('finished');
+      expect(faulty.active).toBe(0);
+    });
+
+    it('a helper that fails with an error (its thread lives on) ends the run as failed, saying why', async () => {
+      const r = await ended(faultyService.start({ ...spec(2, { optimizer: 'gd', steps: 200 }), seed: 667 }, data()));
+      expect(r.status).toBe('failed');
+      expect(r.message).toMatch(/helper thread 1 failed: .*null/);
+      const next = await ended(faultyService.start(spec(2, { optimizer: 'gd', steps: 3 }), data()));
+      expect(next.status).toBe('finished');
+    });
+
+    it('negative control: the same pool trains a run whose helpers do not fail, on both threads', async () => {
+      const r = await ended(faultyService.start({ ...spec(2, { optimizer: 'gd', steps: 5 }), seed: 668 }, data()));
+      expect(r.status).toBe('finished');
+    });
   });
 
   it('negative control: a different seed gives different weights', async () => {

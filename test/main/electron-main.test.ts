@@ -4,8 +4,9 @@
  * window. It checks the wiring that the unit tests of the plain modules cannot: a secure window
  * on the built renderer, one IPC handler per call answering only the window's main frame, the
  * menu's actions reaching the router and the renderer, the title following the project, the
- * unsaved-changes question on close, a project file handed over by a second launch, and a
- * shutdown that ends the worker threads. Real services and storage run behind it.
+ * unsaved-changes question on close, a project file handed over by a second launch, permission
+ * and device requests refused, and a shutdown that ends the worker threads. Real services and
+ * storage run behind it.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,6 +38,8 @@ const fake = vi.hoisted(() => {
     answer: 'Cancel',
     savePath: null as string | null,
     quits: 0,
+    /** What the app registered on the default session. */
+    session: { request: null as Handler | null, check: null as Handler | null, device: null as Handler | null, events: new Map<string, Handler>() },
   };
   const appEvents = listeners();
   let nextProcess = 10;
@@ -92,7 +95,15 @@ const fake = vi.hoisted(() => {
     BrowserWindow: FakeWindow,
     Menu: { buildFromTemplate: (t: FakeMenuItem[]) => t, setApplicationMenu: (m: FakeMenuItem[]) => { state.menu = m; } },
     screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }], getPrimaryDisplay: () => ({ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }) },
-    session: { defaultSession: { webRequest: { onHeadersReceived: () => {} }, setPermissionRequestHandler: () => {} } },
+    session: {
+      defaultSession: {
+        webRequest: { onHeadersReceived: () => {} },
+        setPermissionRequestHandler: (f: Handler) => { state.session.request = f; },
+        setPermissionCheckHandler: (f: Handler) => { state.session.check = f; },
+        setDevicePermissionHandler: (f: Handler) => { state.session.device = f; },
+        on: (e: string, f: Handler) => { state.session.events.set(e, f); },
+      },
+    },
     shell: { openExternal: async () => {} },
     ipcMain: { handle: (name: string, f: Handler) => state.handlers.set(name, f), removeHandler: (name: string) => state.handlers.delete(name) },
     dialog: {
@@ -236,6 +247,29 @@ describe('the Electron main process (built, against a stand-in electron module)'
     appEvents.emit('second-instance', {}, ['/opt/mlp-lab', '--flag', 'saved.mlplab'], work);
     await until(() => win().title === 'saved — MLP Lab');
     expect(state.windows).toHaveLength(1);
+  });
+
+  it('refuses every permission request and check, device permission and device chooser', () => {
+    const { request, check, device, events } = state.session;
+    for (const permission of ['media', 'notifications', 'geolocation', 'clipboard-read', 'midiSysex', 'hid', 'usb', 'serial', 'openExternal']) {
+      const answers: boolean[] = [];
+      request!(null, permission, (granted: boolean) => answers.push(granted), {});
+      expect(answers, permission).toEqual([false]);
+      expect(check!(null, permission, 'file://', {}), permission).toBe(false);
+    }
+    for (const deviceType of ['hid', 'usb', 'serial']) expect(device!({ deviceType, origin: 'file://', device: {} })).toBe(false);
+    // The choosers: default prevented (no chooser of Electron's own), answered with no device.
+    const chosen: unknown[][] = [];
+    let prevented = 0;
+    const event = { preventDefault: () => { prevented++; } };
+    events.get('select-hid-device')!(event, { deviceList: [{ deviceId: 'h1' }] }, (...a: unknown[]) => chosen.push(a));
+    events.get('select-usb-device')!(event, { deviceList: [{ deviceId: 'u1' }] }, (...a: unknown[]) => chosen.push(a));
+    events.get('select-serial-port')!(event, [{ portId: 's1' }], {}, (...a: unknown[]) => chosen.push(a));
+    const contents = new Map<string, Handler>();
+    appEvents.emit('web-contents-created', {}, { on: (e: string, f: Handler) => contents.set(e, f), setWindowOpenHandler: () => {} });
+    contents.get('select-bluetooth-device')!(event, [{ deviceId: 'b1', deviceName: 'b' }], (...a: unknown[]) => chosen.push(a));
+    expect(prevented).toBe(4);
+    expect(chosen).toEqual([[], [], [''], ['']]);
   });
 
   it('closes without asking when nothing is unsaved, and saves the window\'s place', async () => {

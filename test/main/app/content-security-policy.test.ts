@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CSP, CSP_DIRECTIVES, parseCsp } from '../../../src-main/app/content-security-policy';
+import { BROWSER_CSP, CSP, CSP_DIRECTIVES, DEV_SERVER_CSP, parseCsp } from '../../../src-main/app/content-security-policy';
 
 const html = readFileSync(new URL('../../../src-renderer/index.html', import.meta.url), 'utf8');
 const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
@@ -18,5 +18,19 @@ describe('content security policy', () => {
     expect(CSP_DIRECTIVES['object-src']).toBe("'none'");
     expect(CSP_DIRECTIVES['default-src']).toBe("'self'");
     expect(CSP).not.toMatch(/unsafe-eval|\*\s|https?:\/\/(?!127\.0\.0\.1)/);
+  });
+
+  it('allows no inline styles; only the dev server\'s policy does (Vite injects <style> elements), and the browser page differs only in its socket', () => {
+    expect(CSP_DIRECTIVES['style-src']).toBe("'self'");
+    expect(parseCsp(meta!)['style-src']).toBe("'self'");
+    const { 'style-src': devStyles, ...devRest } = parseCsp(DEV_SERVER_CSP);
+    const { 'style-src': styles, ...rest } = parseCsp(CSP);
+    expect(styles).toBe("'self'");
+    expect(devStyles).toBe("'self' 'unsafe-inline'");
+    expect(devRest).toEqual(rest);
+    const { 'connect-src': socket, ...browserRest } = parseCsp(BROWSER_CSP);
+    const { 'connect-src': _windowSocket, ...windowRest } = parseCsp(CSP);
+    expect(socket).toBe("'self' ws://127.0.0.1:* ws://localhost:*");
+    expect(browserRest).toEqual(windowRest);
   });
 });
