@@ -14,9 +14,10 @@ export default defineConfig({
     include: ['test/engine/**/*.test.ts', 'test/renderer/**/*.test.ts', 'test/main/**/*.test.ts'],
     exclude: [
       // These run the built app: the CLI bundle, the Electron main bundle, the packaged layout, the page.
-      'test/main/cli*.test.ts', 'test/main/cli/**', 'test/main/electron-main.test.ts', 'test/main/electron-builder-config.test.ts', 'test/main/browser-server.test.ts', 'test/main/serve.test.ts',
-      // Dozens of runs on 1 to 4 threads: the slowest file by far, for what only the thread code can break.
-      'test/main/data-parallel.test.ts',
+      'test/main/cli*.test.ts', 'test/main/cli/**', 'test/main/electron-main.test.ts', 'test/main/electron-packaged.test.ts', 'test/main/electron-builder-config.test.ts', 'test/main/browser-server.test.ts', 'test/main/serve.test.ts',
+      // The slowest files, each for what only it can break: dozens of runs on 1 to 4 threads, saving
+      // processes killed at random moments, PyTorch and torchrun runs in Python.
+      'test/main/data-parallel.test.ts', 'test/main/storage/atomic-save.test.ts', 'test/main/export/pytorch-export.test.ts',
     ],
     env: { MLP_LAB_TEST_SOURCE: '1' },
   },
