@@ -61,6 +61,16 @@ function layerShapes(spec: LabSpec, targets: number): { units: number; activatio
   ];
 }
 
+/**
+ * Each layer's fan-in and fan-out as `initialize` (engine/init.ts) sees them: the layer's inputs
+ * and its own units, hidden layers first, output layer last. What the builder shows a Xavier or He
+ * standard deviation from (initStd of these), so it is the std the engine draws with.
+ */
+export function layerFans(spec: LabSpec, inputs: number, targets: number): { fanIn: number; fanOut: number }[] {
+  const widths = [...spec.network.hidden.map((h) => h.units), outputUnits(spec, targets)];
+  return widths.map((units, l) => ({ fanIn: l === 0 ? inputs : widths[l - 1], fanOut: units }));
+}
+
 /** The per-layer initialisations of a spec, output layer last. */
 export function layerInits(spec: LabSpec): LayerInit[] {
   return [...spec.network.hidden.map((h) => h.init), spec.network.output.init];

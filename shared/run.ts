@@ -13,7 +13,10 @@ export function isFinal(status: RunStatus): boolean {
   return status === 'finished' || status === 'stopped' || status === 'diverged' || status === 'failed';
 }
 
-/** Quality of the weights on one part of the data. */
+/**
+ * Quality of a run's weights on one part of the data, evaluated on every sample of the part
+ * (shared/training/evaluation.ts).
+ */
 export interface PartMetrics {
   /** E summed over the part's samples (PRML (5.11)). */
   E: number;
@@ -23,6 +26,12 @@ export interface PartMetrics {
   accuracy?: number;
   /** Regression: root mean squared error. */
   rmse?: number;
+  /**
+   * The step of the weights evaluated (the run's step, or the best step whose weights early
+   * stopping restored). Absent in files written before MLP Lab evaluated the whole set: their
+   * training figures are averages of recent batches, an estimate.
+   */
+  step?: number;
 }
 
 /** A report on a run at some step. */
@@ -31,8 +40,14 @@ export interface RunMetrics {
   step: number;
   /** Passes through the training set so far (fractional for mini-batches). */
   epoch: number;
-  train: PartMetrics;
-  /** Present when the run has a validation set. */
+  /**
+   * E/N averaged over the batches since the last report, before their updates: the live
+   * estimate of the training E/N while a run trains (not the figure of any one set of weights).
+   */
+  recent?: number;
+  /** The training set's figures at `train.step` (a large set is evaluated less often); absent until first evaluated. */
+  train?: PartMetrics;
+  /** The validation set's figures at `validation.step`, when the run has a validation set. */
   validation?: PartMetrics;
   /** Updates per second over the last reporting interval. */
   stepsPerSecond: number;

@@ -15,7 +15,7 @@ import { FloatList } from '../float-list';
 import type { Lab } from '../lab';
 import type { CostCurve, PartMetrics, RunMetrics, RunStatus } from '../run';
 import { evaluate } from './evaluation';
-import { type GradientEngine, gatherRows, LocalGradient } from './gradient';
+import { flopsPerSample, type GradientEngine, gatherRows, LocalGradient } from './gradient';
 
 /** Where a trainer stands; `status` is running until it finishes, stops early or diverges. */
 export interface TrainerState {
@@ -25,10 +25,13 @@ export interface TrainerState {
 }
 
 /**
- * How many training samples the periodic train accuracy / RMSE is measured on, at most: enough
- * for a steady read-out, few enough that measuring costs little next to training.
+ * While a run trains, its training set is evaluated (every sample, at the current weights) at a
+ * checkpoint only once the training done since the last evaluation is at least this many times
+ * the evaluation's cost: the live figures then cost at most a tenth of the training. A small set
+ * is evaluated at every checkpoint; an MNIST-sized one every few epochs. At the end of a run, and
+ * when it pauses, it is always evaluated.
  */
-const TRAIN_EVAL_SAMPLES = 512;
+const TRAIN_EVAL_EVERY_WORK = 10;
 
 /** Options of a trainer. */
 export interface TrainerOptions {
@@ -72,8 +75,15 @@ export class Trainer {
   private sumSinceReport = 0;
   private countSinceReport = 0;
   private lastTrainE = NaN;
+  /** The training and validation sets' figures at the weights of step `.step`, once evaluated. */
   private trainQuality: PartMetrics | null = null;
   private validationQuality: PartMetrics | null = null;
+  /** Training work (flops) since the training set was last evaluated, and one evaluation's cost. */
+  private workSinceTrainEval = 0;
+  private readonly trainEvalWork: number;
+  private readonly stepWork: number;
+  /** The step the current weights are of: this.step, or the best step once early stopping restored it. */
+  private weightsStep = 0;
   /** E/N of the first step, and the threshold above which a step's E/N is divergence. */
   private divergesAboveFrom = Number.NaN;
   private divergesAbove = Number.POSITIVE_INFINITY;
@@ -88,6 +98,9 @@ export class Trainer {
     this.optimizer = createOptimizer(tr);
     this.engine = options.gradient ?? new LocalGradient(lab.net, options.shouldAbort);
     const net: Network = lab.net;
+    this.stepWork = flopsPerSample(net);
+    // Evaluating is a forward pass: about a third of a step's work per sample.
+    this.trainEvalWork = (lab.data.n * this.stepWork) / 3;
     // With the evidence procedure the decay is alpha/beta on every parameter (the prior of PRML
     // (5.162)), re-estimated as the run goes; otherwise the spec's lambda, on weights only.
     this.evidence = tr.evidence ? new EvidenceSchedule(net, lab.data, tr.evidence) : null;
@@ -192,7 +205,9 @@ export class Trainer {
     this.sumSinceReport += ePerSample;
     this.countSinceReport++;
     this.lastTrainE = e;
+    this.workSinceTrainEval += this.stepWork * this.batchN;
     this.step++;
+    this.weightsStep = this.step;
     if (this.evidence && this.step % this.evidence.every === 0) {
       // Re-estimate alpha and beta (PRML §5.7.2); the objective changed, so the optimizer's
       // memory of it (SCG's, L-BFGS's) starts afresh.
@@ -264,6 +279,8 @@ export class Trainer {
     this.lastTrainE = NaN;
     this.trainQuality = null;
     this.validationQuality = null;
+    this.workSinceTrainEval = 0;
+    this.weightsStep = 0;
     if (this.evidence) {
       this.evidence.reset();
       this.decay.lambda = this.evidence.weightDecay;
@@ -282,41 +299,46 @@ export class Trainer {
     };
   }
 
-  /** A report: train E/N averaged over the steps since the last report, plus the latest checkpoint's quality. */
+  /**
+   * A report: E/N averaged over the batches since the last report (`recent`: the live estimate),
+   * and the training and validation sets' figures as last evaluated (each says its step).
+   */
   metrics(stepsPerSecond: number, seconds: number): RunMetrics {
-    const avg = this.countSinceReport > 0 ? this.sumSinceReport / this.countSinceReport : this.lastTrainE / this.batchN;
+    const recent = this.countSinceReport > 0 ? this.sumSinceReport / this.countSinceReport : this.lastTrainE / this.batchN;
     this.sumSinceReport = 0;
     this.countSinceReport = 0;
-    const n = this.lab.data.n;
-    const train: PartMetrics = {
-      ...(this.trainQuality ?? {}),
-      EPerSample: avg,
-      E: avg * n,
-    };
-    const m: RunMetrics = { step: this.step, epoch: this.epoch, train, stepsPerSecond, seconds };
+    const m: RunMetrics = { step: this.step, epoch: this.epoch, stepsPerSecond, seconds };
+    if (Number.isFinite(recent)) m.recent = recent;
+    if (this.trainQuality) m.train = this.trainQuality;
     if (this.validationQuality) m.validation = this.validationQuality;
     return m;
   }
 
-  /** Refreshes the reported quality (training subset, validation set) of the current weights. */
+  /** Evaluates the current weights on every sample of the training and the validation set. */
   remeasure(): void {
     const lab = this.lab;
     this.trainQuality = this.measurePart('train');
     if (lab.validation.n > 0) this.validationQuality = this.measurePart('validation');
   }
 
-  /** The training subset's or the validation set's quality, on the engine's threads if it can. */
+  /** The training or validation set's figures at the current weights, on the engine's threads if it can. */
   private measurePart(part: 'train' | 'validation'): PartMetrics {
     const lab = this.lab;
     const engine = this.engine;
     const logits = engine.logits ? (row0: number, m: number) => engine.logits!(part, row0, m) : undefined;
-    return part === 'train' ? evaluate(lab.net, lab.data, TRAIN_EVAL_SAMPLES, logits) : evaluate(lab.net, lab.validation, lab.validation.n, logits);
+    const data = part === 'train' ? lab.data : lab.validation;
+    if (part === 'train') this.workSinceTrainEval = 0;
+    return { ...evaluate(lab.net, data, data.n, logits), step: this.weightsStep };
   }
 
-  /** Measures quality on the training subset and the validation set; applies early stopping. */
+  /**
+   * At a checkpoint: evaluates the validation set (the early-stopping rule needs it) and, when it
+   * costs little next to the training done since it last was (TRAIN_EVAL_EVERY_WORK), the
+   * training set; applies early stopping.
+   */
   checkpoint(): void {
     const lab = this.lab;
-    this.trainQuality = this.measurePart('train');
+    if (!this.trainQuality || this.workSinceTrainEval >= TRAIN_EVAL_EVERY_WORK * this.trainEvalWork) this.trainQuality = this.measurePart('train');
     if (lab.validation.n === 0) return;
     const v = this.measurePart('validation');
     this.validationQuality = v;
@@ -331,6 +353,7 @@ export class Trainer {
       this.sinceBest = 0;
     } else if (++this.sinceBest >= es.patience && this.bestParams) {
       lab.net.params.set(this.bestParams);
+      this.weightsStep = this.state.bestStep ?? this.weightsStep;
       this.state = {
         status: 'finished',
         bestStep: this.state.bestStep,
@@ -344,6 +367,7 @@ export class Trainer {
     const es = this.lab.spec.training.earlyStopping;
     if (es && this.bestParams && this.state.bestStep !== undefined && this.state.bestStep < this.step) {
       this.lab.net.params.set(this.bestParams);
+      this.weightsStep = this.state.bestStep;
       this.state = {
         status: 'finished',
         bestStep: this.state.bestStep,

@@ -57,14 +57,14 @@ export function importWeights(argv: readonly string[], io: CliIo): number {
     throw new InputError(`${logPath}: "initialWeights" has ${log.initialWeights.length} values, the network has ${weights.length}`);
   }
   const lab = assembleLab(spec, parts, weights);
-  const train = evaluate(lab.net, parts.train);
   const steps = log?.steps ?? 0;
+  const train = { ...evaluate(lab.net, parts.train), step: steps };
   const batch = spec.training.batchSize === null ? parts.train.n : Math.min(spec.training.batchSize, parts.train.n);
   const metrics: RunMetrics = {
     step: steps,
     epoch: (steps * batch) / parts.train.n,
     train,
-    ...(parts.validation.n ? { validation: evaluate(lab.net, parts.validation) } : {}),
+    ...(parts.validation.n ? { validation: { ...evaluate(lab.net, parts.validation), step: steps } } : {}),
     stepsPerSecond: log && log.seconds > 0 ? steps / log.seconds : 0,
     seconds: log?.seconds ?? 0,
   };

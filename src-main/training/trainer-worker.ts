@@ -109,6 +109,8 @@ class RunLoop {
   private lastSnapshot = -Infinity;
   private stepsAtLastProgress = 0;
   private paused = false;
+  /** True once the figures of the paused weights were reported. */
+  private measured = false;
   private announced: 'running' | 'paused' | null = null;
   private minStepMs = 0;
   private nextStepAt = 0;
@@ -140,7 +142,11 @@ class RunLoop {
       if (command === COMMAND.PAUSE) {
         if (control.takeStep()) {
           if (!this.step()) return;
-          this.progress(true);
+          this.measured = false;
+          // A burst of granted steps reports as a running run does, and at its end with the
+          // figures of its weights.
+          if (!control.hasSteps) this.sleepPaused();
+          else this.reportIfDue();
         } else this.sleepPaused();
         continue;
       }
@@ -148,10 +154,15 @@ class RunLoop {
       this.announce('running');
       if (!this.throttle(command)) continue;
       if (!this.step()) return;
-      const now = performance.now();
-      const snapshotDue = now - this.lastSnapshot >= this.req.stream.snapshotMs;
-      if (snapshotDue || now - this.lastProgress >= this.req.stream.progressMs) this.progress(snapshotDue);
+      this.reportIfDue();
     }
+  }
+
+  /** Reports progress when its interval (or the snapshots') has passed. */
+  private reportIfDue(): void {
+    const now = performance.now();
+    const snapshotDue = now - this.lastSnapshot >= this.req.stream.snapshotMs;
+    if (snapshotDue || now - this.lastProgress >= this.req.stream.progressMs) this.progress(snapshotDue);
   }
 
   /** One update; false once the run has ended (and `done` was posted). */
@@ -173,9 +184,10 @@ class RunLoop {
     if (!this.paused) this.seconds += (performance.now() - this.segmentStart) / 1000;
     this.paused = true;
     trainer.ensureFinite();
-    // A stop must answer at once, so a stopped run reports its last measured quality; a run that
-    // ended by itself is measured at its final weights.
-    if (status === 'finished' || status === 'diverged') trainer.remeasure();
+    // Every run that ends is evaluated at its final (or restored) weights on its whole training
+    // and validation sets: the figures kept with it are the run's own. (The steps have stopped
+    // already; this is one forward pass over the data. A failed run reports what it had.)
+    if (status !== 'failed') trainer.remeasure();
     post({
       type: 'done',
       runId: this.runId,
@@ -204,6 +216,12 @@ class RunLoop {
     if (!this.paused) {
       this.seconds += (performance.now() - this.segmentStart) / 1000;
       this.paused = true;
+      this.measured = false;
+    }
+    if (!this.measured) {
+      // Paused, the weights hold still: their figures on the whole sets are worth the pass.
+      this.measured = true;
+      this.trainer.remeasure();
       this.progress(true);
     }
     this.announce('paused');

@@ -90,7 +90,7 @@ describe('data-parallel training', () => {
       expect(Array.from(r.curve.validation)).toEqual(Array.from(one.curve.validation));
       expect(Array.from(r.curve.train)).toEqual(Array.from(one.curve.train));
       expect(r.metrics!.validation).toEqual(one.metrics!.validation);
-      expect(r.metrics!.train.accuracy).toBe(one.metrics!.train.accuracy);
+      expect(r.metrics!.train!.accuracy).toBe(one.metrics!.train!.accuracy);
       expect(Array.from(r.finalWeights!)).toEqual(Array.from(one.finalWeights!));
     }
   });

@@ -9,6 +9,7 @@ import type { Dataset } from '../../shared/data/dataset';
 import { createLab } from '../../shared/lab';
 import { parseSpec } from '../../shared/spec';
 import { CURVE_POINTS } from '../../shared/cost-curve-log';
+import { evaluate } from '../../shared/training/evaluation';
 import { Trainer } from '../../shared/training/trainer';
 import type { RunEvent } from '../../shared/run';
 import { Analyses } from '../../src-main/training/analyses';
@@ -176,7 +177,7 @@ describe('training service', () => {
     const records = await Promise.all(ids.map((id) => service.wait(id)));
     expect(records.map((r) => r.status)).toEqual(['finished', 'finished', 'finished', 'finished']);
     // Different seeds, different runs.
-    expect(new Set(records.map((r) => r.metrics!.train.EPerSample)).size).toBe(4);
+    expect(new Set(records.map((r) => r.metrics!.train!.EPerSample)).size).toBe(4);
   });
 
   it('a run whose worker dies fails with a readable reason; the pool replaces the worker and other runs go on', async () => {
@@ -264,5 +265,27 @@ describe('training service', () => {
     const result = await new Analyses(pool).gradcheck(xorSpec(), xorData());
     expect(result.passed).toBe(true);
     expect(result.groups.map((g) => g.name)).toEqual(['layer 1', 'layer 2', 'inputs']);
+  });
+});
+
+describe('a run\'s figures are the run\'s own', () => {
+  it('an ended run (finished or stopped) reports E, E/N and accuracy of its final weights over every training and validation sample', async () => {
+    // 2,000 samples, so a subset (the first 512) and the whole set give different figures.
+    const spec = xorSpec({ data: { builtin: 'xor-quadrants', n: 2000, split: { validation: 0.25 } } }, { optimizer: 'adam', learningRate: 0.05, steps: 300, validateEvery: 50 });
+    const raw = generateBuiltin('xor-quadrants', 2000, 3);
+    for (const stop of [false, true]) {
+      const id = service.start(spec, raw, stop ? { speed: 2000 } : {});
+      if (stop) await waitFor(() => (service.summary(id).metrics?.step ?? 0) > 60, 'some steps');
+      const r = stop ? await service.stop(id) : await service.wait(id);
+      expect(r.status).toBe(stop ? 'stopped' : 'finished');
+      const lab = createLab(spec, raw, r.finalWeights!);
+      const train = evaluate(lab.net, lab.data);
+      const validation = evaluate(lab.net, lab.validation);
+      expect(r.metrics!.train).toEqual({ ...train, step: r.metrics!.step });
+      expect(r.metrics!.validation).toEqual({ ...validation, step: r.metrics!.step });
+      // Negative control: the first 512 samples alone, and the recent batches' average, are other numbers.
+      expect(evaluate(lab.net, lab.data, 512).accuracy).not.toBe(train.accuracy);
+      expect(r.metrics!.recent).not.toBe(train.EPerSample);
+    }
   });
 });

@@ -37,6 +37,8 @@ export interface RunView {
   weightsRevision: number;
   /** ISO 8601 time the run was created. */
   createdAt: string;
+  /** Early stopping: the step whose weights were restored. */
+  bestStep?: number;
 }
 
 /** Speed limits offered (steps per second; 0 = as fast as it goes). */
@@ -76,6 +78,7 @@ export const useRunsStore = defineStore('runs', () => {
       curveRevision: 0,
       weightsRevision: 0,
       createdAt: s.createdAt,
+      ...(s.bestStep !== undefined ? { bestStep: s.bestStep } : {}),
     });
     runs.value = [...runs.value, view];
     return view;
@@ -112,6 +115,7 @@ export const useRunsStore = defineStore('runs', () => {
       if (known) {
         known.status = s.status;
         if (s.message) known.message = s.message;
+        if (s.bestStep !== undefined) known.bestStep = s.bestStep;
         if (s.metrics && (!known.metrics || s.metrics.step >= known.metrics.step)) known.metrics = s.metrics;
         continue;
       }

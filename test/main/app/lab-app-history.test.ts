@@ -87,7 +87,7 @@ describe('parallel runs', () => {
     const done = await finished(app, runs.map((r) => r.id));
     expect(done.map((d) => d.status)).toEqual(['finished', 'finished', 'finished']);
     // The largest learning rate gets furthest in 150 Adam steps.
-    const final = done.map((d) => d.metrics!.train.EPerSample);
+    const final = done.map((d) => d.metrics!.train!.EPerSample);
     expect(final[2]).toBeLessThan(final[0]);
     expect((await call<ProjectSummary>(app, 'lab:getProject')).runs).toHaveLength(3);
   });

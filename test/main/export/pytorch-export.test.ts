@@ -231,7 +231,7 @@ describe('train.py against MLP Lab\'s trainer', () => {
     expect(Math.abs(imported.curve.train[0] - e0) / e0).toBeLessThan(1e-12);
     // E/N and RMSE are measured here on the project's data with the imported weights.
     const end = createLab(spec(), loadSpecData(spec()), imported.finalWeights!);
-    expect(imported.metrics?.train.EPerSample).toBe(evaluate(end.net, end.data).EPerSample);
+    expect(imported.metrics?.train?.EPerSample).toBe(evaluate(end.net, end.data).EPerSample);
     // The exported run can go on to ONNX like any other.
     expect((await run('export', project, '--format', 'onnx', '--out', join(dir, 'sine.onnx'))).code).toBe(0);
   });
