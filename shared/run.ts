@@ -88,6 +88,11 @@ export interface WeightSnapshot {
 /** Everything kept of a run. */
 export interface RunRecord {
   id: string;
+  /**
+   * The run's number in its project ("Run 3"): given when the run is created, one more than the
+   * largest so far, and kept when other runs are deleted.
+   */
+  number: number;
   /** ISO 8601 time the run was created. */
   createdAt: string;
   spec: LabSpec;
@@ -107,12 +112,13 @@ export interface RunRecord {
 }
 
 /** A run as lists show it: everything but the curve and the weights. */
-export type RunSummary = Pick<RunRecord, 'id' | 'createdAt' | 'spec' | 'status' | 'message' | 'metrics' | 'bestStep'>;
+export type RunSummary = Pick<RunRecord, 'id' | 'number' | 'createdAt' | 'spec' | 'status' | 'message' | 'metrics' | 'bestStep'>;
 
 /** The summary of a run record (no copies of curves or weights). */
 export function summarizeRun(r: RunSummary): RunSummary {
   return {
     id: r.id,
+    number: r.number,
     createdAt: r.createdAt,
     spec: r.spec,
     status: r.status,

@@ -157,7 +157,7 @@ export function createLabApp(host: Host): LabApp {
     'lab:listBuiltins': () => [...BUILTINS],
     'lab:listExamples': () => [...GALLERY],
     'lab:openExample': (r) => project.openExample(r.id),
-    'lab:getDataset': () => project.getDataset(),
+    'lab:getDataset': (r) => project.getDataset(r.runId),
     'lab:previewCsv': async (r) => csv().preview(await files.open('csv', r.file), r.options ?? {}),
     'lab:importCsv': async (r) => {
       const service = csv();

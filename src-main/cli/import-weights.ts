@@ -73,6 +73,8 @@ export function importWeights(argv: readonly string[], io: CliIo): number {
   if (log) curve.append(log.curve);
   const record: RunRecord = {
     id: newRunId(),
+    // appendRuns gives it the project's next number.
+    number: 0,
     createdAt: new Date().toISOString(),
     spec,
     status: log?.status ?? 'finished',

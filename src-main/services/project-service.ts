@@ -295,9 +295,14 @@ export class ProjectService {
     return null;
   }
 
-  /** The data after the split, for plots (prepared in slices, so a large set never holds main). */
-  async getDataset(): Promise<CallResponses['lab:getDataset']> {
-    const parts = await preparedParts.prepare(this.spec, this.raw);
+  /**
+   * The data after the split, for plots (prepared in slices, so a large set never holds main):
+   * the current spec's, or with `runId` the data that run trained on, split by its own seed.
+   */
+  async getDataset(runId?: string): Promise<CallResponses['lab:getDataset']> {
+    const spec = runId ? this.runs.record(runId).spec : this.spec;
+    const raw = runId && !isCsvData(spec.data) ? generateBuiltin(spec.data.builtin, spec.data.n, spec.seed, spec.data) : this.raw;
+    const parts = await preparedParts.prepare(spec, raw);
     const part = (p: Dataset): DataPart => ({ n: p.n, inputs: p.inputs, targets: p.targets });
     return {
       inputNames: parts.train.inputNames,
@@ -331,6 +336,7 @@ export class ProjectService {
     await this.stopReplaced(request.replaces);
     const initialWeights = this.takePendingWeights();
     const id = this.training.start(this.spec, this.raw, {
+      number: this.runs.nextNumber(),
       checked: this.checked,
       ...(initialWeights ? { initialWeights } : {}),
       paused: request.paused ?? false,
@@ -360,8 +366,9 @@ export class ProjectService {
     });
     await this.stopReplaced(request.replaces);
     const pending = this.pendingWeights?.file;
-    const ids = prepared.map(({ spec, raw, checked }) =>
-      this.training.start(spec, raw, { checked, ...(pending ? { initialWeights: weightsFor(checked.net, pending) } : {}), paused: request.paused ?? false, speed: request.speed ?? 0 }),
+    const first = this.runs.nextNumber();
+    const ids = prepared.map(({ spec, raw, checked }, i) =>
+      this.training.start(spec, raw, { number: first + i, checked, ...(pending ? { initialWeights: weightsFor(checked.net, pending) } : {}), paused: request.paused ?? false, speed: request.speed ?? 0 }),
     );
     this.pendingWeights = null;
     this.runs.add(...ids);
@@ -431,7 +438,7 @@ export class ProjectService {
     const weights = useWeights ? this.weightsOf(id) : null;
     // How many threads a run used is not part of the model: the current setting stays.
     this.applySpec(parseSpec({ ...r.spec, training: { ...r.spec.training, threads: this.spec.training.threads } }));
-    if (weights) this.pendingWeights = { file: weights, source: `run ${this.runs.position(id)}`, warnings: [] };
+    if (weights) this.pendingWeights = { file: weights, source: `run ${this.runs.summary(id).number}`, warnings: [] };
     return this.changed();
   }
 

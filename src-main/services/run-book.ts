@@ -61,9 +61,9 @@ export class RunBook {
     return this.order.includes(id);
   }
 
-  /** The run's 1-based position in the project ("run 3"). */
-  position(id: string): number {
-    return this.order.indexOf(id) + 1;
+  /** The number the next run gets: one more than the largest of the project's runs (deleted ones' numbers are not reused while a larger one is there). */
+  nextNumber(): number {
+    return Math.max(0, ...this.order.map((id) => this.summary(id).number)) + 1;
   }
 
   /** True when the run is on the training service (it may still have ended). */

@@ -116,6 +116,8 @@ export function readDataset(db: SqliteDatabase, name: string, path: string): Pro
 
 interface RunRow {
   id: string;
+  /** Absent in files written before run numbers were kept. */
+  number?: number | null;
   created_at: string;
   spec: string;
   status: string;
@@ -144,7 +146,7 @@ export function readRuns(db: SqliteDatabase, name: string, path: string, where =
   const snapshots = db.prepare('SELECT step, weights FROM run_snapshot WHERE run_id = ? ORDER BY step');
   const rows = db.prepare(`SELECT * FROM run ${where} ORDER BY position`).all(...args) as RunRow[];
   const evidence = readRunEvidence(db);
-  return rows.map((r): ProjectRun => {
+  return rows.map((r, i): ProjectRun => {
     const what = `run ${r.id}`;
     if (!RUN_STATUSES.includes(r.status as RunStatus)) throw damaged(name, path, `${what} has the unknown status "${r.status}"`);
     const initialWeights = finiteWeights(float64FromBlob(r.initial_weights, `${what} initial weights`), `${what}'s initial weights`, name, path);
@@ -153,6 +155,8 @@ export function readRuns(db: SqliteDatabase, name: string, path: string, where =
     const validationSteps = float64FromBlob(r.curve_validation_steps, `${what} validation curve`);
     const run: ProjectRun = {
       id: r.id,
+      // Older files numbered runs by their place in the history.
+      number: typeof r.number === 'number' ? r.number : i + 1,
       createdAt: r.created_at,
       spec: parseSpec(JSON.parse(r.spec)),
       status: r.status as RunStatus,
@@ -185,13 +189,30 @@ export function runPositions(db: SqliteDatabase): Map<string, number> {
   return new Map((db.prepare('SELECT id, position FROM run').raw().all() as [string, number][]));
 }
 
+/**
+ * The run table's `number` column ("Run N", kept when runs are deleted): part of every file
+ * written since; added, empty, to an older file before a run is written into it (older MLP Labs
+ * read such a file and ignore the column).
+ */
+export function ensureRunNumbers(db: SqliteDatabase): void {
+  const columns = db.prepare('PRAGMA table_info(run)').all() as { name: string }[];
+  if (!columns.some((c) => c.name === 'number')) db.exec('ALTER TABLE run ADD COLUMN number INTEGER');
+}
+
+/** The largest run number in the file (0 when none), counting older runs by their place. */
+export function largestRunNumber(db: SqliteDatabase): number {
+  const row = db.prepare('SELECT max(coalesce(number, position + 1)) AS n FROM run').get() as { n: number | null };
+  return row.n ?? 0;
+}
+
 /** Writes `r` at `position`, replacing a run with the same id (and its snapshots). */
 export function writeRun(db: SqliteDatabase, r: ProjectRun, position: number): void {
   deleteRun(db, r.id);
-  db.prepare(`INSERT INTO run (position, id, created_at, spec, status, message, metrics, best_step, weights_meta,
+  ensureRunNumbers(db);
+  db.prepare(`INSERT INTO run (position, id, number, created_at, spec, status, message, metrics, best_step, weights_meta,
       initial_weights, final_weights, curve_steps, curve_train, curve_validation_steps, curve_validation)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-    position, r.id, r.createdAt, JSON.stringify(r.spec), r.status, r.message ?? null, r.metrics ? JSON.stringify(r.metrics) : null,
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+    position, r.id, r.number, r.createdAt, JSON.stringify(r.spec), r.status, r.message ?? null, r.metrics ? JSON.stringify(r.metrics) : null,
     r.bestStep ?? null, r.weightsMeta ? JSON.stringify(r.weightsMeta) : null, toBlob(r.initialWeights),
     r.finalWeights ? toBlob(r.finalWeights) : null, toBlob(r.curve.steps), toBlob(r.curve.train),
     toBlob(r.curve.validationSteps), toBlob(r.curve.validation),

@@ -22,7 +22,7 @@ import { BUSY_TIMEOUT_MS, type FileBase } from './project-file';
 import type { Project, ProjectRun } from './project';
 import { ProjectFileError } from './project-inspect';
 import {
-  createSchema, datasetKey, deleteRun, nextPosition, readDatasetKey, readRuns, readSpecJson, runPositions,
+  createSchema, datasetKey, deleteRun, ensureRunNumbers, largestRunNumber, nextPosition, readDatasetKey, readRuns, readSpecJson, runPositions,
   writeDataset, writeRun, writeSpecJson, writeStamp, writeUi, writeWholeProject, type WriteStamp,
 } from './project-rows';
 import { APPLICATION_MARKER, SCHEMA_VERSION } from './schema';
@@ -169,9 +169,12 @@ export function appendRuns(path: string, runs: readonly ProjectRun[], options: S
   inTransaction(path, options, (db) => {
     const inFile = runPositions(db);
     let next = nextPosition(db);
+    ensureRunNumbers(db);
+    // Numbered after every run in the file, in this transaction: another writer's are counted.
+    let number = largestRunNumber(db);
     for (const r of runs) {
       if (inFile.has(r.id)) throw new ProjectFileError('unsaved', path, `${basename(path)} already has a run ${r.id}; nothing was saved`);
-      writeRun(db, r, next++);
+      writeRun(db, { ...r, number: ++number }, next++);
     }
     writeStamp(db, stamp(options));
   });

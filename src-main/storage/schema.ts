@@ -54,6 +54,7 @@ CREATE TABLE dataset_column (
 CREATE TABLE run (
   position        INTEGER PRIMARY KEY,
   id              TEXT NOT NULL UNIQUE,
+  number          INTEGER,        -- "Run N" in the window; kept when other runs are deleted
   created_at      TEXT NOT NULL,
   spec            TEXT NOT NULL,  -- JSON: the spec the run used
   status          TEXT NOT NULL,  -- finished, stopped, diverged, failed (or queued, running, paused)

@@ -40,10 +40,14 @@ export interface StartOptions {
   speed?: number;
   /** The spec already checked against this data (checkLab), so it is not checked again. */
   checked?: CheckedLab;
+  /** The run's number in its project ("Run N"); default 1 more than the largest on this service. */
+  number?: number;
 }
 
 interface RunEntry {
   id: string;
+  /** "Run N" (given by whoever starts the run: the project's next number). */
+  number: number;
   createdAt: string;
   spec: LabSpec;
   /** The prepared data, once it is (see launch). */
@@ -129,6 +133,7 @@ export class TrainingService {
     const batch = spec.training.batchSize === null ? trainSamples : Math.min(spec.training.batchSize, trainSamples);
     const entry: RunEntry = {
       id,
+      number: options.number ?? Math.max(0, ...[...this.runs.values()].map((r) => r.number)) + 1,
       createdAt: new Date().toISOString(),
       spec,
       parts: null,

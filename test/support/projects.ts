@@ -34,6 +34,7 @@ function vector(n: number, salt: number): Float64Array {
 export function fakeRun(id: string, spec: LabSpec, snapshots = 3, params = GERMAN_PARAMS): ProjectRun {
   const steps = Float64Array.from({ length: 40 }, (_, i) => i);
   return {
+    number: Number(/\d+/.exec(id)?.[0] ?? 1),
     id,
     createdAt: '2026-01-02T03:04:05.000Z',
     spec,

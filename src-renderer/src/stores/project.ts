@@ -36,6 +36,19 @@ export const useProjectStore = defineStore('project', () => {
   const datasetSpec = shallowRef<LabSpec | null>(null);
   /** Refusals of the last edit of each field, by the field's spec path. */
   const fieldErrors = ref<Record<string, string>>({});
+  /** Fields whose text is not a number at all, by the field's id (NumberField). */
+  const localErrors = ref<Record<string, string>>({});
+  /** What stops a run from starting: every field whose value was refused or is not a number. */
+  const blockers = computed(() => [...Object.values(fieldErrors.value), ...Object.values(localErrors.value)]);
+
+  /** Marks a field's text as not a number (or, null, fixed). */
+  function setLocalError(id: string, message: string | null): void {
+    if (message) localErrors.value = { ...localErrors.value, [id]: message };
+    else if (id in localErrors.value) {
+      const { [id]: _gone, ...rest } = localErrors.value;
+      localErrors.value = rest;
+    }
+  }
   /** Costs the current data refused, with the reason (the builder disables them). */
   const refusedCosts = ref<Record<string, string>>({});
   const notice = ref<Notice | null>(null);
@@ -144,7 +157,7 @@ export const useProjectStore = defineStore('project', () => {
   }
 
   return {
-    project, appInfo, builtins, dataset, datasetSpec, spec, fieldErrors, refusedCosts, notice, loading,
-    init, editSpec, newProject, replace, clearError, loadDataset,
+    project, appInfo, builtins, dataset, datasetSpec, spec, fieldErrors, localErrors, blockers, refusedCosts, notice, loading,
+    init, editSpec, newProject, replace, clearError, loadDataset, setLocalError,
   };
 });

@@ -19,7 +19,7 @@ import { errorText, useProjectStore } from './project';
 /** One run as the window shows it. */
 export interface RunView {
   id: string;
-  /** 1-based position in the project ("Run 3"). */
+  /** The run's number in the project ("Run 3"): stable, whatever other runs are deleted. */
   index: number;
   spec: LabSpec;
   status: RunStatus;
@@ -66,7 +66,7 @@ export const useRunsStore = defineStore('runs', () => {
     if (existing) return existing;
     const view = shallowReactive<RunView>({
       id: s.id,
-      index: runs.value.length + 1,
+      index: s.number,
       spec: s.spec,
       status: s.status,
       ...(s.message ? { message: s.message } : {}),
@@ -108,7 +108,6 @@ export const useRunsStore = defineStore('runs', () => {
     const ids = new Set(p.runs.map((r) => r.id));
     if (runs.value.some((r) => !ids.has(r.id))) {
       runs.value = runs.value.filter((r) => ids.has(r.id));
-      runs.value.forEach((r, i) => (r.index = i + 1));
     }
     for (const s of p.runs) {
       const known = find(s.id);
@@ -194,6 +193,12 @@ export const useRunsStore = defineStore('runs', () => {
 
   /** Starts a new run of the current spec (stopping the active one first), in one call. */
   async function startNew(paused = false): Promise<RunView | undefined> {
+    // A field showing a refused value (or no number) would not be in the run: fix it first.
+    const blocker = useProjectStore().blockers[0];
+    if (blocker) {
+      error.value = `Fix the settings first: ${blocker}`;
+      return undefined;
+    }
     return guarded(async () => {
       busy.value = true;
       try {

@@ -11,7 +11,8 @@ import type { Network } from '@shared/engine/network';
 import type { DatasetPayload, DataPart } from '@shared/ipc';
 import { assembleLab, networkFor } from '@shared/lab';
 import type { LabSpec } from '@shared/spec';
-import { sameModel } from '../lib/spec-edit';
+import { api } from '../api';
+import { dataChanged, sameModel } from '../lib/spec-edit';
 import { useProjectStore } from './project';
 import { useRunsStore } from './runs';
 
@@ -95,16 +96,52 @@ export const useViewStore = defineStore('view', () => {
     return { spec: p.spec, weights: p.weights, step: null, runId: null, label: 'initial weights of the current network (no run yet)', revision: -1 };
   });
 
+  /**
+   * The data the shown weights were trained on: the project's loaded data, or, for a run on other
+   * data (another seed's split, after "Vary seeds"), that run's own, asked for once per run.
+   */
+  const runData = shallowRef<{ runId: string; data: DatasetPayload } | null>(null);
+  watch(
+    () => [shown.value?.runId ?? null, shown.value?.spec ?? null, project.datasetSpec] as const,
+    async ([runId, spec, dataSpec]) => {
+      if (!runId || !spec || !dataSpec || !dataChanged(spec, dataSpec)) return;
+      if (runData.value?.runId === runId) return;
+      try {
+        const data = await api.call('lab:getDataset', { runId });
+        if (shown.value?.runId === runId) runData.value = markRaw({ runId, data });
+      } catch {
+        // The run is gone (deleted meanwhile): nothing to show for it.
+      }
+    },
+    { immediate: true },
+  );
+  const shownDataset = computed<DatasetPayload | null>(() => {
+    const s = shown.value;
+    const dataSpec = project.datasetSpec;
+    if (s?.runId && dataSpec && dataChanged(s.spec, dataSpec)) return runData.value?.runId === s.runId ? runData.value.data : null;
+    return project.dataset;
+  });
+
   /** Cached networks by shape: building one allocates, setting its weights does not. */
   let cached: { key: string; net: Network } | null = null;
 
-  /** The shown network with its weights, sized for the loaded data; null when they do not fit. */
+  /**
+   * The shown network with its weights, sized for the data it was trained on; null while they do
+   * not fit (right after a data change, before the new data has arrived), never an exception.
+   */
   function network(): Network | null {
     const s = shown.value;
-    const d = project.dataset;
+    const d = shownDataset.value;
     if (!s || !d) return null;
     const key = JSON.stringify([s.spec.network, d.inputNames.length, d.targetNames.length]);
-    if (!cached || cached.key !== key) cached = { key, net: markRaw(networkFor(s.spec, d.inputNames.length, d.targetNames.length)) };
+    if (!cached || cached.key !== key) {
+      try {
+        cached = { key, net: markRaw(networkFor(s.spec, d.inputNames.length, d.targetNames.length)) };
+      } catch {
+        // The spec's output layer does not fit this data (yet): the views wait for the data.
+        return null;
+      }
+    }
     if (cached.net.size !== s.weights.length) return null;
     cached.net.params.set(s.weights);
     return cached.net;
@@ -129,7 +166,7 @@ export const useViewStore = defineStore('view', () => {
     comparedRunIds.value = comparedRunIds.value.includes(id) ? comparedRunIds.value.filter((r) => r !== id) : [...comparedRunIds.value, id];
   }
 
-  return { selectedRunId, comparedRunIds, chartExporter, theme, dark, preview, shown, network, toggleTheme, toggleCompared };
+  return { selectedRunId, comparedRunIds, chartExporter, theme, dark, preview, shown, shownDataset, network, toggleTheme, toggleCompared };
 });
 
 function sameData(a: LabSpec, b: LabSpec): boolean {

@@ -8,6 +8,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { generateBuiltin } from '../../../shared/data/builtin';
 import type { LabEvent, ProjectSummary, RunDetail, RunSummary } from '../../../shared/ipc';
 import { workspaceFiles } from '../../../src-main/app/file-access';
 import { createAppStorage } from '../../../src-main/storage/app-storage';
@@ -101,6 +102,13 @@ describe('parallel runs', () => {
     expect(a.spec.seed).toBe(1);
     expect(b.spec.seed).toBe(2);
     expect(Array.from(a.initialWeights)).not.toEqual(Array.from(b.initialWeights));
+    // Each run keeps its own data and split: the window scores seed 2's run on seed 2's data.
+    const current = await call<{ train: { inputs: Float64Array } }>(app, 'lab:getDataset');
+    const ofB = await call<{ train: { inputs: Float64Array } }>(app, 'lab:getDataset', { runId: b.id });
+    const ofA = await call<{ train: { inputs: Float64Array } }>(app, 'lab:getDataset', { runId: a.id });
+    expect(Array.from(ofA.train.inputs)).toEqual(Array.from(current.train.inputs));
+    expect(Array.from(ofB.train.inputs)).not.toEqual(Array.from(current.train.inputs));
+    expect(Array.from(ofB.train.inputs)).toEqual(Array.from(generateBuiltin('xor-quadrants', 100, 2).inputs));
   });
 
   it('refuses the whole set, naming the run, when one override is not a valid spec; none starts', async () => {

@@ -23,7 +23,7 @@ const spec = parseSpec({
 function run(id: string, withEvidence: boolean): ProjectRun {
   const w = Float64Array.from({ length: 7 }, (_, i) => i / 7);
   return {
-    id, createdAt: '2025-01-01T00:00:00.000Z', spec, status: 'finished', metrics: null,
+    id, number: 1, createdAt: '2025-01-01T00:00:00.000Z', spec, status: 'finished', metrics: null,
     curve: {
       steps: Float64Array.of(0, 1), train: Float64Array.of(1, 0.5), validationSteps: new Float64Array(0), validation: new Float64Array(0),
       ...(withEvidence ? { evidence: { steps: Float64Array.of(0, 20, 40), alpha: Float64Array.of(0.01, 0.3, 1 / 3), beta: Float64Array.of(50, 21.5, 22.25), gamma: Float64Array.of(1.5, 4.25, 4.5), logEvidence: Float64Array.of(-30, -12.5, -12.125) } } : {}),
