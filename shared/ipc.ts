@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { DECIMAL_MARKS, DELIMITERS, MISSING_POLICIES, type MissingPolicy, withAuto } from './data/csv-options';
 import type { BuiltinName } from './data/builtin';
 import type { BuiltinInfo } from './data/dataset';
+import type { ColumnStats, PartSample } from './data/plot-sample';
 import type { GradcheckResult } from './engine/gradcheck';
 import type { WireError } from './errors';
 import type { GalleryEntry } from './gallery';
@@ -103,14 +104,16 @@ export interface ProjectSummary {
   pendingInitialWeights: { layers: number; source: string; warnings?: string[] } | null;
 }
 
-/** One part of a dataset for plotting: inputs (n x d) and targets (n x k) after the split. */
-export interface DataPart {
-  n: number;
-  inputs: Float64Array;
-  targets: Float64Array;
-}
+/**
+ * One part of a dataset for plots and metrics: inputs (n x d) and targets (n x k) after the
+ * split, all `total` rows or (a large part) an even sample of n of them (shared/data/plot-sample.ts).
+ */
+export type DataPart = PartSample;
 
-/** The current project's data as the network sees it (normalised, targets in the cost's form). */
+/**
+ * The current project's data as the network sees it (normalised, targets in the cost's form),
+ * bounded for the window: each part whole or sampled, and each input's range and mean over all rows.
+ */
 export interface DatasetPayload {
   inputNames: string[];
   targetNames: string[];
@@ -119,6 +122,10 @@ export interface DatasetPayload {
   train: DataPart;
   validation: DataPart;
   test: DataPart;
+  /** Per input column over every row of every part (not only the rows sent). */
+  inputStats: ColumnStats;
+  /** Per target column (as the cost takes them: one-hot for classes) over every row of every part. */
+  targetStats: ColumnStats;
 }
 
 /** A recently opened project. */
@@ -255,7 +262,7 @@ export const CALLS = {
   'lab:listExamples': z.object({}).strict(),
   /** Opens a gallery example as a new, unsaved project. */
   'lab:openExample': z.object({ id: z.string().min(1).max(100) }).strict(),
-  /** The project's data after the split, for plots. */
+  /** The project's data after the split, for plots and metrics (large parts sampled: DatasetPayload). */
   'lab:getDataset': z.object({}).strict(),
   /** Parses the first rows of a CSV file with the given (or detected) options. */
   'lab:previewCsv': z.object({ file: fileSource, options: csvOptions.optional() }).strict(),

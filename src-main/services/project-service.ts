@@ -12,7 +12,7 @@ import { generateBuiltin } from '../../shared/data/builtin';
 import type { Dataset } from '../../shared/data/dataset';
 import { NotAvailable, withContext } from '../../shared/errors';
 import { exampleSpec } from '../../shared/gallery';
-import type { CallResponses, DataPart, DatasetInfo, LabEvent, ProjectSummary, RunDetail, RunSummary } from '../../shared/ipc';
+import type { CallResponses, DatasetInfo, LabEvent, ProjectSummary, RunDetail, RunSummary } from '../../shared/ipc';
 import { checkLab, type CheckedLab, networkFor } from '../../shared/lab';
 import { isFinal } from '../../shared/run';
 import { isCsvData, type LabSpec, parseSpec } from '../../shared/spec';
@@ -21,6 +21,7 @@ import { DEFAULT_SPEC_JSON, starterSpec, type StarterParams } from '../../shared
 import { checkColumns, parseWeightsText, toWeightsFile, type WeightsFile, weightsFor } from '../../shared/weights-format';
 import type { ProjectData, ProjectStore } from '../storage/ports';
 import { preparedParts } from '../training/parts-cache';
+import { plotPayload } from './plot-payload';
 import type { TrainingService } from '../training/training-service';
 import { RunBook } from './run-book';
 
@@ -260,19 +261,9 @@ export class ProjectService {
     return null;
   }
 
-  /** The data after the split, for plots (prepared in slices, so a large set never holds main). */
+  /** The data after the split, bounded for the window (plot-payload.ts; prepared in slices, so a large set never holds main). */
   async getDataset(): Promise<CallResponses['lab:getDataset']> {
-    const parts = await preparedParts.prepare(this.spec, this.raw);
-    const part = (p: Dataset): DataPart => ({ n: p.n, inputs: p.inputs, targets: p.targets });
-    return {
-      inputNames: parts.train.inputNames,
-      targetNames: parts.train.targetNames,
-      ...(parts.train.classLabels ? { classLabels: parts.train.classLabels } : {}),
-      normalization: parts.normalization,
-      train: part(parts.train),
-      validation: part(parts.validation),
-      test: part(parts.test),
-    };
+    return plotPayload(await preparedParts.prepare(this.spec, this.raw));
   }
 
   // -- runs -----------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import { computed, ref, shallowRef } from 'vue';
 import type { CallRequest, ProjectSummary, RecentProject, RecoveryInfo, WorkspaceFile } from '@shared/ipc';
 import { api } from '../api';
 import { downloadBlob } from '../lib/download';
-import { learningAnimationGif } from '../lib/learning-animation';
+import { measureWorker } from '../lib/view-worker';
 import { errorText, useProjectStore } from './project';
 import type { RunView } from './runs';
 
@@ -247,8 +247,10 @@ export const useFilesStore = defineStore('files', () => {
     try {
       await act(async () => {
         const d = await api.call('lab:getRun', { runId: run.id });
-        const { bytes, frames } = await learningAnimationGif(
-          { spec: d.spec, label: `Run ${run.index}`, initialWeights: d.initialWeights, snapshots: d.snapshots, weights: d.weights, finalStep: d.metrics?.step ?? 0, data },
+        // Drawn and encoded in the measure worker, which holds the same data sample as the window.
+        const { bytes, frames } = await measureWorker().call(
+          { kind: 'animation', spec: d.spec, label: `Run ${run.index}`, initialWeights: d.initialWeights, snapshots: d.snapshots, weights: d.weights, finalStep: d.metrics?.step ?? 0 },
+          [],
           (done, total) => (exporting.value = `Drawing frame ${done} of ${total}…`),
         );
         const name = `${stem(run)}-learning.gif`;

@@ -1,6 +1,6 @@
 /**
  * The open project as the window shows it: its summary (spec, dataset info, runs), the data
- * after the split for the plots, the built-in datasets, and spec editing with inline errors.
+ * after the split for the plots (large parts sampled: DatasetPayload), the built-in datasets, and spec editing with inline errors.
  *
  * Every edit is validated here first with the same `parseSpec` main uses (instant feedback, the
  * field named), then sent with lab:updateSpec, which also checks that the spec fits the data;
@@ -15,6 +15,7 @@ import type { AppInfo, DatasetPayload, LabEvent, ProjectSummary } from '@shared/
 import { type LabSpec, parseSpec, SpecError } from '@shared/spec';
 import { api } from '../api';
 import { cloneSpec, dataChanged } from '../lib/spec-edit';
+import { measureWorker } from '../lib/view-worker';
 
 /** A message for the user: what happened, and (in the text) what to do. */
 export interface Notice {
@@ -61,6 +62,8 @@ export const useProjectStore = defineStore('project', () => {
       if (project.value?.spec === forSpec) {
         dataset.value = markRaw(d);
         datasetSpec.value = forSpec;
+        // The metrics and the learning animation are computed in a worker on the same rows.
+        void measureWorker().call({ kind: 'data', data: d }).catch(() => {});
       }
     } catch (e) {
       notice.value = { kind: 'error', text: `Could not load the data: ${errorText(e)}` };
