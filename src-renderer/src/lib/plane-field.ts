@@ -81,3 +81,17 @@ export function evaluatePlaneField(net: Network, plane: Plane, into?: PlaneField
   net.cost.output(logits, field.y, n, net.outputs);
   return field;
 }
+
+/** Multiply-adds a plane may cost at most (about 20 ms of one core): the grid is chosen to fit. */
+export const PLANE_BUDGET = 20_000_000;
+
+/**
+ * Grid points per side for a network with these layer widths (the first hidden layer first, the
+ * output last): 100, or fewer for a deep, wide network, so that R^2 points at 2 u_1 + sum u_l u_(l+1)
+ * multiply-adds each stay within PLANE_BUDGET; never fewer than 40.
+ */
+export function planeResolution(units: readonly number[], max = 100, min = 40): number {
+  let perPoint = 2 * (units[0] ?? 1);
+  for (let l = 1; l < units.length; l++) perPoint += units[l - 1] * units[l];
+  return Math.max(min, Math.min(max, Math.floor(Math.sqrt(PLANE_BUDGET / perPoint))));
+}

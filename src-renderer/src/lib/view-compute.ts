@@ -14,8 +14,9 @@ import { evaluatePlaneField } from './plane-field';
 import type { PlaneField } from './plane';
 import { measureQuality } from './quality';
 import { paintUnitMaps } from './unit-maps';
+import { largestWeight, paintWeightMatrix } from './weight-matrix';
 import type {
-  AnimationRequest, AnimationResult, NetworkRef, PlaneRequest, PlaneResult, QualityRequest, QualityResult, ViewRequest,
+  AnimationRequest, AnimationResult, MatricesRequest, MatricesResult, NetworkRef, PlaneRequest, PlaneResult, QualityRequest, QualityResult, ViewRequest,
 } from './view-protocol';
 
 /** A view worker's memory between requests. */
@@ -57,6 +58,19 @@ export function computePlane(state: ViewState, req: PlaneRequest): PlaneResult {
   return { resolution: R, heat, segments, units, ms: performance.now() - t0 };
 }
 
+/** Every layer's weights painted as a matrix image. */
+export function computeMatrices(state: ViewState, req: MatricesRequest): MatricesResult {
+  const net = networkOf(state, req.net);
+  const maxAbs = largestWeight(net.params);
+  return {
+    layers: net.layers.map((l) => {
+      const rgba = new Uint8ClampedArray((l.inputs + 1) * l.units * 4);
+      paintWeightMatrix(rgba, l.weights, l.bias, l.inputs, l.units, maxAbs, req.background);
+      return { inputs: l.inputs, units: l.units, rgba };
+    }),
+  };
+}
+
 /** Quality on the sample of a part (the training part when the asked one is empty). */
 export function computeQuality(state: ViewState, req: QualityRequest): QualityResult {
   const t0 = performance.now();
@@ -91,6 +105,10 @@ export async function handleViewRequest(
     }
     case 'quality':
       return { result: computeQuality(state, req), transfer: [] };
+    case 'matrices': {
+      const r = computeMatrices(state, req);
+      return { result: r, transfer: r.layers.map((l) => l.rgba.buffer) };
+    }
     case 'animation': {
       const r = await computeAnimation(state, req, onProgress);
       return { result: r, transfer: [r.bytes.buffer] };

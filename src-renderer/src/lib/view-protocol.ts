@@ -91,8 +91,20 @@ export interface AnimationResult {
   frames: number;
 }
 
+/** The network diagram of wide layers: every layer's weights as an image (weight-matrix.ts). */
+export interface MatricesRequest {
+  kind: 'matrices';
+  net: NetworkRef;
+  background: Rgb;
+}
+
+/** Per layer, its (inputs + 1) x units RGBA image. */
+export interface MatricesResult {
+  layers: { inputs: number; units: number; rgba: Uint8ClampedArray<ArrayBuffer> }[];
+}
+
 /** Every request. */
-export type ViewRequest = PlaneRequest | DataRequest | QualityRequest | AnimationRequest;
+export type ViewRequest = PlaneRequest | DataRequest | QualityRequest | AnimationRequest | MatricesRequest;
 
 /** What each request kind answers. */
 export interface ViewResults {
@@ -100,6 +112,7 @@ export interface ViewResults {
   data: null;
   quality: QualityResult;
   animation: AnimationResult;
+  matrices: MatricesResult;
 }
 
 /** A request as posted, with its correlation id. */
