@@ -35,6 +35,13 @@ export interface TrainerOptions {
   gradient?: GradientEngine;
   /** Checked between chunks of a step; true aborts the step (params unchanged). */
   shouldAbort?: () => boolean;
+  /**
+   * Checked between blocks of a checkpoint's validation pass; true puts the checkpoint off until
+   * the next `advance` (an AbortedError leaves the trainer as if it were still to come). A pause
+   * must not wait for a pass over a large validation set: the worker asks this for pause, stop
+   * and reset, and the result is the same bits, the checkpoint only later in wall time.
+   */
+  shouldDefer?: () => boolean;
 }
 
 /** One run's training loop. */
@@ -73,12 +80,16 @@ export class Trainer {
   private lastTrainE = NaN;
   private trainQuality: PartMetrics | null = null;
   private validationQuality: PartMetrics | null = null;
+  /** A checkpoint that was put off (shouldDefer) and is done before the next step. */
+  private checkpointDue = false;
+  private readonly shouldDefer?: () => boolean;
 
   constructor(lab: Lab, options: TrainerOptions = {}) {
     this.lab = lab;
     const tr = lab.spec.training;
     this.optimizer = createOptimizer(tr);
     this.engine = options.gradient ?? new LocalGradient(lab.net, options.shouldAbort);
+    if (options.shouldDefer) this.shouldDefer = options.shouldDefer;
     const net: Network = lab.net;
     const lambda = tr.weightDecay;
     const mask = lambda > 0 ? weightDecayMask(net) : null;
@@ -143,6 +154,12 @@ export class Trainer {
   advance(): number {
     if (this.done) return NaN;
     const tr = this.lab.spec.training;
+    if (this.checkpointDue) {
+      // The checkpoint of the last step, put off by a pause: first that, then (if still going) the next step.
+      this.runCheckpoint();
+      if (!this.done && this.step >= tr.steps) this.finish();
+      if (this.done) return NaN;
+    }
     if (this.step >= tr.steps) {
       this.finish();
       return NaN;
@@ -178,9 +195,16 @@ export class Trainer {
     this.countSinceReport++;
     this.lastTrainE = e;
     this.step++;
-    if (this.step % tr.validateEvery === 0 || this.step >= tr.steps) this.checkpoint();
+    if (this.step % tr.validateEvery === 0 || this.step >= tr.steps) this.runCheckpoint();
     if (!this.done && this.step >= tr.steps) this.finish();
     return ePerSample;
+  }
+
+  /** The checkpoint, or (AbortedError from shouldDefer) a note that it is still due. */
+  private runCheckpoint(): void {
+    this.checkpointDue = true;
+    this.checkpoint();
+    this.checkpointDue = false;
   }
 
   /**
@@ -229,6 +253,7 @@ export class Trainer {
     this.lastTrainE = NaN;
     this.trainQuality = null;
     this.validationQuality = null;
+    this.checkpointDue = false;
   }
 
   /** The cost points since the last call (the run's record keeps them all; nothing is dropped). */
@@ -264,20 +289,28 @@ export class Trainer {
     if (lab.validation.n > 0) this.validationQuality = this.measurePart('validation');
   }
 
-  /** The training subset's or the validation set's quality, on the engine's threads if it can. */
-  private measurePart(part: 'train' | 'validation'): PartMetrics {
+  /**
+   * The training subset's or the validation set's quality, on the engine's threads if it can;
+   * `deferrable` lets shouldDefer abandon it between blocks.
+   */
+  private measurePart(part: 'train' | 'validation', deferrable = false): PartMetrics {
     const lab = this.lab;
     const engine = this.engine;
     const logits = engine.logits ? (row0: number, m: number) => engine.logits!(part, row0, m) : undefined;
-    return part === 'train' ? evaluate(lab.net, lab.data, TRAIN_EVAL_SAMPLES, logits) : evaluate(lab.net, lab.validation, lab.validation.n, logits);
+    const abort = deferrable ? this.shouldDefer : undefined;
+    return part === 'train'
+      ? evaluate(lab.net, lab.data, TRAIN_EVAL_SAMPLES, logits, abort)
+      : evaluate(lab.net, lab.validation, lab.validation.n, logits, abort);
   }
 
   /** Measures quality on the training subset and the validation set; applies early stopping. */
   checkpoint(): void {
     const lab = this.lab;
-    this.trainQuality = this.measurePart('train');
-    if (lab.validation.n === 0) return;
-    const v = this.measurePart('validation');
+    // Measured before anything is kept, so a deferred checkpoint leaves no trace until redone.
+    const t = this.measurePart('train', true);
+    const v = lab.validation.n === 0 ? null : this.measurePart('validation', true);
+    this.trainQuality = t;
+    if (!v) return;
     this.validationQuality = v;
     this.curveValSteps.push(this.step);
     this.curveVal.push(v.EPerSample);
