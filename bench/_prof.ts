@@ -17,7 +17,7 @@ try {
   await page.waitForTimeout(6000);
   const buf = await browser.stopTracing();
   const trace = JSON.parse(buf.toString()) as { traceEvents: any[] };
-  const main = trace.traceEvents.filter((e) => e.name === 'RunTask' && e.dur);
+  const _main = trace.traceEvents.filter((e) => e.name === 'RunTask' && e.dur);
   // Main thread of the renderer: the thread with the most RunTask time among CrRendererMain
   const names = new Map<string, string>();
   for (const e of trace.traceEvents) if (e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args.name);

@@ -24,7 +24,7 @@ import type { Browser, Page } from 'playwright-core';
 import { findChromium, launchChromium, type LabServer, startServer } from '../test/e2e/harness';
 import { digitsLab, mnistCsvPath, mnistLab } from '../test/e2e/image-labs';
 import { openLab, setNumber, shownStep, statusText, waitFor } from '../test/e2e/lab-page';
-import { installProbe, measurePause, measureSince, type PauseSample, pageHeap, pageNow, rendererRss, type Window } from './ui-probe';
+import { installProbe, measurePause, measureSince, type PauseSample, pageHeap, pageNow, rendererRss, type Window } from '../test/e2e/ui-probe';
 
 interface Workload {
   name: string;

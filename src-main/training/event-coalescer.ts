@@ -44,6 +44,8 @@ export class EventCoalescer {
   private snapshotAt = new Map<string, number>();
   private busy = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** When the timer fires (Date.now() time). */
+  private timerAt = 0;
   private lastFlush = 0;
   private closed = false;
   /** When each run's last snapshot was delivered (Date.now()). */
@@ -105,15 +107,20 @@ export class EventCoalescer {
   }
 
   private schedule(): void {
-    if (this.busy || this.timer || this.held.length === 0 || this.closed) return;
+    if (this.busy || this.held.length === 0 || this.closed) return;
     let at = this.lastFlush + 1000 / this.maxPerSecond;
     // Only snapshots waiting for their turn: wake when the first is due.
     if (this.held.every((e) => e.type === 'run-snapshot')) at = Math.max(at, Math.min(...this.held.map((e) => this.dueAt(e as Snapshot))));
-    const wait = Math.max(0, at - Date.now());
+    // A timer already set for that soon or sooner stands; one set for a waiting snapshot gives way to news.
+    if (this.timer) {
+      if (this.timerAt <= at) return;
+      clearTimeout(this.timer);
+    }
+    this.timerAt = at;
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.flush();
-    }, wait);
+    }, Math.max(0, at - Date.now()));
   }
 
   private async flush(): Promise<void> {

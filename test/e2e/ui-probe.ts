@@ -1,5 +1,5 @@
 /**
- * What the UI benchmark measures inside the page, on the page's own clock: frames drawn
+ * What the UI benchmark and the end-to-end tests measure inside the page, on the page's own clock: frames drawn
  * (requestAnimationFrame callbacks: what a person sees as smoothness, and what a busy main thread
  * takes away), long tasks (> 50 ms, Long Tasks API), every change of the status line's step
  * counter, and the moment the run's status turns to paused after a pointer went down on Pause.
