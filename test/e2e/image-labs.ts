@@ -4,7 +4,7 @@
  * wizard, its `label` column read as classes, then the network and training settings.
  *
  * - digits: the digits-like set (1797 x 64, 10 classes), 64 -> 128 tanh -> 64 tanh -> 10
- *   softmax, Adam at 0.001 on mini-batches of 32;
+ *   softmax (hidden layers Xavier-initialised), Adam at 0.001 on mini-batches of 32;
  * - MNIST-sized: 60,000 x 784, 784 -> 256 tanh -> 10 softmax, SGD at 0.01 on mini-batches of 128.
  */
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -49,7 +49,7 @@ export async function importWorkspaceCsv(page: Page, file: string): Promise<Impo
   return { seconds, progressShown };
 }
 
-/** Gives the network exactly these hidden layers (tanh). */
+/** Gives the network exactly these hidden layers (tanh, Xavier initialisation: std 1 saturates wide layers). */
 export async function setHiddenLayers(page: Page, units: number[]): Promise<void> {
   const count = async () => page.getByRole('spinbutton', { name: /^Units in hidden layer \d+$/ }).count();
   while ((await count()) < units.length) {
@@ -65,6 +65,7 @@ export async function setHiddenLayers(page: Page, units: number[]): Promise<void
   for (let i = 0; i < units.length; i++) {
     await setNumber(page, `Units in hidden layer ${i + 1}`, units[i]);
     await choose(page, `Activation of hidden layer ${i + 1}`, 'tanh');
+    await choose(page, `Initialisation of hidden layer ${i + 1}`, 'xavier');
   }
 }
 
