@@ -4,8 +4,9 @@
  * and when the running one is answered the next starts from the inputs as they are then. So a
  * view that cannot keep up with its inputs (weights arriving ten times a second, a slow plane)
  * skips the intermediate states instead of queueing them, and never falls behind. After each
- * computation the next waits as long as that one took (at most `maxRestMs`): a view worker works
- * at most half the time, leaving the machine's cores to the trainer and the page.
+ * computation the next waits `restFactor` times as long as that one took (at most `maxRestMs`):
+ * with the default 1 a view worker works at most half the time, leaving the machine's cores to
+ * the trainer and the page.
  */
 
 /** One view's job; `make` builds the request from the current inputs, `run` computes it. */
@@ -20,6 +21,7 @@ export class LatestJob<Req, Res> {
     private readonly done: (res: Res) => void,
     private readonly failed: (error: unknown) => void = () => {},
     private readonly maxRestMs = 250,
+    private readonly restFactor = 1,
   ) {}
 
   /** Asks for a computation with the inputs as they will be when it starts. */
@@ -50,7 +52,7 @@ export class LatestJob<Req, Res> {
     // Shown even when newer inputs wait (it is still newer than what is on screen: a view whose
     // inputs always change faster than it computes must not starve), then the newer ones.
     report();
-    const rest = Math.min(this.maxRestMs, performance.now() - t0);
+    const rest = Math.min(this.maxRestMs, this.restFactor * (performance.now() - t0));
     this.resting = setTimeout(() => {
       this.resting = null;
       if (this.dirty) this.start();
