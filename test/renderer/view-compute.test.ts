@@ -25,16 +25,15 @@ const payload: DatasetPayload = {
   inputStats: { min: [-1, -1], max: [1, 1], mean: [0, 0] }, targetStats: { min: [0], max: [1], mean: [0.5] },
 };
 const ref = () => ({ spec, inputs: 2, targets: 1, weights: Float64Array.from(lab.net.params) });
-const noProgress = () => {};
 
 describe('view-compute', () => {
   it('paints a plane: R x R heat pixels, a boundary, and the first units of each hidden layer', async () => {
     const state = createViewState();
     const plane = { xFeature: 0, yFeature: 1, xMin: -1, xMax: 1, yMin: -1, yMax: 1, resolution: 30, fixed: new Float64Array(2) };
-    const { result, transfer } = await handleViewRequest(state, {
+    const { result, transfer } = handleViewRequest(state, {
       kind: 'plane', net: ref(), plane, heat: { mode: 'binary', output: 0, discretise: false, background: [255, 255, 255] },
       activations: ['tanh', 'relu'], mapBackground: [255, 255, 255],
-    }, noProgress);
+    });
     const r = result as PlaneResult;
     expect(r.heat.length).toBe(30 * 30 * 4);
     expect(r.units.map((u) => [u.units, u.shown, u.rgba.length])).toEqual([[5, 5, 5 * 900 * 4], [3, 3, 3 * 900 * 4]]);
@@ -44,21 +43,21 @@ describe('view-compute', () => {
 
   it('measures on the sample it holds and says so: 2,000 of the 4,000 training samples', async () => {
     const state = createViewState();
-    await handleViewRequest(state, { kind: 'data', data: payload }, noProgress);
-    const { result } = await handleViewRequest(state, { kind: 'quality', net: ref(), part: 'train' }, noProgress);
+    handleViewRequest(state, { kind: 'data', data: payload });
+    const { result } = handleViewRequest(state, { kind: 'quality', net: ref(), part: 'train' });
     const q = result as QualityResult;
     expect([q.n, q.total]).toEqual([2000, 4000]);
     // The same as measuring the sampled rows directly.
     const direct = measureQuality(lab.net, 'sigmoid-cross-entropy', payload.train.inputs, payload.train.targets, 2000);
     expect(q.quality).toEqual(direct);
     // The validation part (1,000 rows) is measured whole.
-    const v = (await handleViewRequest(state, { kind: 'quality', net: ref(), part: 'validation' }, noProgress)).result as QualityResult;
+    const v = (handleViewRequest(state, { kind: 'quality', net: ref(), part: 'validation' })).result as QualityResult;
     expect([v.n, v.total]).toEqual([1000, 1000]);
   });
 
   it('negative control: refuses a network that does not fit the data it holds', async () => {
     const state = createViewState();
-    await handleViewRequest(state, { kind: 'data', data: payload }, noProgress);
-    await expect(handleViewRequest(state, { kind: 'quality', net: { ...ref(), inputs: 3 }, part: 'train' }, noProgress)).rejects.toThrow(/does not fit/);
+    handleViewRequest(state, { kind: 'data', data: payload });
+    expect(() => handleViewRequest(state, { kind: 'quality', net: { ...ref(), inputs: 3 }, part: 'train' })).toThrow(/does not fit/);
   });
 });

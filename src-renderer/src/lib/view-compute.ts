@@ -1,22 +1,22 @@
 /**
  * The work the view workers do, as plain functions over a small state (the networks built so
- * far, and the data sample): a plane's heatmap, boundary and unit maps; the quality of the
- * weights on a part of the data; a run's learning animation. The worker (workers/view.worker.ts)
- * calls these on its own thread; where no worker can be started they run on the page's thread,
- * with the same results.
+ * far, and the data sample): a plane's heatmap, boundary and unit maps; the weight matrices;
+ * the quality of the weights on a part of the data. No DOM: the learning animation, which draws
+ * on OffscreenCanvases, is dispatched beside these in view-dispatch.ts. The worker
+ * (workers/view.worker.ts) calls them on its own thread; where no worker can be started they run
+ * on the page's thread, with the same results.
  */
 import type { Network } from '@shared/engine/network';
 import type { DatasetPayload } from '@shared/ipc';
 import { networkFor } from '@shared/lab';
 import { boundarySegments, paintField } from './field-paint';
-import { learningAnimationGif } from './learning-animation';
 import { evaluatePlaneField } from './plane-field';
 import type { PlaneField } from './plane';
 import { measureQuality } from './quality';
 import { paintUnitMaps } from './unit-maps';
 import { largestWeight, paintWeightMatrix } from './weight-matrix';
 import type {
-  AnimationRequest, AnimationResult, MatricesRequest, MatricesResult, NetworkRef, PlaneRequest, PlaneResult, QualityRequest, QualityResult, ViewRequest,
+  MatricesRequest, MatricesResult, NetworkRef, PlaneRequest, PlaneResult, QualityRequest, QualityResult, ViewRequest,
 } from './view-protocol';
 
 /** A view worker's memory between requests. */
@@ -84,17 +84,8 @@ export function computeQuality(state: ViewState, req: QualityRequest): QualityRe
   return { quality, part, n: p.n, total: p.total, ms: performance.now() - t0 };
 }
 
-/** The learning animation of a run, drawn on the data sample. */
-export function computeAnimation(state: ViewState, req: AnimationRequest, onProgress: (done: number, total: number) => void): Promise<AnimationResult> {
-  const d = state.data;
-  if (!d) throw new Error('the data has not reached the animation worker yet');
-  return learningAnimationGif({ ...req, data: d }, onProgress) as Promise<AnimationResult>;
-}
-
-/** Handles any request; the typed arrays of the result to move are listed in `transfer`. */
-export async function handleViewRequest(
-  state: ViewState, req: ViewRequest, onProgress: (done: number, total: number) => void,
-): Promise<{ result: unknown; transfer: Transferable[] }> {
+/** Handles every request but the animation; the buffers of the result to move are listed in `transfer`. */
+export function handleViewRequest(state: ViewState, req: Exclude<ViewRequest, { kind: 'animation' }>): { result: unknown; transfer: ArrayBuffer[] } {
   switch (req.kind) {
     case 'data':
       state.data = req.data;
@@ -108,10 +99,6 @@ export async function handleViewRequest(
     case 'matrices': {
       const r = computeMatrices(state, req);
       return { result: r, transfer: r.layers.map((l) => l.rgba.buffer) };
-    }
-    case 'animation': {
-      const r = await computeAnimation(state, req, onProgress);
-      return { result: r, transfer: [r.bytes.buffer] };
     }
     default:
       throw new Error(`unknown view request ${(req as { kind: string }).kind}`);

@@ -6,10 +6,11 @@
  * learning animation; up to a second on an MNIST-sized network).
  *
  * Where a worker cannot start (no Worker in this environment, or the script refused), the same
- * functions (view-compute.ts) run on the page's thread instead, after a macrotask, so the views
+ * functions (view-dispatch.ts) run on the page's thread instead, after a macrotask, so the views
  * still work, only less smoothly; `inWorker` says which.
  */
-import { createViewState, handleViewRequest, type ViewState } from './view-compute';
+import { createViewState, type ViewState } from './view-compute';
+import { dispatchViewRequest } from './view-dispatch';
 import type { FromViewWorker, ToViewWorker, ViewRequest, ViewResults } from './view-protocol';
 
 interface Pending {
@@ -56,7 +57,7 @@ export class ViewWorker {
     this.local = createViewState();
     const waiting = [...this.pending.entries()];
     this.pending.clear();
-    if (this.data) void handleViewRequest(this.local, this.data, () => {});
+    if (this.data) void dispatchViewRequest(this.local, this.data, () => {});
     for (const [, p] of waiting) this.runLocally(p);
   }
 
@@ -76,7 +77,7 @@ export class ViewWorker {
   private runLocally(p: Pending): void {
     const state = this.local as ViewState;
     setTimeout(() => {
-      handleViewRequest(state, p.request, (done, total) => p.progress?.(done, total)).then((r) => p.resolve(r.result), (e: unknown) => p.reject(e as Error));
+      dispatchViewRequest(state, p.request, (done, total) => p.progress?.(done, total)).then((r) => p.resolve(r.result), (e: unknown) => p.reject(e as Error));
     }, 0);
   }
 

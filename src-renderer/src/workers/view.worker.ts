@@ -4,7 +4,8 @@
  * in order; the views send a new one only when their last one is answered (latest-job.ts), so
  * none queues up behind a slow one.
  */
-import { createViewState, handleViewRequest } from '../lib/view-compute';
+import { createViewState } from '../lib/view-compute';
+import { dispatchViewRequest } from '../lib/view-dispatch';
 import type { FromViewWorker, ToViewWorker } from '../lib/view-protocol';
 
 /** The worker's global scope, as far as this file uses it (the renderer's types are the DOM's). */
@@ -20,7 +21,7 @@ scope.onmessage = (e) => {
   const { id, request } = e.data;
   queue = queue.then(async () => {
     try {
-      const { result, transfer } = await handleViewRequest(state, request, (done, total) => scope.postMessage({ type: 'progress', id, done, total }));
+      const { result, transfer } = await dispatchViewRequest(state, request, (done, total) => scope.postMessage({ type: 'progress', id, done, total }));
       scope.postMessage({ type: 'reply', id, ok: true, result }, transfer);
     } catch (err) {
       scope.postMessage({ type: 'reply', id, ok: false, error: err instanceof Error ? err.message : String(err) });
