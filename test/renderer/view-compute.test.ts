@@ -36,7 +36,7 @@ describe('view-compute', () => {
     });
     const r = result as PlaneResult;
     expect(r.heat.length).toBe(30 * 30 * 4);
-    expect(r.units.map((u) => [u.units, u.shown, u.rgba.length])).toEqual([[5, 5, 5 * 900 * 4], [3, 3, 3 * 900 * 4]]);
+    expect(r.units.map((u) => [u.units, u.shown, u.size, u.rgba.length])).toEqual([[5, 5, 30, 5 * 900 * 4], [3, 3, 30, 3 * 900 * 4]]);
     expect(r.segments).toHaveLength(1);
     expect(transfer).toContain(r.heat.buffer);
   });

@@ -1,6 +1,8 @@
 /**
  * What each hidden unit computes over the plane (TensorFlow Playground's neuron thumbnails), as
- * pixels: one R x R RGBA image per unit shown, its output z over the same grid as the main view,
+ * pixels: one T x T RGBA image per unit shown (T = the grid's R, at most MAP_SIZE: the maps are
+ * shown about 52 pixels wide, and 24 maps of a layer at 100 x 100 would be a megabyte of pixels
+ * per snapshot), its output z over the same grid as the main view, sampled at every (R/T)-th point,
  * on a diverging scale fixed by the activation's range (tanh -1..1, sigmoid 0..1; relu and
  * linear from 0 or -m to m, m the largest |z| on the plane).
  */
@@ -9,6 +11,8 @@ import type { PlaneField } from './plane';
 
 /** Most thumbnails painted per layer. */
 export const MAX_UNIT_MAPS = 24;
+/** Most pixels per side of a map. */
+export const MAP_SIZE = 50;
 
 /** One hidden layer's maps. */
 export interface LayerMaps {
@@ -18,7 +22,9 @@ export interface LayerMaps {
   units: number;
   /** Units painted (the first `shown`). */
   shown: number;
-  /** `shown` images one after the other, each R x R RGBA. */
+  /** Pixels per side of each image. */
+  size: number;
+  /** `shown` images one after the other, each size x size RGBA. */
   rgba: Uint8ClampedArray<ArrayBuffer>;
 }
 
@@ -32,28 +38,31 @@ function range(values: Float64Array, units: number, u: number, n: number, activa
 }
 
 /** Paints the first `max` units of every hidden layer of `field`; `activations[l]` names layer l's function. */
-export function paintUnitMaps(field: PlaneField, activations: readonly string[], background: Rgb, max = MAX_UNIT_MAPS): LayerMaps[] {
+export function paintUnitMaps(field: PlaneField, activations: readonly string[], background: Rgb, max = MAX_UNIT_MAPS, size = MAP_SIZE): LayerMaps[] {
   const R = field.resolution;
   const n = R * R;
+  const T = Math.min(R, size);
+  // The grid point each pixel shows.
+  const at = Int32Array.from({ length: T * T }, (_, p) => Math.floor(((Math.floor(p / T) + 0.5) * R) / T) * R + Math.floor((((p % T) + 0.5) * R) / T));
   const lut = divergingLut(background, 0.9);
   return field.hidden.map((values, l) => {
     const units = values.length / n;
     const shown = Math.min(units, max);
-    const rgba = new Uint8ClampedArray(shown * n * 4);
+    const rgba = new Uint8ClampedArray(shown * T * T * 4);
     for (let u = 0; u < shown; u++) {
       const [lo, hi] = range(values, units, u, n, activations[l] ?? 'tanh');
       const scale = 1 / (hi - lo);
-      const base = u * n * 4;
-      for (let i = 0; i < n; i++) {
-        const t = (values[i * units + u] - lo) * scale;
+      const base = u * T * T * 4;
+      for (let p = 0; p < T * T; p++) {
+        const t = (values[at[p] * units + u] - lo) * scale;
         const j = Math.max(0, Math.min(255, Math.round(t * 255))) * 3;
-        const o = base + i * 4;
+        const o = base + p * 4;
         rgba[o] = lut[j];
         rgba[o + 1] = lut[j + 1];
         rgba[o + 2] = lut[j + 2];
         rgba[o + 3] = 255;
       }
     }
-    return { layer: l, units, shown, rgba };
+    return { layer: l, units, shown, size: T, rgba };
   });
 }
