@@ -28,8 +28,9 @@ export class DecimatedSeries {
   private openHi = [0, 0];
   private first: [number, number] | null = null;
   private lastPoint: [number, number] | null = null;
-  /** Raw points appended. */
+  /** Raw points appended, and the lowest y among them. */
   private total = 0;
+  private lowest = Number.POSITIVE_INFINITY;
   private readonly maxBuckets: number;
 
   /** `maxPoints`: the most points `points()` returns besides the first and the last (at least 8). */
@@ -59,10 +60,16 @@ export class DecimatedSeries {
     return this.lastPoint ? this.lastPoint[1] : Number.NaN;
   }
 
+  /** The lowest y appended (+Infinity when empty): kept by the envelope, so also the lowest of `points()`. */
+  get minY(): number {
+    return this.lowest;
+  }
+
   /** Appends one point; a point whose x is not beyond the last one's is ignored (a repeat). */
   push(x: number, y: number): void {
     if (this.lastPoint && !(x > this.lastPoint[0])) return;
     this.total++;
+    if (!(y >= this.lowest)) this.lowest = y;
     if (!this.first) this.first = [x, y];
     this.lastPoint = [x, y];
     if (this.openCount === 0) {
@@ -158,5 +165,6 @@ export class DecimatedSeries {
     this.first = null;
     this.lastPoint = null;
     this.total = 0;
+    this.lowest = Number.POSITIVE_INFINITY;
   }
 }

@@ -3,6 +3,7 @@
  * of the one contract, shared/ipc.ts, which re-exports them beside the calls that carry them.
  */
 import type { MissingPolicy } from './data/csv-options';
+import type { ColumnStats, PartSample } from './data/plot-sample';
 import type { CostCurve, RunSummary, WeightSnapshot } from './run';
 import type { LabSpec } from './spec';
 import type { Normalization } from './weights-format';
@@ -81,14 +82,16 @@ export interface ProjectSummary {
   pendingInitialWeights: { layers: number; source: string; warnings?: string[] } | null;
 }
 
-/** One part of a dataset for plotting: inputs (n x d) and targets (n x k) after the split. */
-export interface DataPart {
-  n: number;
-  inputs: Float64Array;
-  targets: Float64Array;
-}
+/**
+ * One part of a dataset for plots and metrics: inputs (n x d) and targets (n x k) after the
+ * split, all `total` rows or (a large part) an even sample of n of them (shared/data/plot-sample.ts).
+ */
+export type DataPart = PartSample;
 
-/** The current project's data as the network sees it (normalised, targets in the cost's form). */
+/**
+ * The current project's data as the network sees it (normalised, targets in the cost's form),
+ * bounded for the window: each part whole or sampled, and each input's range and mean over all rows.
+ */
 export interface DatasetPayload {
   inputNames: string[];
   targetNames: string[];
@@ -97,6 +100,10 @@ export interface DatasetPayload {
   train: DataPart;
   validation: DataPart;
   test: DataPart;
+  /** Per input column over every row of every part (not only the rows sent). */
+  inputStats: ColumnStats;
+  /** Per target column (as the cost takes them: one-hot for classes) over every row of every part. */
+  targetStats: ColumnStats;
 }
 
 /** A recently opened project. */

@@ -110,7 +110,10 @@ export const CALLS = {
   'lab:listExamples': z.object({}).strict(),
   /** Opens a gallery example as a new, unsaved project. */
   'lab:openExample': z.object({ id: z.string().min(1).max(100) }).strict(),
-  /** The project's data after the split, for plots; with `runId`, the data that run trained on (its own seed's split). */
+  /**
+   * The project's data after the split, for plots and metrics (large parts sampled:
+   * DatasetPayload); with `runId`, the data that run trained on (its own seed's split).
+   */
   'lab:getDataset': z.object({ runId: z.string().min(1).max(100).optional() }).strict(),
   /** Parses the first rows of a CSV file with the given (or detected) options. */
   'lab:previewCsv': z.object({ file: fileSource, options: csvOptions.optional() }).strict(),

@@ -10,6 +10,7 @@ import { conditionalMeanRmse } from '../engine/mdn';
 import { accuracy, rmse } from '../engine/metrics';
 import type { Network } from '../engine/network';
 import type { PartMetrics } from '../run';
+import { AbortedError } from './gradient';
 
 /** Rows forward-propagated at once when evaluating a set: bounds the workspace. */
 export const EVAL_ROWS = 1024;
@@ -23,9 +24,10 @@ export type LogitsOf = (row0: number, m: number) => Float64Array;
 /**
  * E, E/N and accuracy or RMSE of `net`'s current weights on the first `limit` samples of `data`
  * (default: all of them). Rows go forward EVAL_ROWS at a time, by `logits` when given, else on
- * `net`; `E` is scaled to the whole set when `limit` is smaller.
+ * `net`; `E` is scaled to the whole set when `limit` is smaller. When `shouldAbort` is given it is
+ * asked before each block, and a true answer abandons the evaluation with an AbortedError.
  */
-export function evaluate(net: Network, data: Dataset, limit = data.n, logits?: LogitsOf): PartMetrics {
+export function evaluate(net: Network, data: Dataset, limit = data.n, logits?: LogitsOf, shouldAbort?: () => boolean): PartMetrics {
   const n = Math.min(limit, data.n);
   if (n === 0) return { E: 0, EPerSample: 0 };
   const k = net.outputs;
@@ -35,6 +37,7 @@ export function evaluate(net: Network, data: Dataset, limit = data.n, logits?: L
   const y = new Float64Array(n * k);
   let E = 0;
   for (let r0 = 0; r0 < n; r0 += EVAL_ROWS) {
+    if (shouldAbort?.()) throw new AbortedError();
     const m = Math.min(EVAL_ROWS, n - r0);
     const a = logits ? logits(r0, m) : net.forward(data.inputs.subarray(r0 * d, (r0 + m) * d), m);
     E += net.cost.value(a, t.subarray(r0 * w, (r0 + m) * w), m, k);

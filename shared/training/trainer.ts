@@ -39,6 +39,13 @@ export interface TrainerOptions {
   gradient?: GradientEngine;
   /** Checked between chunks of a step; true aborts the step (params unchanged). */
   shouldAbort?: () => boolean;
+  /**
+   * Checked between blocks of a checkpoint's validation pass; true puts the checkpoint off until
+   * the next `advance` (an AbortedError leaves the trainer as if it were still to come). A pause
+   * must not wait for a pass over a large validation set: the worker asks this for pause, stop
+   * and reset, and the result is the same bits, the checkpoint only later in wall time.
+   */
+  shouldDefer?: () => boolean;
 }
 
 /** One run's training loop. */
@@ -91,12 +98,16 @@ export class Trainer {
   private readonly decay: { lambda: number; mask: Uint8Array };
   /** The evidence procedure (issue 19, shared/evidence-training.ts), or null. */
   private readonly evidence: EvidenceSchedule | null;
+  /** A checkpoint that was put off (shouldDefer) and is done before the next step. */
+  private checkpointDue = false;
+  private readonly shouldDefer?: () => boolean;
 
   constructor(lab: Lab, options: TrainerOptions = {}) {
     this.lab = lab;
     const tr = lab.spec.training;
     this.optimizer = createOptimizer(tr);
     this.engine = options.gradient ?? new LocalGradient(lab.net, options.shouldAbort);
+    if (options.shouldDefer) this.shouldDefer = options.shouldDefer;
     const net: Network = lab.net;
     this.stepWork = flopsPerSample(net);
     // Evaluating is a forward pass: about a third of a step's work per sample.
@@ -170,6 +181,12 @@ export class Trainer {
   advance(): number {
     if (this.done) return NaN;
     const tr = this.lab.spec.training;
+    if (this.checkpointDue) {
+      // The checkpoint of the last step, put off by a pause: first that, then (if still going) the next step.
+      this.runCheckpoint();
+      if (!this.done && this.step >= tr.steps) this.finish();
+      if (this.done) return NaN;
+    }
     if (this.step >= tr.steps) {
       this.finish();
       return NaN;
@@ -214,7 +231,7 @@ export class Trainer {
       this.decay.lambda = this.evidence.reestimate(this.step);
       this.optimizer.reset();
     }
-    if (this.step % tr.validateEvery === 0 || this.step >= tr.steps) this.checkpoint();
+    if (this.step % tr.validateEvery === 0 || this.step >= tr.steps) this.runCheckpoint();
     if (!this.done && this.step >= tr.steps) this.finish();
     return ePerSample;
   }
@@ -231,6 +248,13 @@ export class Trainer {
       : 'try another optimizer, or weight decay';
     const what = overflowed ? 'the weights overflowed' : Number.isFinite(e) ? `E/N rose to ${ePerSample.toPrecision(3)}, from ${this.divergesAboveFrom.toPrecision(3)} at the start` : `E became ${e}`;
     return `diverged at step ${at}: ${what} ${advice} (the last good weights, of step ${overflowed ? at - 1 : Math.max(0, at - 2)}, are kept)`;
+  }
+
+  /** The checkpoint, or (AbortedError from shouldDefer) a note that it is still due. */
+  private runCheckpoint(): void {
+    this.checkpointDue = true;
+    this.checkpoint();
+    this.checkpointDue = false;
   }
 
   /**
@@ -281,6 +305,7 @@ export class Trainer {
     this.validationQuality = null;
     this.workSinceTrainEval = 0;
     this.weightsStep = 0;
+    this.checkpointDue = false;
     if (this.evidence) {
       this.evidence.reset();
       this.decay.lambda = this.evidence.weightDecay;
@@ -318,17 +343,21 @@ export class Trainer {
   remeasure(): void {
     const lab = this.lab;
     this.trainQuality = this.measurePart('train');
+    this.workSinceTrainEval = 0;
     if (lab.validation.n > 0) this.validationQuality = this.measurePart('validation');
   }
 
-  /** The training or validation set's figures at the current weights, on the engine's threads if it can. */
-  private measurePart(part: 'train' | 'validation'): PartMetrics {
+  /**
+   * The training or validation set's figures at the current weights, on every sample, on the
+   * engine's threads if it can; `deferrable` lets shouldDefer abandon it between blocks.
+   */
+  private measurePart(part: 'train' | 'validation', deferrable = false): PartMetrics {
     const lab = this.lab;
     const engine = this.engine;
     const logits = engine.logits ? (row0: number, m: number) => engine.logits!(part, row0, m) : undefined;
+    const abort = deferrable ? this.shouldDefer : undefined;
     const data = part === 'train' ? lab.data : lab.validation;
-    if (part === 'train') this.workSinceTrainEval = 0;
-    return { ...evaluate(lab.net, data, data.n, logits), step: this.weightsStep };
+    return { ...evaluate(lab.net, data, data.n, logits, abort), step: this.weightsStep };
   }
 
   /**
@@ -338,9 +367,13 @@ export class Trainer {
    */
   checkpoint(): void {
     const lab = this.lab;
-    if (!this.trainQuality || this.workSinceTrainEval >= TRAIN_EVAL_EVERY_WORK * this.trainEvalWork) this.trainQuality = this.measurePart('train');
-    if (lab.validation.n === 0) return;
-    const v = this.measurePart('validation');
+    // Measured before anything is kept, so a deferred checkpoint leaves no trace until redone.
+    const due = !this.trainQuality || this.workSinceTrainEval >= TRAIN_EVAL_EVERY_WORK * this.trainEvalWork;
+    const t = due ? this.measurePart('train', true) : this.trainQuality;
+    const v = lab.validation.n === 0 ? null : this.measurePart('validation', true);
+    this.trainQuality = t;
+    if (due) this.workSinceTrainEval = 0;
+    if (!v) return;
     this.validationQuality = v;
     this.curveValSteps.push(this.step);
     this.curveVal.push(v.EPerSample);

@@ -12,7 +12,7 @@ import { generateBuiltin } from '../../shared/data/builtin';
 import type { Dataset } from '../../shared/data/dataset';
 import { NotAvailable, withContext } from '../../shared/errors';
 import { exampleSpec } from '../../shared/gallery';
-import type { CallResponses, DataPart, DatasetInfo, LabEvent, ProjectSummary, RunSummary } from '../../shared/ipc';
+import type { CallResponses, DatasetInfo, LabEvent, ProjectSummary, RunSummary } from '../../shared/ipc';
 import { checkLab, type CheckedLab, networkFor } from '../../shared/lab';
 import { isFinal } from '../../shared/run';
 import { isCsvData, type LabSpec, parseSpec } from '../../shared/spec';
@@ -23,6 +23,7 @@ import type { FileBase } from '../storage/project-file';
 import type { ProjectData, ProjectStore } from '../storage/ports';
 import { preparedParts } from '../training/parts-cache';
 import type { Analyses } from '../training/analyses';
+import { plotPayload } from './plot-payload';
 import type { TrainingService } from '../training/training-service';
 import { RunBook } from './run-book';
 
@@ -296,23 +297,14 @@ export class ProjectService {
   }
 
   /**
-   * The data after the split, for plots (prepared in slices, so a large set never holds main):
-   * the current spec's, or with `runId` the data that run trained on, split by its own seed.
+   * The data after the split, bounded for the window (plot-payload.ts; prepared in slices, so a
+   * large set never holds main): the current spec's, or with `runId` the data that run trained
+   * on, split by its own seed.
    */
   async getDataset(runId?: string): Promise<CallResponses['lab:getDataset']> {
     const spec = runId ? this.runs.record(runId).spec : this.spec;
     const raw = runId && !isCsvData(spec.data) ? generateBuiltin(spec.data.builtin, spec.data.n, spec.seed, spec.data) : this.raw;
-    const parts = await preparedParts.prepare(spec, raw);
-    const part = (p: Dataset): DataPart => ({ n: p.n, inputs: p.inputs, targets: p.targets });
-    return {
-      inputNames: parts.train.inputNames,
-      targetNames: parts.train.targetNames,
-      ...(parts.train.classLabels ? { classLabels: parts.train.classLabels } : {}),
-      normalization: parts.normalization,
-      train: part(parts.train),
-      validation: part(parts.validation),
-      test: part(parts.test),
-    };
+    return plotPayload(await preparedParts.prepare(spec, raw));
   }
 
   // -- runs -----------------------------------------------------------------------------------

@@ -110,16 +110,20 @@ export class PartsCache {
     this.byData.get(raw)?.set(partsKey(spec), new WeakRef(parts));
   }
 
-  /** Runs a sliced task, letting the event loop turn whenever a slice has taken sliceMs. */
-  private async run<T>(task: Sliced<T>): Promise<T> {
-    let since = performance.now();
-    for (;;) {
-      const r = task.next();
-      if (r.done) return r.value;
-      if (performance.now() - since >= this.sliceMs) {
-        await new Promise((resolve) => setImmediate(resolve));
-        since = performance.now();
-      }
+  private run<T>(task: Sliced<T>): Promise<T> {
+    return runSliced(task, this.sliceMs);
+  }
+}
+
+/** Runs a sliced task on main, letting the event loop turn whenever a slice has taken `sliceMs`. */
+export async function runSliced<T>(task: Sliced<T>, sliceMs = 8): Promise<T> {
+  let since = performance.now();
+  for (;;) {
+    const r = task.next();
+    if (r.done) return r.value;
+    if (performance.now() - since >= sliceMs) {
+      await new Promise((resolve) => setImmediate(resolve));
+      since = performance.now();
     }
   }
 }

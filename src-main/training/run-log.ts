@@ -5,8 +5,6 @@
  * and the spacing doubles, so they stay evenly spread).
  */
 import { CostCurveLog } from '../../shared/cost-curve-log';
-import { EVIDENCE_FIELDS } from '../../shared/evidence-training';
-import { FloatList } from '../../shared/float-list';
 import type { CostCurve, WeightSnapshot } from '../../shared/run';
 
 /** The most snapshots kept of one run. */
@@ -15,8 +13,6 @@ export const MAX_SNAPSHOTS = 64;
 /** The cost curve and snapshots of one run. */
 export class RunLog {
   private readonly costs = new CostCurveLog();
-  /** alpha, beta, gamma ... of an evidence run (PRML §5.7.2), one list per field; null until the first point. */
-  private evidence: Record<(typeof EVIDENCE_FIELDS)[number], FloatList> | null = null;
   private snaps: WeightSnapshot[] = [];
   /** Keep a snapshot only when its step is at least this far past the last one kept. */
   private spacing = 1;
@@ -26,10 +22,6 @@ export class RunLog {
   /** Appends cost points (as they arrive from the worker). */
   addPoints(p: CostCurve): void {
     this.costs.append(p);
-    if (p.evidence && p.evidence.steps.length) {
-      const ev = (this.evidence ??= { steps: new FloatList(64), alpha: new FloatList(64), beta: new FloatList(64), gamma: new FloatList(64), logEvidence: new FloatList(64) });
-      for (const f of EVIDENCE_FIELDS) ev[f].append(p.evidence[f]);
-    }
   }
 
   /** Offers a snapshot; kept if it fits the current spacing. */
@@ -51,7 +43,6 @@ export class RunLog {
   /** Forgets everything (a reset). */
   clear(): void {
     this.costs.clear();
-    this.evidence = null;
     this.snaps = [];
     this.spacing = 1;
   }
@@ -63,10 +54,7 @@ export class RunLog {
 
   /** The curve as kept. */
   curve(): CostCurve {
-    const curve = this.costs.curve();
-    const ev = this.evidence;
-    if (ev) curve.evidence = { steps: ev.steps.copy(), alpha: ev.alpha.copy(), beta: ev.beta.copy(), gamma: ev.gamma.copy(), logEvidence: ev.logEvidence.copy() };
-    return curve;
+    return this.costs.curve();
   }
 
   /** The snapshots kept (step order). */

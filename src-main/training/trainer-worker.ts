@@ -44,6 +44,9 @@ port.on('message', (msg: ToWorker) => {
   }
 });
 
+/** The command under which the step in progress started (one run per worker at a time). */
+let stepCommand: Command = COMMAND.RUN;
+
 /** Serves a data-parallel run's gradient phases until it releases its helpers. */
 function runHelper(req: HelperRequest): void {
   const train = req.parts.train;
@@ -85,7 +88,14 @@ function runTraining(req: StartRequest): void {
   const gradient = par
     ? new ParallelGradient(lab.net, par.block, par.layout, par.K, { train: lab.data, validation: lab.validation }, shouldAbort)
     : undefined;
-  const trainer = new Trainer(lab, { shouldAbort, gradient });
+  // A checkpoint's pass over the validation set is put off by a pause (or stop, reset) that arrives
+  // during it: it is redone before the next step, same weights, same result, and a pause must not
+  // wait for it. A step granted while paused (Step) runs under PAUSE and is not put off by it.
+  const shouldDefer = () => {
+    const c = control.command;
+    return c !== COMMAND.RUN && c !== stepCommand;
+  };
+  const trainer = new Trainer(lab, { shouldAbort, shouldDefer, gradient });
   post({ type: 'reply', id: req.id, ok: true });
   const loop = new RunLoop(req, control, trainer);
   try {
@@ -167,6 +177,7 @@ class RunLoop {
 
   /** One update; false once the run has ended (and `done` was posted). */
   private step(): boolean {
+    stepCommand = this.control.command;
     try {
       this.trainer.advance();
     } catch (e) {

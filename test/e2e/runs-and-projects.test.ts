@@ -81,9 +81,14 @@ describe.skipIf(noBrowser)('runs and projects in a browser', () => {
     expect(Number(run4[5])).toBeLessThanOrEqual(Number(run3[5]) * 1.5);
 
     await page.getByRole('button', { name: 'Delete run 1' }).click();
+    // It asks first; keeping it keeps it.
+    await page.getByRole('group', { name: 'Delete run 1?' }).getByRole('button', { name: 'Keep' }).click();
+    expect((await historyRows(page)).length).toBe(4);
+    await page.getByRole('button', { name: 'Delete run 1' }).click();
+    await page.getByRole('group', { name: 'Delete run 1?' }).getByRole('button', { name: 'Delete', exact: true }).click();
     await waitFor(async () => (await historyRows(page)).length === 3, 'run 1 deleted');
-    // Runs are numbered by position: the three left are runs 1 to 3 now.
-    expect((await historyRows(page)).map((r) => r[1])).toEqual(['Run 3', 'Run 2', 'Run 1']);
+    // Runs keep their numbers: the three left are still runs 2 to 4.
+    expect((await historyRows(page)).map((r) => r[1])).toEqual(['Run 4', 'Run 3', 'Run 2']);
     expect(errors).toEqual([]);
   });
 

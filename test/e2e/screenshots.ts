@@ -2,17 +2,22 @@
  * Takes the README's screenshots of the real app (docs/screenshots/*.png) in headless Chromium
  * against the real services. Not a test: run it after `npm run build` with
  *
- *   npx tsx test/e2e/screenshots.ts [outDir] [bayes]
+ *   npx tsx test/e2e/screenshots.ts [outDir] [--only bayes|large]
  *
- * With `bayes`, only the PRML §5.7 views, each also at 1280 x 720 and 1920 x 1080.
+ * `--only bayes` takes only the PRML §5.7 views, each also at 1280 x 720 and 1920 x 1080;
+ * `--only large` only the digits and MNIST-sized labs (issue 18), each at 1280 x 720 and
+ * 1920 x 1080, the whole page with every view drawn.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { findChromium, launchChromium, ROOT, startServer } from './harness';
+import { digitsLab, mnistLab } from './image-labs';
 import { choose, menuItem, openLab, runsEnded, setNumber, shownStep, statusText, waitFor } from './lab-page';
 
-const out = process.argv[2] ?? join(ROOT, 'docs/screenshots');
+const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--only');
+const out = positional[0] ?? join(ROOT, 'docs/screenshots');
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
 
 async function xor(browser: Browser): Promise<void> {
   const server = await startServer();
@@ -208,22 +213,58 @@ async function bayes(browser: Browser, sizes: [number, number][] = []): Promise<
   }
 }
 
+/**
+ * The digits (64-128-64-10) and MNIST-sized (784-256-10) labs trained for a while and paused,
+ * the whole page at 1280 x 720 and at 1920 x 1080: every view drawn from the same weights.
+ */
+async function largeLabs(browser: Browser): Promise<void> {
+  const labs = [
+    { name: 'digits', setUp: digitsLab, steps: 3000 },
+    { name: 'mnist', setUp: mnistLab, steps: 150 },
+  ];
+  for (const lab of labs) {
+    const server = await startServer({ threads: 2 });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 720 }, colorScheme: 'light', deviceScaleFactor: 1 });
+      await openLab(page, server.url);
+      await lab.setUp(page, server);
+      await page.getByRole('button', { name: 'Train', exact: true }).click();
+      await waitFor(async () => (await shownStep(page)) >= lab.steps, `step ${lab.steps}`, 300_000);
+      await page.getByRole('button', { name: 'Pause', exact: true }).click();
+      await waitFor(async () => (await statusText(page)).includes('paused'), 'paused', 30_000);
+      for (const [w, h] of [[1280, 720], [1920, 1080]]) {
+        await page.setViewportSize({ width: w, height: h });
+        await page.evaluate('window.scrollTo(0, 0)');
+        // The views redraw for the new size (a frame or two) and the metrics are measured again.
+        await page.waitForTimeout(1500);
+        await page.screenshot({ path: join(out, `lab-${lab.name}-${w}x${h}.png`), fullPage: true });
+      }
+      await page.close();
+    } finally {
+      await server.close();
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const exe = findChromium();
   if (!exe) throw new Error('no Chromium found: set MLP_LAB_CHROMIUM');
   mkdirSync(out, { recursive: true });
   const browser = await launchChromium(exe);
   try {
-    // `screenshots.ts OUT bayes` takes only the PRML §5.7 views, at 1280x720 and 1920x1080 too.
-    if (process.argv[3] === 'bayes') {
-      await bayes(browser, [[1280, 720], [1920, 1080]]);
-      return;
+    if (only !== 'large') {
+      // `--only bayes`: the PRML §5.7 views, at 1280x720 and 1920x1080 too.
+      if (only === 'bayes') {
+        await bayes(browser, [[1280, 720], [1920, 1080]]);
+        return;
+      }
+      await xor(browser);
+      await sine(browser);
+      await data(browser);
+      await runs(browser);
+      await bayes(browser);
     }
-    await xor(browser);
-    await sine(browser);
-    await data(browser);
-    await runs(browser);
-    await bayes(browser);
+    await largeLabs(browser);
   } finally {
     await browser.close();
   }

@@ -3,6 +3,7 @@
  * of equal buckets of raw points, with the first and last points exact, whatever the length.
  */
 import { describe, expect, it } from 'vitest';
+import { CostCurveLog } from '../../shared/cost-curve-log';
 import { DecimatedSeries, type SeriesPoints } from '../../shared/decimated-series';
 import { Rng } from '../../shared/engine/rng';
 
@@ -75,5 +76,36 @@ describe('a decimated series', () => {
     const k = Math.ceil(c.x.length / 64);
     const strided = { x: c.x.filter((_, i) => i % k === 0), y: c.y.filter((_, i) => i % k === 0) };
     expect(envelopeHeld(c, strided, s.bucketWidth)).not.toBeNull();
+  });
+
+  it("knows the lowest y appended (the cost chart's log scale needs every E/N above 0), and forgets it when cleared", () => {
+    const c = curve(20_000, 9);
+    const s = new DecimatedSeries(64);
+    s.append(c.x, c.y);
+    expect(s.minY).toBe(Math.min(...c.y));
+    expect(Math.min(...s.points().y)).toBe(s.minY);
+    s.clear();
+    expect(s.minY).toBe(Number.POSITIVE_INFINITY);
+    s.push(0, -0.5);
+    expect(s.minY).toBe(-0.5);
+  });
+});
+
+describe('a cost curve log', () => {
+  it("keeps an evidence run's every re-estimation exactly beside the bounded E/N, and returns them with the curve", () => {
+    const log = new CostCurveLog(16);
+    const ev = (from: number) => {
+      const steps = Float64Array.from({ length: 3 }, (_, i) => from + 100 * i);
+      return { steps, alpha: steps.map((s) => 1 / (1 + s)), beta: steps.map(() => 1), gamma: steps.map((s) => s / 100), logEvidence: steps.map((s) => -s) };
+    };
+    const steps = Float64Array.from({ length: 300 }, (_, i) => i + 1);
+    log.append({ steps, train: steps.map((s) => 1 / s), validationSteps: new Float64Array(0), validation: new Float64Array(0), evidence: ev(0) });
+    log.append({ steps: new Float64Array(0), train: new Float64Array(0), validationSteps: new Float64Array(0), validation: new Float64Array(0), evidence: ev(300) });
+    expect(Array.from(log.evidence!.steps)).toEqual([0, 100, 200, 300, 400, 500]);
+    expect(Array.from(log.curve().evidence!.gamma)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(log.curve().steps.length).toBeLessThanOrEqual(18);
+    log.clear();
+    expect(log.evidence).toBeNull();
+    expect(log.curve().evidence).toBeUndefined();
   });
 });

@@ -67,4 +67,45 @@ describe('event coalescer', () => {
     expect(received.map((b) => b.length)).toEqual([1, 1]);
     c.close();
   });
+
+  it('sends a wide network’s weights at most at the byte rate, always the latest, and drops them at a reset', async () => {
+    const received: LabEvent[] = [];
+    // 80 KB snapshots at 400 KB/s: one per 200 ms at most.
+    const c = new EventCoalescer((events) => { received.push(...events); }, 1000, 400 * 1024);
+    const big = (step: number): LabEvent => ({ type: 'run-snapshot', runId: 'a', step, weights: new Float64Array(10 * 1024).fill(step) });
+    const t0 = Date.now();
+    for (let i = 1; i <= 30; i++) {
+      c.push(big(i));
+      c.push(progress('a', i - 1, i));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    const snaps = received.filter((e) => e.type === 'run-snapshot') as Extract<LabEvent, { type: 'run-snapshot' }>[];
+    const elapsed = Date.now() - t0;
+    // At most one per 200 ms (plus the first), and the last one sent is the latest pushed.
+    expect(snaps.length).toBeLessThanOrEqual(Math.ceil(elapsed / 200) + 1);
+    expect(snaps.length).toBeGreaterThanOrEqual(2);
+    expect(snaps[snaps.length - 1].step).toBe(30);
+    // Progress is not held back by the snapshots waiting.
+    expect(received.filter((e) => e.type === 'run-progress').length).toBeGreaterThan(snaps.length);
+    // A reset drops a waiting snapshot of the run: its initial weights follow.
+    c.push(big(31));
+    c.push({ type: 'run-state', runId: 'a', status: 'paused', step: 0, reset: true });
+    c.push({ type: 'run-snapshot', runId: 'a', step: 0, weights: Float64Array.of(0) });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(received.some((e) => e.type === 'run-snapshot' && e.step === 31)).toBe(false);
+    expect(received[received.length - 1]).toMatchObject({ type: 'run-snapshot', step: 0 });
+    c.close();
+  });
+
+  it('negative control: small snapshots are not held back', async () => {
+    const received: LabEvent[] = [];
+    const c = new EventCoalescer((events) => { received.push(...events); }, 1000, 400 * 1024);
+    for (let i = 1; i <= 5; i++) {
+      c.push(snapshot('a', i));
+      await new Promise((r) => setTimeout(r, 15));
+    }
+    expect(received.filter((e) => e.type === 'run-snapshot').length).toBe(5);
+    c.close();
+  });
 });

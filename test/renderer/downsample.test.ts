@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { lowerBound, minMaxDownsample } from '../../src-renderer/src/lib/downsample';
-import { CurveBuffer, PointList } from '../../src-renderer/src/lib/curve-buffer';
 
 describe('minMaxDownsample', () => {
   const n = 100_000;
@@ -26,27 +25,5 @@ describe('minMaxDownsample', () => {
     expect(lowerBound(xs, n, 10.5)).toBe(11);
     expect(lowerBound(xs, n, -1)).toBe(0);
     expect(lowerBound(xs, n, 1e9)).toBe(n);
-  });
-});
-
-describe('CurveBuffer', () => {
-  it('keeps every point and drops the ones it already holds when a stored curve and events overlap', () => {
-    const list = new PointList();
-    list.append(Float64Array.of(0, 1, 2), Float64Array.of(5, 4, 3));
-    list.append(Float64Array.of(1, 2, 3, 4), Float64Array.of(4, 3, 2, 1));
-    expect(Array.from(list.x)).toEqual([0, 1, 2, 3, 4]);
-    expect(Array.from(list.y)).toEqual([5, 4, 3, 2, 1]);
-  });
-
-  it('grows past its first capacity and clears for a reset run', () => {
-    const c = new CurveBuffer();
-    const steps = Float64Array.from({ length: 5000 }, (_, i) => i);
-    c.append({ steps, train: steps, validationSteps: Float64Array.of(99, 199), validation: Float64Array.of(1, 2) });
-    expect(c.size).toBe(5002);
-    expect(c.lastStep).toBe(4999);
-    c.clear();
-    expect(c.size).toBe(0);
-    c.append({ steps: Float64Array.of(0), train: Float64Array.of(1), validationSteps: new Float64Array(0), validation: new Float64Array(0) });
-    expect(c.train.length).toBe(1);
   });
 });

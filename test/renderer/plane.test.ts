@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { contourSegments } from '../../src-renderer/src/lib/contour';
 import { boundarySegments, paintField } from '../../src-renderer/src/lib/field-paint';
-import { evaluatePlane, inputRanges, planeInputs } from '../../src-renderer/src/lib/plane';
+import { evaluatePlane, planeInputs } from '../../src-renderer/src/lib/plane';
 import { measureQuality } from '../../src-renderer/src/lib/quality';
 import { Network } from '../../shared/engine/network';
 import { cost } from '../../shared/engine/costs';
@@ -38,11 +38,6 @@ describe('the plane view', () => {
 
   it('draws nothing where the field never crosses the level', () => {
     expect(contourSegments(new Float64Array(16).fill(0.9), 4, 4, 0.5)).toHaveLength(0);
-  });
-
-  it('measures ranges and means per input', () => {
-    const r = inputRanges([{ inputs: Float64Array.of(0, 10, 2, 30), n: 2 }], 2);
-    expect(r).toEqual({ min: [0, 10], max: [2, 30], mean: [1, 20] });
   });
 });
 

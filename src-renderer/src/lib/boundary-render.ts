@@ -3,6 +3,9 @@
  * boundary and the data points on top. Pure drawing: the component decides what and when.
  */
 
+/** A 2-D drawing context: a canvas's on the page, or an OffscreenCanvas's (in a worker too). */
+export type Ctx2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
+
 /** A data point to draw: position in plane units, colour, and which part of the data it is in. */
 export interface PlotPoints {
   /** x, y pairs in plane units. */
@@ -25,7 +28,7 @@ export interface Frame {
 }
 
 /** Draws points: training filled circles, validation rings, test diamonds. */
-export function drawPoints(ctx: CanvasRenderingContext2D, pts: PlotPoints, f: Frame, stroke: string, radius: number): void {
+export function drawPoints(ctx: Ctx2D, pts: PlotPoints, f: Frame, stroke: string, radius: number): void {
   const sx = f.width / (f.xMax - f.xMin);
   const sy = f.height / (f.yMax - f.yMin);
   ctx.lineWidth = 1;
@@ -71,7 +74,7 @@ export function drawPoints(ctx: CanvasRenderingContext2D, pts: PlotPoints, f: Fr
 }
 
 /** Draws contour segments (grid units of a resolution-R grid) into the frame. */
-export function drawSegments(ctx: CanvasRenderingContext2D, segs: Float32Array, R: number, f: Frame, colour: string, width: number): void {
+export function drawSegments(ctx: Ctx2D, segs: Float32Array, R: number, f: Frame, colour: string, width: number): void {
   // Grid unit g is the centre of cell g: pixel = left + (g + 0.5) / R * width.
   const sx = f.width / R;
   const sy = f.height / R;

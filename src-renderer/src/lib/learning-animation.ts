@@ -1,18 +1,21 @@
 /**
  * The learning animation the seed post showed: the decision boundary (two or more inputs) or the
  * regression curve (one input) at each weight snapshot a run kept, from its initial weights to
- * its last, drawn with the renderer's engine and encoded as an animated GIF.
+ * its last, drawn with the renderer's engine on OffscreenCanvases and encoded as an animated GIF.
+ * It runs in a view worker (view-compute.ts), so a long animation never holds the window; the
+ * points drawn are the window's sample of the data (DatasetPayload).
  */
 import { taskOf } from '@shared/engine/cost-types';
 import type { DatasetPayload } from '@shared/ipc';
 import { networkFor } from '@shared/lab';
 import type { WeightSnapshot } from '@shared/run';
 import type { LabSpec } from '@shared/spec';
-import { drawPoints, drawSegments, type Frame, type PlotPoints } from './boundary-render';
+import { type Ctx2D, drawPoints, drawSegments, type Frame, type PlotPoints } from './boundary-render';
 import { classColor, type Rgb } from './colormap';
 import { boundarySegments, type FieldMode, paintField } from './field-paint';
 import { encodeGif, type GifFrame } from './gif-encoder';
-import { evaluatePlane, inputRanges, padRange, planeInputs } from './plane';
+import { axisRange, padRange } from './plane';
+import { evaluatePlaneField } from './plane-field';
 
 /** What to animate. */
 export interface AnimationSource {
@@ -46,24 +49,22 @@ export function animationSteps(src: Pick<AnimationSource, 'initialWeights' | 'sn
 }
 
 /** Draws one frame of a 2-D (boundary) animation. */
-function drawPlane(ctx: CanvasRenderingContext2D, src: AnimationSource, weights: Float64Array, size: number, top: number): void {
+function drawPlane(ctx: Ctx2D, src: AnimationSource, weights: Float64Array, size: number, top: number): void {
   const d = src.data;
   const inputs = d.inputNames.length;
   const k = d.targetNames.length;
   const net = networkFor(src.spec, inputs, k);
   net.params.set(weights);
-  const r = inputRanges([d.train, d.validation, d.test], inputs);
-  const [xMin, xMax] = padRange(r.min[0], r.max[0]);
-  const [yMin, yMax] = padRange(r.min[1], r.max[1]);
+  const r = d.inputStats;
+  const [xMin, xMax] = axisRange(r.min[0], r.max[0]);
+  const [yMin, yMax] = axisRange(r.min[1], r.max[1]);
   const plane = { xFeature: 0, yFeature: 1, xMin, xMax, yMin, yMax, resolution: RESOLUTION, fixed: Float64Array.from(r.mean) };
-  const field = evaluatePlane(net, planeInputs(plane), RESOLUTION);
+  const field = evaluatePlaneField(net, plane);
   const task = taskOf(src.spec.network.output.cost);
   const mode: FieldMode = task === 'multiclass' ? 'multiclass' : task === 'binary' ? 'binary' : 'value';
   const bg: Rgb = [255, 255, 255];
-  const heat = document.createElement('canvas');
-  heat.width = RESOLUTION;
-  heat.height = RESOLUTION;
-  const hctx = heat.getContext('2d') as CanvasRenderingContext2D;
+  const heat = new OffscreenCanvas(RESOLUTION, RESOLUTION);
+  const hctx = heat.getContext('2d') as OffscreenCanvasRenderingContext2D;
   const img = hctx.createImageData(RESOLUTION, RESOLUTION);
   paintField(img.data, field, { mode, output: 0, discretise: false, background: bg });
   hctx.putImageData(img, 0, 0);
@@ -88,7 +89,7 @@ function drawPlane(ctx: CanvasRenderingContext2D, src: AnimationSource, weights:
 }
 
 /** Draws one frame of a 1-D (curve) animation. */
-function drawCurve(ctx: CanvasRenderingContext2D, src: AnimationSource, weights: Float64Array, width: number, height: number, top: number): void {
+function drawCurve(ctx: Ctx2D, src: AnimationSource, weights: Float64Array, width: number, height: number, top: number): void {
   const d = src.data;
   const k = d.targetNames.length;
   const net = networkFor(src.spec, 1, k);
@@ -137,10 +138,7 @@ function drawCurve(ctx: CanvasRenderingContext2D, src: AnimationSource, weights:
 /** Progress of an encoding: frames drawn so far of the total. */
 export type AnimationProgress = (done: number, total: number) => void;
 
-/**
- * Renders the animation frames and encodes the GIF. Yields to the page between frames so the
- * window stays responsive and `onProgress` can be shown.
- */
+/** Renders the animation frames and encodes the GIF, saying after each frame how far it got. */
 export async function learningAnimationGif(src: AnimationSource, onProgress?: AnimationProgress): Promise<{ bytes: Uint8Array; frames: number }> {
   const inputs = src.data.inputNames.length;
   const net = networkFor(src.spec, inputs, src.data.targetNames.length);
@@ -151,10 +149,8 @@ export async function learningAnimationGif(src: AnimationSource, onProgress?: An
   const width = inputs >= 2 ? 360 : 480;
   const plotHeight = inputs >= 2 ? 360 : 320;
   const height = plotHeight + caption;
-  const canvas = document.createElement('canvas');
-  canvas.width = width;
-  canvas.height = height;
-  const ctx = canvas.getContext('2d', { willReadFrequently: true }) as CanvasRenderingContext2D;
+  const canvas = new OffscreenCanvas(width, height);
+  const ctx = canvas.getContext('2d', { willReadFrequently: true }) as OffscreenCanvasRenderingContext2D;
   const frames: GifFrame[] = [];
   for (let i = 0; i < steps.length; i++) {
     ctx.fillStyle = '#ffffff';
@@ -171,6 +167,7 @@ export async function learningAnimationGif(src: AnimationSource, onProgress?: An
     ctx.strokeRect(0.5, caption + 0.5, width - 1, plotHeight - 1);
     frames.push({ rgba: ctx.getImageData(0, 0, width, height).data, delayMs: i === steps.length - 1 ? 1500 : i === 0 ? 600 : 120 });
     onProgress?.(i + 1, steps.length);
+    // Lets progress messages out (and, run on the page's thread, lets the page paint).
     await new Promise((r) => setTimeout(r, 0));
   }
   return { bytes: encodeGif(width, height, frames), frames: frames.length };

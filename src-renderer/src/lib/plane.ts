@@ -63,33 +63,14 @@ export function evaluatePlane(net: Network, inputs: Float64Array, resolution: nu
   return field;
 }
 
-/** Per-input [min, max] over one or more row-major input matrices with d columns. */
-export function inputRanges(parts: { inputs: Float64Array; n: number }[], d: number): { min: number[]; max: number[]; mean: number[] } {
-  const min = new Array<number>(d).fill(Infinity);
-  const max = new Array<number>(d).fill(-Infinity);
-  const sum = new Array<number>(d).fill(0);
-  let count = 0;
-  for (const p of parts) {
-    for (let r = 0; r < p.n; r++) {
-      for (let j = 0; j < d; j++) {
-        const v = p.inputs[r * d + j];
-        if (v < min[j]) min[j] = v;
-        if (v > max[j]) max[j] = v;
-        sum[j] += v;
-      }
-    }
-    count += p.n;
-  }
-  for (let j = 0; j < d; j++) {
-    if (!Number.isFinite(min[j])) {
-      min[j] = -1;
-      max[j] = 1;
-    } else if (min[j] === max[j]) {
-      min[j] -= 1;
-      max[j] += 1;
-    }
-  }
-  return { min, max, mean: sum.map((s) => (count ? s / count : 0)) };
+/**
+ * An axis for values from lo to hi (a column's min and max over the data): widened by `margin`
+ * of its width on each side; [-1, 1] when there are no values, [v - 1, v + 1] around a constant.
+ */
+export function axisRange(lo: number, hi: number, margin = 0.08): [number, number] {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return padRange(-1, 1, margin);
+  if (lo === hi) return padRange(lo - 1, hi + 1, margin);
+  return padRange(lo, hi, margin);
 }
 
 /** [lo, hi] widened by `margin` of its width on each side. */

@@ -13,7 +13,8 @@ import { computed, ref, shallowRef } from 'vue';
 import type { CallRequest, ProjectSummary, RecentProject, RecoveryInfo, WorkspaceFile } from '@shared/ipc';
 import { api } from '../api';
 import { downloadBlob } from '../lib/download';
-import { learningAnimationGif } from '../lib/learning-animation';
+import { dataChanged } from '../lib/spec-edit';
+import { measureOn } from '../lib/view-worker';
 import { errorText, useProjectStore } from './project';
 import type { RunView } from './runs';
 
@@ -299,14 +300,17 @@ export const useFilesStore = defineStore('files', () => {
       project.notice = { kind: 'error', text: 'There is no run to animate: train first.' };
       return;
     }
-    const data = project.dataset;
-    if (!data) return;
+    if (!project.dataset) return;
     exporting.value = `Preparing the animation of run ${run.index}…`;
     try {
       await act(async () => {
         const d = await api.call('lab:getRun', { runId: run.id });
-        const { bytes, frames } = await learningAnimationGif(
-          { spec: d.spec, label: `Run ${run.index}`, initialWeights: d.initialWeights, snapshots: d.snapshots, weights: d.weights, finalStep: d.metrics?.step ?? 0, data },
+        // The data the run trained on (its own split after "Vary seeds"), as the window samples it.
+        const data = project.datasetSpec && !dataChanged(run.spec, project.datasetSpec) && project.dataset ? project.dataset : await api.call('lab:getDataset', { runId: run.id });
+        // Drawn and encoded in the measure worker.
+        const { bytes, frames } = await measureOn(data).call(
+          { kind: 'animation', spec: d.spec, label: `Run ${run.index}`, initialWeights: d.initialWeights, snapshots: d.snapshots, weights: d.weights, finalStep: d.metrics?.step ?? 0 },
+          [],
           (done, total) => (exporting.value = `Drawing frame ${done} of ${total}…`),
         );
         const name = `${stem(run)}-learning.gif`;

@@ -1,6 +1,6 @@
 /**
  * The open project as the window shows it: its summary (spec, dataset info, runs), the data
- * after the split for the plots, the built-in datasets, and spec editing with inline errors.
+ * after the split for the plots (large parts sampled: DatasetPayload), the built-in datasets, and spec editing with inline errors.
  *
  * Every edit is validated here first with the same `parseSpec` main uses (instant feedback, the
  * field named), then sent with lab:updateSpec, which also checks that the spec fits the data;
@@ -36,12 +36,16 @@ export const useProjectStore = defineStore('project', () => {
   const datasetSpec = shallowRef<LabSpec | null>(null);
   /** Refusals of the last edit of each field, by the field's spec path. */
   const fieldErrors = ref<Record<string, string>>({});
-  /** Fields whose text is not a number at all, by the field's id (NumberField). */
+  /**
+   * Fields that show what the spec does not hold, by the field's id (NumberField: text that is not
+   * a number, or a refused value kept on screen until fixed). A refused choice in a select is not
+   * one: the select goes back to the spec's value.
+   */
   const localErrors = ref<Record<string, string>>({});
-  /** What stops a run from starting: every field whose value was refused or is not a number. */
-  const blockers = computed(() => [...Object.values(fieldErrors.value), ...Object.values(localErrors.value)]);
+  /** What stops a run from starting: a field whose text is not what the run would train with. */
+  const blockers = computed(() => Object.values(localErrors.value));
 
-  /** Marks a field's text as not a number (or, null, fixed). */
+  /** Marks a field as showing what the spec does not hold (or, null, no longer). */
   function setLocalError(id: string, message: string | null): void {
     if (message) localErrors.value = { ...localErrors.value, [id]: message };
     else if (id in localErrors.value) {

@@ -1,8 +1,9 @@
 /**
- * The project's runs as the window follows them: status, metrics, the whole cost curve and the
- * latest weights of each, kept current from main's events (run-state, run-progress,
- * run-snapshot), and the training controls (train / pause, step, reset, speed, live learning
- * rate) acting on the active run: the newest one.
+ * The project's runs as the window follows them: status, metrics, the cost curve (bounded:
+ * CostCurveLog keeps every point while short, then the min/max envelope) and the latest weights
+ * of each, kept current from main's events (run-state, run-progress, run-snapshot), and the
+ * training controls (train / pause, step, reset, speed, live learning rate) acting on the active
+ * run: the newest one.
  *
  * Curves and weights are large typed arrays: they are kept out of Vue's deep reactivity
  * (shallowReactive) and a per-run `revision` counter tells the views that something new arrived.
@@ -13,7 +14,7 @@ import type { LabEvent, ProjectSummary, RunSummary } from '@shared/ipc';
 import { isFinal, type RunMetrics, type RunStatus } from '@shared/run';
 import type { LabSpec } from '@shared/spec';
 import { api } from '../api';
-import { CurveBuffer } from '../lib/curve-buffer';
+import { CostCurveLog } from '@shared/cost-curve-log';
 import { errorText, useProjectStore } from './project';
 
 /** One run as the window shows it. */
@@ -26,8 +27,8 @@ export interface RunView {
   message?: string;
   metrics: RunMetrics | null;
   step: number;
-  /** Every cost point received (never thinned). */
-  curve: CurveBuffer;
+  /** The cost points received: all of them while few, then their min/max envelope (bounded memory for any run length). */
+  curve: CostCurveLog;
   /** Latest weights (a snapshot), or null until the first arrives. */
   weights: Float64Array | null;
   weightsStep: number;
@@ -72,7 +73,7 @@ export const useRunsStore = defineStore('runs', () => {
       ...(s.message ? { message: s.message } : {}),
       metrics: s.metrics,
       step: s.metrics?.step ?? 0,
-      curve: new CurveBuffer(),
+      curve: new CostCurveLog(),
       weights: null,
       weightsStep: 0,
       curveRevision: 0,
