@@ -1,8 +1,8 @@
 /**
- * How a person names a run: "run 3", number 3, as the window shows it (issue 16). For now a
- * run's number is its position in the project's history, oldest first (1-based), which is what
- * the window's run list counts; when runs get stable numbers (kept when another run is deleted),
- * `runNumbers` is the one place to change.
+ * How a person names a run: "run 3", number 3, as the window shows it (issue 16). A run that
+ * carries its own number (kept when another run is deleted) is named by it; one without is
+ * numbered by its position in the project's history, oldest first (1-based), which is what the
+ * window's run list counted before runs had numbers. `runNumbers` is the one place that decides.
  */
 
 /** A run as people name it. */
@@ -14,15 +14,18 @@ export interface RunName {
 }
 
 /** The numbers and names of `runs` (oldest first), one per run in the same order. */
-export function runNumbers(runs: readonly { id: string }[]): RunName[] {
-  return runs.map((_, i) => ({ number: i + 1, name: `run ${i + 1}` }));
+export function runNumbers(runs: readonly { id: string; number?: number }[]): RunName[] {
+  return runs.map((r, i) => {
+    const number = r.number !== undefined && r.number > 0 ? r.number : i + 1;
+    return { number, name: `run ${number}` };
+  });
 }
 
 /**
  * The run `key` names: its number ("3"), its name ("run 3", "Run 3", "#3"), or its id; null
  * when none does.
  */
-export function findRun<T extends { id: string }>(runs: readonly T[], key: string): T | null {
+export function findRun<T extends { id: string; number?: number }>(runs: readonly T[], key: string): T | null {
   const byId = runs.find((r) => r.id === key);
   if (byId) return byId;
   const m = /^\s*(?:run\s*|#\s*)?(\d+)\s*$/i.exec(key);

@@ -74,6 +74,10 @@ describe('the initialisation an import gives the network', () => {
     expect(spec.network.output.init).toEqual({ scheme: 'xavier', std: 1, bias: 0 });
   });
 
+  it('comes with normalised inputs, unless the wizard says otherwise', async () => {
+    expect((await importInto(seedLab, ['Alter', 'Einkommen'], ['Gekündigt'])).spec.data).toMatchObject({ normalize: true });
+  });
+
   it('is the lab\'s own when the wizard asks to keep it', async () => {
     const { spec } = await importInto(seedLab, ['Alter', 'Einkommen'], ['Gekündigt'], false);
     expect(spec.network.hidden.map((h) => h.init)).toEqual(seedLab.network.hidden.map((h) => h.init));
