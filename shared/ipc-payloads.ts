@@ -35,9 +35,13 @@ export interface ColumnSummary {
   /** How the project uses it. */
   role: 'input' | 'target' | 'unused';
   kind: 'numeric' | 'categorical' | 'constant' | 'id';
-  /** Missing cells in the whole file. */
+  /** Missing cells in the whole file (empty, or a missing-value marker). */
   missing: number;
-  /** Numbers only: over the non-missing values of the whole file. */
+  /** issue 16: numbers only, cells holding text instead of a number (not counted as missing). */
+  invalid?: number;
+  /** issue 16: why the kind is `constant` or `id` ("every value is 3"). */
+  reason?: string;
+  /** Numbers only: over the numbers of the whole file. */
   min?: number;
   max?: number;
   mean?: number;

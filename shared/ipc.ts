@@ -125,6 +125,8 @@ export const CALLS = {
       inputs: z.array(z.string().min(1)).min(1),
       targets: z.array(z.string().min(1)).min(1),
       normalize: z.boolean().optional(),
+      /** issue 16: Xavier (tanh, sigmoid) / He (ReLU) initialisation for every layer; default true, false keeps the lab's. */
+      scaledInit: z.boolean().optional(),
       split: z.object({ validation: z.number().min(0).max(0.9), test: z.number().min(0).max(0.9) }).strict().optional(),
     })
     .strict(),

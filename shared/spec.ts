@@ -26,6 +26,7 @@ import {
   withAuto,
 } from './data/csv-options';
 import { UserError } from './errors';
+import { defaultInit } from './default-init'; // issue 16: Xavier/He by default on CSV data
 
 /** A spec that cannot be used; `path` names the field ("training.learningRate"). */
 export class SpecError extends UserError {
@@ -195,12 +196,13 @@ export function parseSpec(json: unknown): LabSpec {
     throw new SpecError('version', `must be ${SPEC_VERSION}, got ${show(o.version)}${v}`);
   }
   const seed = o.seed === undefined ? 1 : int(o.seed, 'seed', 0);
+  const data = parseData(o.data);
   const spec: LabSpec = {
     format: 'mlp-lab-spec',
     version: 1,
     seed,
-    data: parseData(o.data),
-    network: parseNetwork(o.network),
+    data,
+    network: parseNetwork(o.network, isCsvData(data)),
     training: parseTraining(o.training),
   };
   if (spec.training.evidence && !['sum-of-squares', 'sigmoid-cross-entropy', 'softmax-cross-entropy'].includes(spec.network.output.cost)) {
@@ -269,7 +271,8 @@ function parseSplit(v: unknown): SplitSpec {
   return { validation, test };
 }
 
-function parseNetwork(v: unknown): NetworkSpec {
+/** `csvData`: a layer without an `init` gets Xavier or He (issue 16; default-init.ts), else the seed's std 1. */
+function parseNetwork(v: unknown, csvData: boolean): NetworkSpec {
   const o = obj(v, 'network');
   const hiddenRaw = o.hidden === undefined ? [] : o.hidden;
   if (!Array.isArray(hiddenRaw)) throw new SpecError('network.hidden', 'must be a list of layers');
@@ -281,7 +284,7 @@ function parseNetwork(v: unknown): NetworkSpec {
     if (!isActivationName(act)) {
       throw new SpecError(`${p}.activation`, `must be one of ${ACTIVATION_NAMES.join(', ')}, got ${show(act)}`);
     }
-    return { units: int(l.units, `${p}.units`, 1, LIMITS.units), activation: act, init: parseInit(l.init, `${p}.init`) };
+    return { units: int(l.units, `${p}.units`, 1, LIMITS.units), activation: act, init: parseInit(l.init, `${p}.init`, defaultInit(act, csvData)) };
   });
   // The hidden layers' own weights, before the data adds its inputs and targets (lab.ts checks the rest).
   const between = hidden.length > 1 ? parameterCount(hidden[0].units, hidden.slice(1).map((h) => h.units)) : 0;
@@ -292,7 +295,7 @@ function parseNetwork(v: unknown): NetworkSpec {
   if (!isCostName(out.cost)) {
     throw new SpecError('network.output.cost', `must be one of ${COST_NAMES.join(', ')}, got ${show(out.cost)}`);
   }
-  const init = parseInit(out.init, 'network.output.init');
+  const init = parseInit(out.init, 'network.output.init', defaultInit('output', csvData));
   if (out.cost !== 'mixture-density') {
     if (out.components !== undefined) throw new SpecError('network.output.components', `applies only to the mixture-density cost, not to ${out.cost}: leave it out`);
     return { hidden, output: { cost: out.cost, init } };
@@ -302,10 +305,11 @@ function parseNetwork(v: unknown): NetworkSpec {
   return { hidden, output: { cost: out.cost, components, init } };
 }
 
-function parseInit(v: unknown, path: string): InitSpec {
-  if (v === undefined) return { scheme: 'truncated-normal', std: 1, bias: 0 };
+function parseInit(v: unknown, path: string, fallback: InitSpec): InitSpec {
+  if (v === undefined) return fallback;
   const o = obj(v, path);
-  const scheme = o.scheme === undefined ? 'truncated-normal' : o.scheme;
+  // No scheme: a given std means the truncated normal; else the layer's default scheme.
+  const scheme = o.scheme === undefined ? (o.std === undefined ? fallback.scheme : 'truncated-normal') : o.scheme;
   if (typeof scheme !== 'string' || !(INIT_SCHEMES as readonly string[]).includes(scheme)) {
     throw new SpecError(`${path}.scheme`, `must be one of ${INIT_SCHEMES.join(', ')}, got ${show(scheme)}`);
   }

@@ -1,6 +1,6 @@
 /**
  * `mlp-lab`: the lab without a window. Trains a spec, checks gradients, predicts from exported
- * weights, creates project files, exports their weights (also as ONNX or a PyTorch folder) and
+ * weights, creates project files, lists their runs, exports their weights (also as ONNX or a PyTorch folder) and
  * imports weights trained elsewhere. Errors a user can cause print one
  * line on stderr (no stack trace) and exit 1; a mistake in the command line prints the usage and
  * exits 2.
@@ -18,6 +18,7 @@ import { INIT_USAGE, init } from './cli/init';
 import type { CliIo } from './cli/io';
 import { LAPLACE_USAGE, laplace } from './cli/laplace';
 import { PREDICT_USAGE, predict } from './cli/predict';
+import { RUNS_USAGE, runs } from './cli/runs';
 import { TRAIN_USAGE, train } from './cli/train';
 
 const USAGE = `usage:
@@ -27,6 +28,7 @@ const USAGE = `usage:
   ${LAPLACE_USAGE}
   ${PREDICT_USAGE}
   ${INIT_USAGE}
+  ${RUNS_USAGE}
   ${EXPORT_USAGE}
   ${IMPORT_WEIGHTS_USAGE}
   mlp-lab --help | --version
@@ -53,6 +55,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return predict(rest, io);
       case 'init':
         return await init(rest, io);
+      case 'runs': // issue 16: a project's runs by the numbers the window shows
+        return runs(rest, io);
       case 'export':
         return exportWeights(rest, io);
       // issue 20: weights trained elsewhere (PyTorch) into a project's history

@@ -24,7 +24,8 @@ export function exportOnnx(args: ParsedArgs, io: CliIo): number {
   if (!(ONNX_DTYPES as readonly string[]).includes(dtype)) throw new UsageError(`--dtype must be float32 or float64, got "${dtype}"`);
   const project = isProjectFile(path);
   if (!project && args.options.has('run')) throw new UsageError('--run needs a PROJECT file; a weights file holds one network');
-  const run = project ? runToExport(path, args.options.get('run')) : null;
+  const picked = project ? runToExport(path, args.options.get('run')) : null;
+  const run = picked?.run ?? null;
   const file = run ? exportRunWeights(run) : readWeightsFile(path);
   const bytes = onnxModel(file, { dtype: dtype as OnnxDtype, producerVersion: VERSION });
   try {
@@ -32,7 +33,7 @@ export function exportOnnx(args: ParsedArgs, io: CliIo): number {
   } catch (e) {
     throw new InputError(`cannot write ${out}: ${(e as Error).message}`);
   }
-  const what = run ? `run ${run.id} of ${path}` : path;
+  const what = picked ? `${picked.name} of ${path}` : path;
   io.stderr.write(`ONNX model (${dtype}, ${file.inputs.length} inputs -> ${file.cost}) of ${what} written to ${out}\n`);
   return 0;
 }

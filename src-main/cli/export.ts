@@ -14,8 +14,8 @@ import { writeText } from './files';
 import { runToExport } from './run-to-export';
 import type { CliIo } from './io';
 
-export const EXPORT_USAGE = `mlp-lab export PROJECT [--run ID] [--out WEIGHTS.json]
-  mlp-lab export PROJECT|WEIGHTS.json --format onnx [--run ID] [--dtype float32|float64] --out MODEL.onnx
+export const EXPORT_USAGE = `mlp-lab export PROJECT [--run N] [--out WEIGHTS.json]
+  mlp-lab export PROJECT|WEIGHTS.json --format onnx [--run N] [--dtype float32|float64] --out MODEL.onnx
   mlp-lab export SPEC|PROJECT --format pytorch [--steps N] [--init WEIGHTS.json] --out DIR`;
 
 const FORMATS = ['weights', 'onnx', 'pytorch'] as const;
@@ -41,12 +41,12 @@ export function exportWeights(argv: readonly string[], io: CliIo): number {
   }
   only(['out', 'run']);
   const path = args.positionals[0];
-  const run = runToExport(path, args.options.get('run'));
+  const { run, name } = runToExport(path, args.options.get('run'));
   const text = `${JSON.stringify(exportRunWeights(run), null, 1)}\n`;
   const out = args.options.get('out');
   if (out) {
     writeText(out, text);
-    io.stderr.write(`weights of run ${run.id} (${run.status}, ${run.createdAt}) written to ${out}\n`);
+    io.stderr.write(`weights of ${name} (${run.status}, ${run.createdAt}) written to ${out}\n`);
   } else io.stdout.write(text);
   return 0;
 }

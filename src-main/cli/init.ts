@@ -6,7 +6,10 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { createLab } from '../../shared/lab';
-import { isCsvData } from '../../shared/spec';
+import type { Dataset } from '../../shared/data/dataset';
+import type { CostName } from '../../shared/engine/cost-types';
+import type { LayerInit } from '../../shared/engine/init';
+import { isCsvData, type LabSpec } from '../../shared/spec';
 import { proposeTask } from '../storage/dataset-encode';
 import { csvReadOptions, importSpecCsv, loadSpecData } from '../storage/load-data';
 import { newProject, type ProjectDataset } from '../storage/project';
@@ -17,6 +20,28 @@ import { readSpec } from './files';
 import type { CliIo } from './io';
 
 export const INIT_USAGE = 'mlp-lab init SPEC -o PROJECT.mlplab [--force]';
+
+/**
+ * "1 target (3 classes: setosa, versicolor, virginica)", "2 targets": target columns, and for a
+ * classifier its classes (issue 16: one label column of 3 classes is one target, not three).
+ */
+export function targetsText(columns: number, data: Dataset, cost: CostName): string {
+  const text = `${columns} target${columns === 1 ? '' : 's'}`;
+  if (cost === 'sigmoid-cross-entropy' && columns === 1) {
+    const positive = data.classLabels?.[0];
+    return `${text} (2 classes${positive === undefined ? '' : `, positive "${positive}"`})`;
+  }
+  if (cost !== 'softmax-cross-entropy') return text;
+  const classes = data.classLabels ?? data.targetNames;
+  const list = classes.length > 6 ? `${classes.slice(0, 6).join(', ')}, ...` : classes.join(', ');
+  return `${text} (${classes.length} classes: ${list})`;
+}
+
+/** Each layer's initialisation: "Xavier (tanh), He (relu), Xavier (output)" (issue 16: CSV data defaults to these). */
+function initText(spec: LabSpec): string {
+  const name = (i: LayerInit) => (i.scheme === 'xavier' ? 'Xavier' : i.scheme === 'he' ? 'He' : `truncated normal std ${i.std}`);
+  return [...spec.network.hidden.map((h) => `${name(h.init)} (${h.activation})`), `${name(spec.network.output.init)} (output)`].join(', ');
+}
 
 /** Runs `init`; returns the exit code. */
 export async function init(argv: readonly string[], io: CliIo): Promise<number> {
@@ -40,7 +65,7 @@ export async function init(argv: readonly string[], io: CliIo): Promise<number> 
     lines.push(`data: ${basename(table.file)}: ${table.rows} rows${table.blankLines ? ` (${table.blankLines} blank lines skipped)` : ''}; delimiter ${delim}, decimal "${f.decimal}", ${f.header ? 'header row' : 'no header (columns col1, col2, ...)'}, ${f.encoding.toUpperCase()}`);
     lines.push(`columns: ${table.columns.map((c) => `${c.name} (${c.kind}${c.missing ? `, ${c.missing} missing` : ''})`).join(', ')}`);
     for (const c of table.columns) if (c.reason) lines.push(`  ${c.name}: ${c.reason}; suggest leaving it out`);
-    lines.push(`dataset: ${data.n} samples, ${data.inputNames.length} inputs, ${data.targetNames.length} target${data.targetNames.length === 1 ? '' : 's'}`);
+    lines.push(`dataset: ${data.n} samples, ${data.inputNames.length} input${data.inputNames.length === 1 ? '' : 's'}, ${targetsText(spec.data.targets.length, data, spec.network.output.cost)}`);
     if (report.rowsDropped) lines.push(`  ${report.rowsDropped} rows left out for missing values (${Object.entries(report.missing).map(([c, k]) => `${c}: ${k}`).join(', ')})`);
     for (const [c, k] of Object.entries(report.imputed)) lines.push(`  ${c}: ${k} missing values filled with the column mean`);
     for (const w of report.warnings) lines.push(`  note: ${w}`);
@@ -48,6 +73,7 @@ export async function init(argv: readonly string[], io: CliIo): Promise<number> 
     const task = proposeTask(table, spec.data.targets);
     const cost = spec.network.output.cost;
     lines.push(`task: ${task.task} (${task.reason}); ${task.cost === cost ? `the spec's cost ${cost} fits` : `suggested cost ${task.cost}, the spec uses ${cost}`}`);
+    lines.push(`initial weights: ${initText(spec)}`);
   } else {
     createLab(spec, loadSpecData(spec, specPath));
     lines.push(`data: built in (${spec.data.builtin}, ${spec.data.n} samples, generated from seed ${spec.seed})`);

@@ -5,13 +5,15 @@
  * importer as training data, and the stored normalisation is applied first, as everywhere.
  * For a mixture density network the columns are the mixture's parameters per component
  * (pi_k, mu_k, sigma_k; PRML (5.150)-(5.152)), then the conditional mean and mode of each target.
+ * Rows that lack an input are left out and reported by line on stderr; the others are predicted.
  * With --uncertainty (a weights file with a `laplace` section, PRML §5.7): `<target>_std`
  * columns for a regression (5.173), `<target>_moderated` for sigmoid outputs (5.190).
  */
+import { basename } from 'node:path';
 import { conditionalMean, conditionalMode } from '../../shared/engine/mdn';
 import { uncertaintyFromWeights } from '../../shared/laplace-predict';
 import { predictFromWeights, type WeightsFile } from '../../shared/weights-format';
-import { readPredictionInputs } from '../storage/prediction-inputs';
+import { readPredictionInputs, type SkippedRow } from '../storage/prediction-inputs';
 import { parseArgs, UsageError } from './args';
 import { writeText } from './files';
 import { readWeightsFile } from '../storage/weights-io';
@@ -25,7 +27,8 @@ export function predict(argv: readonly string[], io: CliIo): number {
   if (args.positionals.length !== 2) throw new UsageError(`predict needs WEIGHTS.json and DATA.csv, got ${args.positionals.length} arguments`);
   const [weightsPath, csvPath] = args.positionals;
   const file = readWeightsFile(weightsPath);
-  const { x, n, columns, cells: echo } = readPredictionInputs(csvPath, file);
+  const { x, n, columns, cells: echo, skipped } = readPredictionInputs(csvPath, file);
+  reportSkipped(skipped, n, csvPath, io);
   const y = predictFromWeights(file, x, n);
   // PRML §5.7 (issue 19): error bars or moderated outputs from the file's Laplace section.
   const extra = args.options.has('uncertainty') ? uncertaintyFromWeights(file, x, n) : null;
@@ -47,6 +50,18 @@ export function predict(argv: readonly string[], io: CliIo): number {
     lines.push(cells.map(csvField).join(','));
   }
   return writeOut(args.options.get('out'), lines, n, io);
+}
+
+/** Rows listed by line at most; the rest are counted. */
+const LISTED = 10;
+
+/** Says on stderr which rows were not predicted and why (issue 16: the complete rows are predicted, the others reported). */
+function reportSkipped(skipped: readonly SkippedRow[], predicted: number, csvPath: string, io: CliIo): void {
+  if (skipped.length === 0) return;
+  const rows = skipped.length === 1 ? '1 row' : `${skipped.length} rows`;
+  const lines = skipped.slice(0, LISTED).map((s) => `line ${s.line} (${s.columns.join(', ')})`);
+  const more = skipped.length > LISTED ? `, and ${skipped.length - LISTED} more` : '';
+  io.stderr.write(`mlp-lab: ${rows} of ${basename(csvPath)} not predicted, an input is missing: ${lines.join(', ')}${more}; the other ${predicted} ${predicted === 1 ? 'row is' : 'rows are'} predicted\n`);
 }
 
 /** Writes the CSV lines to `out` (saying so on stderr) or to stdout; returns exit code 0. */

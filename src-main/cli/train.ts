@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { DataError } from '../../shared/data/dataset';
 import { assembleLab } from '../../shared/lab';
-import type { RunRecord } from '../../shared/run';
+import type { PartMetrics, RunRecord } from '../../shared/run';
 import type { LabSpec } from '../../shared/spec';
 import { evaluate } from '../../shared/training/evaluation';
 import { toWeightsFile, type WeightsFile } from '../../shared/weights-format';
@@ -115,10 +115,10 @@ export async function train(argv: readonly string[], io: CliIo, env: TrainEnviro
       if (json) io.stdout.write(`${JSON.stringify(line)}\n`);
       else {
         const f = summary.fields;
-        const quality = f.accuracy !== undefined ? `accuracy ${(f.accuracy * 100).toFixed(2)}%` : `RMSE ${(f.rmse ?? NaN).toPrecision(6)}`;
         const who = ids.length > 1 ? `seed ${specs[i].seed}: ` : '';
         io.stdout.write(`${who}trained ${f.steps} steps in ${f.seconds.toFixed(2)} s (${Math.round(f.steps / Math.max(f.seconds, 1e-9))} steps/s)${record.message ? ` — ${record.message}` : ''}\n`);
-        io.stdout.write(`${who}E ${f.E.toPrecision(8)}  E/N ${f.EPerSample.toPrecision(6)}  ${quality}${f.validation ? `  validation E/N ${f.validation.EPerSample.toPrecision(6)}` : ''}\n`);
+        // issue 16: each part of the data on its own line, validation and test with their accuracy or RMSE too.
+        for (const line of partLines(f, spec.network.output.cost === 'mixture-density')) io.stdout.write(`${who}${line}\n`);
         if (f.evidence) {
           const e = f.evidence;
           io.stdout.write(`${who}evidence (${e.reestimations} re-estimations): alpha ${e.alpha.toPrecision(6)}${spec.network.output.cost === 'sum-of-squares' ? `  beta ${e.beta.toPrecision(6)}` : ''}  gamma ${e.gamma.toPrecision(6)}  ln evidence ${e.logEvidence.toPrecision(8)}\n`);
@@ -130,6 +130,17 @@ export async function train(argv: readonly string[], io: CliIo, env: TrainEnviro
   } finally {
     await pool.close();
   }
+}
+
+/** "training:   E …  E/N …  accuracy …%" and the same for validation and test, when the run has them. */
+function partLines(f: Summary['fields'], mixture: boolean): string[] {
+  const parts: [string, PartMetrics | undefined][] = [['training', f], ['validation', f.validation], ['test', f.test]];
+  const shown = parts.filter((p): p is [string, PartMetrics] => p[1] !== undefined);
+  const width = Math.max(...shown.map(([name]) => name.length)) + 1;
+  return shown.map(([name, m]) => {
+    const quality = m.accuracy !== undefined ? `accuracy ${(m.accuracy * 100).toFixed(2)}%` : m.rmse !== undefined ? `${mixture ? 'RMSE of the conditional mean' : 'RMSE'} ${m.rmse.toPrecision(6)}` : '';
+    return `${`${name}:`.padEnd(width)} E ${m.E.toPrecision(8)}  E/N ${m.EPerSample.toPrecision(6)}${quality ? `  ${quality}` : ''}`;
+  });
 }
 
 function seedList(list: string | undefined, single: number | undefined, fallback: number): number[] {

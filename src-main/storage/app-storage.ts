@@ -10,13 +10,12 @@
  */
 import { basename } from 'node:path';
 import type { Dataset } from '../../shared/data/dataset';
-import type { CostName } from '../../shared/engine/cost-types';
 import type { CsvPreviewPayload, DatasetInfo } from '../../shared/ipc';
 import { type LabSpec, parseSpec } from '../../shared/spec';
 import { importCsv, previewCsv } from './csv-import';
-import type { ColumnInfo, CsvReadOptions, CsvTable } from './csv-types';
-import { proposeTask } from './dataset-encode';
+import type { ColumnInfo, CsvReadOptions } from './csv-types';
 import { summarizeDataset } from './dataset-summary';
+import { networkForImport } from './import-network';
 import { datasetFromTable } from './load-data';
 import type { CsvOptions, CsvService, ImportedData, ProjectData, ProjectStore, RecoveryStore } from './ports';
 import type { Project, ProjectDataset } from './project';
@@ -68,24 +67,6 @@ function datasetOf(spec: LabSpec, table: ProjectDataset): Dataset {
 
 function infoOf(d: Dataset, name: string): DatasetInfo {
   return { source: 'csv', name, n: d.n, inputNames: [...d.inputNames], targetNames: [...d.targetNames] };
-}
-
-/**
- * The cost a spec keeps for new targets, unless the targets rule it out: labels need a
- * classifier's cost; numbers that are not classes need sum-of-squares instead of a classifier's.
- */
-function costFor(table: CsvTable, targets: readonly string[], current: CostName): CostName {
-  const proposal = proposeTask(table, targets);
-  const labels = targets.some((t) => table.columns.find((c) => c.name === t)?.valueType === 'category');
-  if (!labels) {
-    const classifier = current === 'sigmoid-cross-entropy' || current === 'softmax-cross-entropy';
-    if (classifier && proposal.task === 'regression') return 'sum-of-squares';
-    if (current === 'sigmoid-cross-entropy' && proposal.cost === 'softmax-cross-entropy') return 'softmax-cross-entropy';
-    return current;
-  }
-  if (current === 'sum-of-squares') return proposal.cost;
-  if (current === 'sigmoid-cross-entropy' && (proposal.classes?.length ?? 0) !== 2) return 'softmax-cross-entropy';
-  return current;
 }
 
 /** The project store and CSV service on .mlplab files and papaparse, sharing what tables datasets came from. */
@@ -167,7 +148,8 @@ export function createAppStorage(appDataDir: string): { store: ProjectStore; csv
           missing: options.missing ?? 'drop',
           categorical: options.categorical ?? [],
         },
-        network: { ...current.network, output: { ...current.network.output, cost: costFor(table, request.targets, current.network.output.cost) } },
+        // issue 16: a fitting cost from any lab (a mixture density one too), Xavier/He unless kept
+        network: networkForImport(table, request.targets, current.network, { scaledInit: request.scaledInit ?? true }),
       });
       const stored: ProjectDataset = { ...table, file: name, importedAt: new Date().toISOString(), settings: options };
       const dataset = datasetFromTable(spec, stored).data;

@@ -11,7 +11,7 @@ import type { ColumnInfo } from './csv-types';
 /** The parts of an imported table the summary reads. */
 export interface SummaryTable {
   rows: number;
-  columns: Pick<ColumnInfo, 'name' | 'kind' | 'valueType' | 'categories'>[];
+  columns: Pick<ColumnInfo, 'name' | 'kind' | 'valueType' | 'categories' | 'missing' | 'invalid' | 'reason'>[];
   /** One array per column; NaN = missing (or not a number); categories as indices. */
   data: Float64Array[];
 }
@@ -19,22 +19,29 @@ export interface SummaryTable {
 /** Categories listed per column at most. */
 const MAX_LISTED = 50;
 
+/**
+ * One column's own statistics, whatever its role (issue 16): its missing cells as the importer
+ * counted them (a NaN in `data` may also be text among numbers, or a text the importer did not
+ * code because the column has too many different values), min / max / mean over its numbers,
+ * or each category's count.
+ */
 function columnSummary(table: SummaryTable, j: number, role: ColumnSummary['role']): ColumnSummary {
   const info = table.columns[j];
   const d = table.data[j];
-  let missing = 0;
-  if (info.valueType === 'category' && info.categories) {
+  const own = { name: info.name, role, kind: info.kind, missing: info.missing, ...(info.reason ? { reason: info.reason } : {}) };
+  if (info.valueType === 'category') {
+    // More different texts than the importer codes (an identifier, free text): no counts to show.
+    if (!info.categories) return own;
     const counts = new Float64Array(info.categories.length);
     for (let r = 0; r < d.length; r++) {
       const v = d[r];
       if (v === v) counts[v]++;
-      else missing++;
     }
     const categories = info.categories
       .map((label, c) => ({ label, count: counts[c] }))
       .sort((a, b) => b.count - a.count)
       .slice(0, MAX_LISTED);
-    return { name: info.name, role, kind: info.kind, missing, categories };
+    return { ...own, categories };
   }
   let min = Infinity;
   let max = -Infinity;
@@ -42,16 +49,13 @@ function columnSummary(table: SummaryTable, j: number, role: ColumnSummary['role
   let count = 0;
   for (let r = 0; r < d.length; r++) {
     const v = d[r];
-    if (v !== v) {
-      missing++;
-      continue;
-    }
+    if (v !== v) continue;
     if (v < min) min = v;
     if (v > max) max = v;
     sum += v;
     count++;
   }
-  return { name: info.name, role, kind: info.kind, missing, ...(count ? { min, max, mean: sum / count } : {}) };
+  return { ...own, ...(info.invalid ? { invalid: info.invalid } : {}), ...(count ? { min, max, mean: sum / count } : {}) };
 }
 
 /**
@@ -95,7 +99,10 @@ function classBalance(data: Dataset, table: SummaryTable, targetColumn: number |
 export function summarizeDataset(table: SummaryTable, data: Dataset, spec: LabSpec): DatasetSummary {
   const inputs = isCsvData(spec.data) ? spec.data.inputs : [];
   const targets = isCsvData(spec.data) ? spec.data.targets : [];
-  const columns = table.columns.map((c, j) => columnSummary(table, j, inputs.includes(c.name) ? 'input' : targets.includes(c.name) ? 'target' : 'unused'));
+  // A table stored as its encoded columns (no source table) names them as the dataset does.
+  const role = (name: string): ColumnSummary['role'] =>
+    inputs.includes(name) || data.inputNames.includes(name) ? 'input' : targets.includes(name) || data.targetNames.includes(name) ? 'target' : 'unused';
+  const columns = table.columns.map((c, j) => columnSummary(table, j, role(c.name)));
   const targetColumn = targets.length === 1 ? table.columns.findIndex((c) => c.name === targets[0]) : -1;
   return {
     rows: table.rows,

@@ -10,11 +10,22 @@ import { parseNumber } from './csv-cells';
 import { importCsvSync } from './csv-import';
 import { CsvError, type CsvReadOptions, type CsvTable } from './csv-types';
 
+/** A row of the file that cannot be predicted: where it is and which inputs it lacks. */
+export interface SkippedRow {
+  /** 1-based line of the file the row starts on. */
+  line: number;
+  /** The input columns empty (or holding a missing-value marker) on that row. */
+  columns: string[];
+}
+
 /** Raw inputs for a network, and the source columns to echo beside the predictions. */
 export interface PredictionInputs {
   /** n x file.inputs.length, row-major, raw (the weights' normalisation is applied later). */
   x: Float64Array;
+  /** Rows predicted: the file's rows that have every input, in file order. */
   n: number;
+  /** issue 16: the rows left out because an input is missing, in file order. */
+  skipped: SkippedRow[];
   /** The CSV columns the inputs came from, in first-use order. */
   columns: string[];
   /** Their cells as text, per row (numbers written back in JavaScript's shortest form). */
@@ -44,7 +55,11 @@ function cellText(table: CsvTable, j: number, r: number): string {
   return info.valueType === 'category' ? (info.categories as string[])[v] : String(v);
 }
 
-/** Reads the inputs of `file` from the CSV at `path`; CsvError names a missing column or an empty cell. */
+/**
+ * Reads the inputs of `file` from the CSV at `path`, for the rows that have all of them (the
+ * others are listed in `skipped`); CsvError names a missing column, text where a number belongs,
+ * or a file in which no row is complete.
+ */
 export function readPredictionInputs(path: string, file: WeightsFile, options: CsvReadOptions = {}): PredictionInputs {
   const table = importCsvSync(path, options);
   const name = basename(path);
@@ -60,24 +75,32 @@ export function readPredictionInputs(path: string, file: WeightsFile, options: C
     }
     return s;
   });
+  // A row missing an input cannot be predicted: it is left out and reported by its line (issue 16).
+  const used = [...new Set(sources.map((s) => s.column))];
+  const skipped: SkippedRow[] = [];
+  const complete: number[] = [];
+  for (let r = 0; r < table.rows; r++) {
+    const lacking = used.filter((j) => table.data[j][r] !== table.data[j][r]);
+    if (lacking.length) skipped.push({ line: table.lines[r], columns: lacking.map((j) => table.columns[j].name) });
+    else complete.push(r);
+  }
+  if (complete.length === 0) {
+    const first = skipped[0];
+    throw new CsvError(`${name}: no row has every input the network needs (line ${first.line} lacks ${first.columns.map((c) => `"${c}"`).join(', ')}); fill them in`, path, first.line, first.columns[0]);
+  }
   const d = sources.length;
-  const n = table.rows;
+  const n = complete.length;
   const x = new Float64Array(n * d);
   sources.forEach((s, k) => {
     const info = table.columns[s.column];
     const col = table.data[s.column];
     const code = s.category !== null && info.valueType === 'category' ? (info.categories as string[]).indexOf(s.category) : -1;
     const number = s.category !== null && info.valueType === 'number' ? parseNumber(s.category, '.') : NaN;
-    for (let r = 0; r < n; r++) {
+    complete.forEach((r, i) => {
       const v = col[r];
-      if (v !== v) {
-        throw new CsvError(`${name} line ${table.lines[r]}, column "${info.name}" is empty; a prediction needs every input: fill it in or remove the row`, path, table.lines[r], info.name);
-      }
-      x[r * d + k] = s.category === null ? v : info.valueType === 'category' ? Number(v === code) : Number(v === number);
-    }
+      x[i * d + k] = s.category === null ? v : info.valueType === 'category' ? Number(v === code) : Number(v === number);
+    });
   });
-  const used = [...new Set(sources.map((s) => s.column))];
-  const cells: string[][] = [];
-  for (let r = 0; r < n; r++) cells.push(used.map((j) => cellText(table, j, r)));
-  return { x, n, columns: used.map((j) => table.columns[j].name), cells };
+  const cells = complete.map((r) => used.map((j) => cellText(table, j, r)));
+  return { x, n, skipped, columns: used.map((j) => table.columns[j].name), cells };
 }

@@ -4,7 +4,9 @@
  * a mini-batch one gets one), so the combinations the spec refuses cannot be produced by a click.
  */
 import type { OptimizerName } from '@shared/engine/optimizers';
-import type { HiddenLayerSpec, LabSpec } from '@shared/spec';
+import { defaultInit, scaledInit } from '@shared/default-init';
+import type { ActivationName } from '@shared/engine/activations';
+import { type HiddenLayerSpec, isCsvData, type LabSpec } from '@shared/spec';
 
 /** A deep copy of a spec (plain JSON data). */
 export function cloneSpec(spec: LabSpec): LabSpec {
@@ -16,12 +18,21 @@ export function isFullBatch(optimizer: OptimizerName): boolean {
   return optimizer === 'gd' || optimizer === 'scg' || optimizer === 'lbfgs';
 }
 
-/** A new hidden layer like the last one (or the seed's 4 tanh units). */
+/** A new hidden layer like the last one (or 4 tanh units, initialised as the data's default: issue 16). */
 export function newHiddenLayer(spec: LabSpec): HiddenLayerSpec {
   const last = spec.network.hidden[spec.network.hidden.length - 1];
   return last
     ? { units: last.units, activation: last.activation, init: { ...last.init } }
-    : { units: 4, activation: 'tanh', init: { scheme: 'truncated-normal', std: 1, bias: 0 } };
+    : { units: 4, activation: 'tanh', init: defaultInit('tanh', isCsvData(spec.data)) };
+}
+
+/**
+ * Sets a hidden layer's activation; a layer on a variance-scaling scheme follows it (He for
+ * ReLU, Xavier for the others: shared/default-init.ts), any other initialisation is kept.
+ */
+export function setActivation(layer: HiddenLayerSpec, activation: ActivationName): void {
+  layer.activation = activation;
+  if (layer.init.scheme !== 'truncated-normal') layer.init = { ...layer.init, scheme: scaledInit(activation).scheme };
 }
 
 /** Switches the optimizer, fixing the batch size to what it needs. */

@@ -49,6 +49,8 @@ export const useCsvImportStore = defineStore('csvImport', () => {
   const header = ref<boolean | 'auto'>('auto');
   const missing = ref<'drop' | 'mean'>('drop');
   const normalize = ref(true);
+  /** issue 16: Xavier (tanh, sigmoid) / He (ReLU) initial weights rather than the lab's (the seed's std 1). */
+  const scaledInit = ref(true);
   const validation = ref(0.2);
   const test = ref(0);
   const roles = ref<Record<string, ColumnRole>>({});
@@ -193,6 +195,7 @@ export const useCsvImportStore = defineStore('csvImport', () => {
         inputs: inputs.value,
         targets: targets.value,
         normalize: normalize.value,
+        scaledInit: scaledInit.value,
         split: { validation: validation.value, test: test.value },
       });
       project.fieldErrors = {};
@@ -223,7 +226,7 @@ export const useCsvImportStore = defineStore('csvImport', () => {
   }
 
   return {
-    file, preview, partial, delimiter, decimal, header, missing, normalize, validation, test, roles, types, error, loading, importing, progress,
+    file, preview, partial, delimiter, decimal, header, missing, normalize, scaledInit, validation, test, roles, types, error, loading, importing, progress,
     inputs, targets, blocker, totalRows, categorical,
     choose, chooseFile, refresh, setRole, setType, run, cancel, reset,
   };
