@@ -7,12 +7,14 @@
  * kernel serves A.B, A^T.B and A.B^T exactly as the plain kernels' strided core does
  * (shared/engine/kernels.ts).
  *
- * Design (measured in issue 17): B is packed into panels NR columns wide, A into panels of MR = 5
- * rows, each panel k long and zero-padded at the ragged edges; a 5 x NR tile of C lives in ten
- * vector accumulators (5 rows x 2 vectors) while the shared index p runs, one p per loop
- * iteration (unrolling p made V8 spill: it keeps about 15 vector registers, and this loop needs
- * 13: ten sums, two B vectors, one A splat).
- *
+ * Design (measured in issue 17): B is packed into panels NR columns wide (two vectors), A into
+ * panels of MR rows, each panel k long and zero-padded at the ragged edges; an MR x NR tile of C
+ * lives in 2 MR vector accumulators while the shared index p runs, one p per loop iteration
+ * (unrolling p makes V8 spill: it keeps about 15 vector registers). MR = 4, not the issue's 5:
+ * Node 20's V8 hoists all of an iteration's A splat loads ahead of the arithmetic, so a 5-row tile
+ * needs 17 registers and spills two sums every iteration (seen in --print-wasm-code); 4 rows need
+ * 14 and run at 21-22 GFLOP/s on the MNIST-sized products here, 5 rows at 17-18.
+
  * The bits: each lane is one entry of C, and each entry is summed exactly as the textbook loop
  * sums it: c = 0, then c = c + A(i,p) B(p,j) for p = 0, 1, ..., k-1 with a separate multiply and
  * add (no FMA, no relaxed SIMD, never a sum across lanes), then c + bias[j], then C + c when
@@ -24,8 +26,8 @@
  */
 import { add, F32, F64, forLoop, get, i32, ifElse, type LaneType, mul, set, shl } from './wat';
 
-/** Rows of A per panel and per register tile. */
-export const MR = 5;
+/** Rows of A per panel and per register tile (see the file comment for why 4). */
+export const MR = 4;
 /** Columns of B per panel: two vectors. */
 export const nrOf = (L: LaneType): number => 2 * L.lanes;
 
