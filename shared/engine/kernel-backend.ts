@@ -8,6 +8,7 @@
  * the CLI, the app's trainer workers inherit it); `setKernelBackend` picks one in code.
  */
 import { wasmGemmAvailable } from './wasm/gemm';
+import { ensureKernelsAsync } from './wasm/runtime';
 
 /** The kernel implementations. */
 export const KERNEL_BACKENDS = ['js', 'wasm'] as const;
@@ -44,6 +45,21 @@ export function kernelBackend(): KernelBackend {
 export function setKernelBackend(b: KernelBackend): KernelBackend {
   if (!(KERNEL_BACKENDS as readonly string[]).includes(b)) throw new Error(`unknown kernel backend "${String(b)}": use js or wasm`);
   requested = b;
+  active = null;
+  return kernelBackend();
+}
+
+/**
+ * Loads the WebAssembly kernels asynchronously (a browser page, whose main thread may refuse to
+ * compile a module synchronously); until it resolves the plain kernels run, with the same bits.
+ * Resolves to the backend in use afterwards. Never rejects: without WebAssembly SIMD it is 'js'.
+ */
+export async function loadKernelsAsync(): Promise<KernelBackend> {
+  try {
+    await ensureKernelsAsync();
+  } catch {
+    // No WebAssembly SIMD here: the plain kernels stay.
+  }
   active = null;
   return kernelBackend();
 }

@@ -61,8 +61,9 @@ const TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
 };
 
+// 'wasm-unsafe-eval': the engine's WebAssembly kernels compile in the page (issue 17); no JS eval.
 const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 /** True for loopback interface names and addresses. */
 export function isLoopback(host: string): boolean {
