@@ -13,13 +13,12 @@ import { type KernelInstance, kernelInstance, Scratch } from './runtime';
 
 let scratch: Scratch | null = null;
 let scratchOf: KernelInstance | null = null;
-let f64: Float64Array = new Float64Array(0);
 
 /** This thread's kernels and scratch, or null when WebAssembly SIMD is not available. */
 function kernels(): KernelInstance | null {
   const k = kernelInstance();
   if (k !== null && scratchOf !== k) {
-    scratch = new Scratch(k);
+    scratch = new Scratch(k.arena);
     scratchOf = k;
   }
   return k;
@@ -29,6 +28,8 @@ function kernels(): KernelInstance | null {
 export function wasmGemmAvailable(): boolean {
   return kernels() !== null;
 }
+
+const up16 = (bytes: number): number => (bytes + 15) & ~15;
 
 /** Elements of a strided operand that a product reads: rows x cols with the given strides. */
 function extent(rows: number, cols: number, rowStride: number, colStride: number): number {
@@ -49,19 +50,15 @@ export function wasmProduct(
   if (inst === null || scratch === null) return false;
   if (m === 0 || n === 0) return true;
   const x = inst.exports;
-  const s = scratch;
   const lenA = extent(m, k, aRow, aP);
   const lenB = extent(k, n, bP, bCol);
   const lenC = m * n;
-  s.reset();
-  const pA = s.take(lenA * 8);
-  const pB = s.take(lenB * 8);
-  const pC = s.take(lenC * 8);
-  const pBias = bias !== null ? s.take(n * 8) : 0;
-  const pWork = s.take(x.gemm_work_f64(m, n, k));
-  s.ensure();
-  if (f64.buffer !== inst.memory.buffer) f64 = new Float64Array(inst.memory.buffer);
-  const v = f64;
+  // One block: A, B, C, the bias, the kernel's work area (each 16-byte aligned).
+  const oB = up16(lenA * 8), oC = oB + up16(lenB * 8), oBias = oC + up16(lenC * 8), oWork = oBias + up16(bias !== null ? n * 8 : 0);
+  const base = scratch.reserve(oWork + x.gemm_work_f64(m, n, k));
+  const pA = base, pB = base + oB, pC = base + oC, pWork = base + oWork;
+  const pBias = bias !== null ? base + oBias : 0;
+  const v = inst.arena.f64();
   v.set(lenA === A.length ? A : A.subarray(0, lenA), pA >> 3);
   v.set(lenB === B.length ? B : B.subarray(0, lenB), pB >> 3);
   if (accumulate) v.set(C.subarray(0, lenC), pC >> 3);

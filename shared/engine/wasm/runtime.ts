@@ -13,6 +13,7 @@
  * in the background, and until it is done the engine uses the plain kernels, which give the same
  * bits.
  */
+import { FAST_MATH } from '../fast-math';
 import { KERNELS_PLAIN_MEMORY, KERNELS_SHARED_MEMORY } from './binary.generated';
 
 /**
@@ -47,6 +48,28 @@ export interface KernelExports {
   gemm_f32(m: number, n: number, k: number, pA: number, aRow: number, aP: number, pB: number, bP: number, bCol: number, pC: number, acc: number, pBias: number, pWork: number): void;
   /** Bytes of work area gemm_f32 needs. */
   gemm_work_f32(m: number, n: number, k: number): number;
+  /** Where fastTanh's (tanh, sech^2) pairs, 2^(j/256) and 2^m tables are (see wat-math.ts). */
+  set_tables(pTanh: number, pFrac: number, pInt: number): void;
+  /** out[i] = fastExp(in[i]) for i < len (the WebAssembly twin). */
+  exp_buf(pIn: number, pOut: number, len: number): void;
+  /** out[i] = fastTanh(in[i]). */
+  tanh_buf(pIn: number, pOut: number, len: number): void;
+  /** out[i] = logistic(in[i]) = 1 / (1 + fastExp(-in[i])). */
+  logistic_buf(pIn: number, pOut: number, len: number): void;
+  /** An activation (ACT_ID) in place over len values. */
+  act_apply(p: number, len: number, act: number): void;
+  /** delta[i] *= h'(a[i]) through z = h(a) (ACT_ID). */
+  act_backward(pZ: number, pD: number, len: number, act: number): void;
+  /** The output deltas y - t of a cost (COST_ID) for n rows of k logits. */
+  cost_delta(pA: number, pT: number, pD: number, n: number, k: number, cost: number): void;
+  /** out[j] (+)= column sums of A (m x n), down the rows in order. */
+  sum_rows(m: number, n: number, pA: number, pOut: number, acc: number): void;
+  /** w = w - eta (a + b) (b = 0: a alone), keeping w first at pKeep unless 0. */
+  descend(pW: number, pA: number, pB: number, eta: number, len: number, pKeep: number): void;
+  /** out = a + b over len values. */
+  add_buf(pA: number, pB: number, pOut: number, len: number): void;
+  /** The gradient of n rows into pInto (added when add = 1) for the network described at pDesc (wat-mlp.ts). */
+  mlp_gradient(pDesc: number, n: number, pX: number, pT: number, pInto: number, add: number): void;
 }
 
 /** A kernel module instance with its memory. */
@@ -55,6 +78,8 @@ export interface KernelInstance {
   readonly memory: WasmMemory;
   /** True when the memory is shared (views survive growth). */
   readonly shared: boolean;
+  /** The blocks of memory above the tables. */
+  readonly arena: Arena;
 }
 
 /** 64 KiB, the unit a WebAssembly memory grows by. */
@@ -132,41 +157,134 @@ export async function ensureKernelsAsync(): Promise<KernelInstance | null> {
   return instance;
 }
 
+/**
+ * Instantiates the module on `memory` and copies fastTanh's and fastExp's tables to its start
+ * (the WebAssembly twins read them there); the arena begins after them.
+ */
 function instantiate(module: WasmModule, memory: WasmMemory, shared: boolean): KernelInstance {
   const inst = new WA!.Instance(module, { env: { memory } });
-  return { exports: inst.exports as unknown as KernelExports, memory, shared };
+  const exports = inst.exports as unknown as KernelExports;
+  const tables = [FAST_MATH.TANH_TABLE, FAST_MATH.POW2_FRAC, FAST_MATH.POW2_INT];
+  let at = RESERVED;
+  const where: number[] = [];
+  const need = RESERVED + tables.reduce((n, t) => n + t.byteLength + 64, 0);
+  if (memory.buffer.byteLength < need) memory.grow(Math.ceil((need - memory.buffer.byteLength) / PAGE));
+  const f64 = new Float64Array(memory.buffer);
+  for (const t of tables) {
+    f64.set(t, at >> 3);
+    where.push(at);
+    at = align(at + t.byteLength);
+  }
+  exports.set_tables(where[0], where[1], where[2]);
+  const k: KernelInstance = { exports, memory, shared, arena: null as unknown as Arena };
+  (k as { arena: Arena }).arena = new Arena(k, at);
+  return k;
 }
 
-/** Bytes reserved at address 0, so that 0 can mean "no pointer" (no bias). */
+/** Bytes reserved at address 0, so that 0 can mean "no pointer" (no bias, no fallback vector). */
 const RESERVED = 64;
 
 /**
- * A bump allocator over the scratch area for one kernel call: `reset` at the start of a call,
- * `take` per operand (16-byte aligned), `ensure` once all sizes are known, which grows the
- * memory if needed. Views are fetched after `ensure`, so growth of a plain memory is harmless.
+ * Memory management for one kernel instance, above the tables: blocks handed out by `alloc` and
+ * returned by `release`, first fit in address order with neighbours merged, the memory grown
+ * when nothing fits. Blocks are 64-byte aligned (a cache line). With a shared memory, views made
+ * on a block stay valid while it is held even if the memory grows; with a plain one, callers
+ * take views afresh after any allocation (`f64()`).
  */
-export class Scratch {
-  private top = RESERVED;
-  constructor(private readonly k: KernelInstance) {}
+export class Arena {
+  /** Free blocks [at, at + size), sorted by address. */
+  private readonly holes: { at: number; size: number }[] = [];
+  /** Sizes of blocks in use, by address. */
+  private readonly live = new Map<number, number>();
+  private top: number;
+  private view: Float64Array;
 
-  /** Starts a new call: everything taken before is free again. */
-  reset(): void {
-    this.top = RESERVED;
+  constructor(readonly k: KernelInstance, base: number) {
+    this.top = align(base);
+    this.view = new Float64Array(k.memory.buffer);
   }
 
-  /** Reserves `bytes` bytes, 16-byte aligned; returns its address. */
-  take(bytes: number): number {
+  /** A block of at least `bytes` bytes; its address (a multiple of 64). */
+  alloc(bytes: number): number {
+    const size = align(Math.max(bytes, 1));
+    for (let h = 0; h < this.holes.length; h++) {
+      const hole = this.holes[h];
+      if (hole.size >= size) {
+        const at = hole.at;
+        if (hole.size === size) this.holes.splice(h, 1);
+        else {
+          hole.at += size;
+          hole.size -= size;
+        }
+        this.live.set(at, size);
+        return at;
+      }
+    }
     const at = this.top;
-    this.top = (at + bytes + 15) & ~15;
+    const end = at + size;
+    const have = this.k.memory.buffer.byteLength;
+    if (end > have) {
+      if (end > MAX_PAGES * PAGE) throw new RangeError(`the engine needs ${end} bytes of WebAssembly memory, more than its 4 GiB`);
+      this.k.memory.grow(Math.ceil((end - have) / PAGE));
+    }
+    this.top = end;
+    this.live.set(at, size);
     return at;
   }
 
-  /** Grows the memory until everything taken fits. */
-  ensure(): void {
-    const have = this.k.memory.buffer.byteLength;
-    if (this.top > have) {
-      if (this.top > MAX_PAGES * PAGE) throw new RangeError(`a kernel call needs ${this.top} bytes of scratch, more than WebAssembly's 4 GiB`);
-      this.k.memory.grow(Math.ceil((this.top - have) / PAGE));
+  /** Returns a block from `alloc`. */
+  release(at: number): void {
+    const size = this.live.get(at);
+    if (size === undefined) throw new Error(`no block at ${at}`);
+    this.live.delete(at);
+    let i = 0;
+    while (i < this.holes.length && this.holes[i].at < at) i++;
+    this.holes.splice(i, 0, { at, size });
+    // Merge with the next and the previous hole.
+    if (i + 1 < this.holes.length && at + size === this.holes[i + 1].at) {
+      this.holes[i].size += this.holes[i + 1].size;
+      this.holes.splice(i + 1, 1);
     }
+    if (i > 0 && this.holes[i - 1].at + this.holes[i - 1].size === at) {
+      this.holes[i - 1].size += this.holes[i].size;
+      this.holes.splice(i, 1);
+    }
+  }
+
+  /** A Float64Array over the whole memory as it is now. */
+  f64(): Float64Array {
+    if (this.view.buffer !== this.k.memory.buffer) this.view = new Float64Array(this.k.memory.buffer);
+    return this.view;
+  }
+
+  /** Bytes in blocks currently held (for tests). */
+  get used(): number {
+    let n = 0;
+    for (const s of this.live.values()) n += s;
+    return n;
+  }
+}
+
+function align(bytes: number): number {
+  return (bytes + 63) & ~63;
+}
+
+/**
+ * A block that grows on demand, for a kernel call's operand copies and work area: `reserve` gives
+ * its address with at least `bytes` bytes behind it.
+ */
+export class Scratch {
+  private at = 0;
+  private size = 0;
+  constructor(private readonly arena: Arena) {}
+
+  /** The block's address, with room for `bytes` bytes. */
+  reserve(bytes: number): number {
+    if (bytes > this.size) {
+      if (this.size > 0) this.arena.release(this.at);
+      this.size = Math.max(bytes, Math.ceil(this.size * 1.5));
+      this.at = this.arena.alloc(this.size);
+    }
+    return this.at;
   }
 }

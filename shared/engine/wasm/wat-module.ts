@@ -5,6 +5,8 @@
  * shared memory cannot be made); the functions are the same.
  */
 import { allGemmWat } from './wat-gemm';
+import { mathWat } from './wat-math';
+import { mlpWat } from './wat-mlp';
 
 /** Pages (64 KiB) the memory may grow to: 4 GiB, all a 32-bit address space holds. */
 export const MAX_PAGES = 65536;
@@ -14,6 +16,8 @@ export function kernelModuleWat(shared: boolean): string {
   return `(module
   (import "env" "memory" (memory 1 ${MAX_PAGES}${shared ? ' shared' : ''}))
   ${allGemmWat()}
+  ${mathWat()}
+  ${mlpWat()}
 )
 `;
 }
