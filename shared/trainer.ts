@@ -13,6 +13,7 @@ import { Rng } from './engine/rng';
 import type { Dataset } from './data/dataset';
 import type { Lab } from './lab';
 import type { PartMetrics, RunMetrics, RunStatus } from './run';
+import { gradientEngineFor } from './engine/wasm/fused-gradient';
 
 /** Thrown by a gradient computation that was asked to stop part-way through a step. */
 export class AbortedError extends Error {
@@ -194,7 +195,7 @@ class DoubleList {
 
 /** Options of a trainer. */
 export interface TrainerOptions {
-  /** Who computes gradients (default: a LocalGradient on this thread). */
+  /** Who computes gradients (default: this thread's, `gradientEngineFor`). */
   gradient?: GradientEngine;
   /** Checked between chunks of a step; true aborts the step (params unchanged). */
   shouldAbort?: () => boolean;
@@ -242,7 +243,8 @@ export class Trainer {
     this.lab = lab;
     const tr = lab.spec.training;
     this.optimizer = createOptimizer(tr);
-    this.engine = options.gradient ?? new LocalGradient(lab.net, options.shouldAbort);
+    // Issue 17: the fused WebAssembly engine where it can run (same bits), else LocalGradient.
+    this.engine = options.gradient ?? gradientEngineFor(lab.net, options.shouldAbort);
     const net = lab.net;
     // Weight decay acts on weights only, not biases (PRML (5.112) and the consistency argument of §5.5.1).
     this.weightMask = new Uint8Array(net.size);

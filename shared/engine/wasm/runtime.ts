@@ -48,8 +48,8 @@ export interface KernelExports {
   gemm_f32(m: number, n: number, k: number, pA: number, aRow: number, aP: number, pB: number, bP: number, bCol: number, pC: number, acc: number, pBias: number, pWork: number): void;
   /** Bytes of work area gemm_f32 needs. */
   gemm_work_f32(m: number, n: number, k: number): number;
-  /** Where fastTanh's (tanh, sech^2) pairs, 2^(j/256) and 2^m tables are (see wat-math.ts). */
-  set_tables(pTanh: number, pFrac: number, pInt: number): void;
+  /** Where fastTanh's (tanh, sech^2) pairs, 2^(j/256), 2^m, and the tanh and sech^2 columns apart are (wat-math.ts). */
+  set_tables(pTanh: number, pFrac: number, pInt: number, pTanhT: number, pTanhS: number): void;
   /** out[i] = fastExp(in[i]) for i < len (the WebAssembly twin). */
   exp_buf(pIn: number, pOut: number, len: number): void;
   /** out[i] = fastTanh(in[i]). */
@@ -164,7 +164,9 @@ export async function ensureKernelsAsync(): Promise<KernelInstance | null> {
 function instantiate(module: WasmModule, memory: WasmMemory, shared: boolean): KernelInstance {
   const inst = new WA!.Instance(module, { env: { memory } });
   const exports = inst.exports as unknown as KernelExports;
-  const tables = [FAST_MATH.TANH_TABLE, FAST_MATH.POW2_FRAC, FAST_MATH.POW2_INT];
+  const tanhT = FAST_MATH.TANH_TABLE.filter((_, i) => i % 2 === 0);
+  const tanhS = FAST_MATH.TANH_TABLE.filter((_, i) => i % 2 === 1);
+  const tables = [FAST_MATH.TANH_TABLE, FAST_MATH.POW2_FRAC, FAST_MATH.POW2_INT, tanhT, tanhS];
   let at = RESERVED;
   const where: number[] = [];
   const need = RESERVED + tables.reduce((n, t) => n + t.byteLength + 64, 0);
@@ -175,7 +177,7 @@ function instantiate(module: WasmModule, memory: WasmMemory, shared: boolean): K
     where.push(at);
     at = align(at + t.byteLength);
   }
-  exports.set_tables(where[0], where[1], where[2]);
+  exports.set_tables(where[0], where[1], where[2], where[3], where[4]);
   const k: KernelInstance = { exports, memory, shared, arena: null as unknown as Arena };
   (k as { arena: Arena }).arena = new Arena(k, at);
   return k;

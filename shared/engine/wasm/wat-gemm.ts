@@ -131,7 +131,23 @@ export function gemmWat(L: LaneType): string {
         ${set('src', add(get('pT'), shl(add(mul(get('r'), i32(NR)), get('q')), sh)))}
         ${store(get('dst'), `(select (${L.t}.add ${load(get('dst'))} ${load(get('src'))}) ${load(get('src'))} ${get('acc')})`)}`)}`)}`;
 
+  // One output column (a network's single output unit): a dot product per row, no packing.
+  const column = ifElse(`(i32.eq ${get('n')} ${i32(1)})`, `
+    ${forLoop('ib', i32(0), get('m'), `
+      ${set('s', `(${L.t}.const 0)`)}
+      ${set('pa', add(get('pA'), shl(mul(get('ib'), get('aRow')), sh)))}
+      ${set('pb', get('pB'))}
+      ${forLoop('p', i32(0), get('k'), `
+        ${set('s', `(${L.t}.add ${get('s')} (${L.t}.mul ${load(get('pa'))} ${load(get('pb'))}))`)}
+        ${set('pa', add(get('pa'), shl(get('aP'), sh)))}
+        ${set('pb', add(get('pb'), shl(get('bP'), sh)))}`)}
+      ${ifElse(get('pBias'), set('s', `(${L.t}.add ${get('s')} ${load(get('pBias'))})`))}
+      ${set('dst', add(get('pC'), shl(get('ib'), sh)))}
+      ${store(get('dst'), `(select (${L.t}.add ${load(get('dst'))} ${get('s')}) ${get('s')} ${get('acc')})`)}`)}
+    (return)`);
+
   const body = `
+    ${column}
     ${set('nb', `(i32.div_u ${add(get('n'), i32(NR - 1))} ${i32(NR)})`)}
     ${set('mb', `(i32.div_u ${add(get('m'), i32(MR - 1))} ${i32(MR)})`)}
     ${set('kbB', shl(mul(get('k'), i32(NR)), sh))}
@@ -162,6 +178,7 @@ export function gemmWat(L: LaneType): string {
     (param $pC i32) (param $acc i32) (param $pBias i32) (param $pWork i32)
     ${i32Locals.map((l) => `(local $${l} i32)`).join(' ')}
     ${vLocals.map((l) => `(local $${l} v128)`).join(' ')}
+    (local $s ${L.t})
     ${body})
 
   (func $${gemmWorkName(L)} (export "${gemmWorkName(L)}") (param $m i32) (param $n i32) (param $k i32) (result i32)

@@ -67,28 +67,34 @@ function expScalar(): string {
     ${F('mul', get('v'), `(f64.load ${add('(global.get $pow2int)', shl(add(get('m'), i32(1074)), 3))})`)})`;
 }
 
-/** fastExp on two lanes: the main path when both lanes are in [-707, 709], else the scalar twin per lane. */
-function expVector(): string {
-  const lane = (op: 'extract_lane', l: number, x: string): string => `(f64x2.${op} ${l} ${x})`;
-  return `
-  (func $exp2 (param $x v128) (result v128)
-    (local $k v128) (local $r v128) (local $ki v128) (local $m v128) (local $j v128) (local $q v128) (local $T v128) (local $v v128) (local $P v128)
-    (if (i32.eqz (i32.and (i64x2.all_true ${V('ge', get('x'), v2(-707))}) (i64x2.all_true ${V('le', get('x'), v2(709))})))
-      (then (return (f64x2.replace_lane 1 (f64x2.splat (call $exp ${lane('extract_lane', 0, get('x'))})) (call $exp ${lane('extract_lane', 1, get('x'))})))))
-    ${set('k', V('sub', V('add', V('mul', get('x'), v2(M.INV_LN2_256)), v2(M.ROUND)), v2(M.ROUND)))}
-    ${set('r', V('sub', V('sub', get('x'), V('mul', get('k'), v2(M.LN2_256_HI))), V('mul', get('k'), v2(M.LN2_256_LO))))}
-    ${set('ki', `(i32x4.trunc_sat_f64x2_s_zero ${get('k')})`)}
-    ${set('m', `(i32x4.add (i32x4.shr_s ${get('ki')} ${i32(8)}) (v128.const i32x4 1074 1074 1074 1074))`)}
-    ${set('j', `(v128.and ${get('ki')} (v128.const i32x4 255 255 255 255))`)}
-    ${set('q', V('mul', get('r'), V('add', v2(1), V('mul', get('r'), V('add', v2(0.5), V('mul', get('r'), V('add', v2(M.EXP_C3), V('mul', get('r'), v2(M.EXP_C4)))))))))}
-    ${set('T', `(f64x2.replace_lane 1 (f64x2.splat (f64.load ${add('(global.get $pow2frac)', shl(`(i32x4.extract_lane 0 ${get('j')})`, 3))})) (f64.load ${add('(global.get $pow2frac)', shl(`(i32x4.extract_lane 1 ${get('j')})`, 3))}))`)}
-    ${set('v', V('add', get('T'), V('mul', get('T'), get('q'))))}
-    ${set('P', `(f64x2.replace_lane 1 (f64x2.splat (f64.load ${add('(global.get $pow2int)', shl(`(i32x4.extract_lane 0 ${get('m')})`, 3))})) (f64.load ${add('(global.get $pow2int)', shl(`(i32x4.extract_lane 1 ${get('m')})`, 3))}))`)}
-    ${V('mul', get('v'), get('P'))})`;
+/** Locals the inline two-lane exp needs in its host function. */
+const EXP2_LOCALS = ['e_x', 'e_k', 'e_r', 'e_ki', 'e_m', 'e_j', 'e_q', 'e_T', 'e_v', 'e_P'].map((l) => `(local $${l} v128)`).join(' ');
+
+/**
+ * fastExp on two lanes, as an expression (written inline: V8 does not inline WebAssembly calls,
+ * and a call per pair cost more than the arithmetic): the main path when both lanes are in
+ * [-707, 709], else the scalar twin per lane. The host declares EXP2_LOCALS.
+ */
+function exp2(x: string): string {
+  return `(block (result v128)
+    ${set('e_x', x)}
+    (if (result v128) (i32.and (i64x2.all_true ${V('ge', get('e_x'), v2(-707))}) (i64x2.all_true ${V('le', get('e_x'), v2(709))}))
+      (then
+        ${set('e_k', V('sub', V('add', V('mul', get('e_x'), v2(M.INV_LN2_256)), v2(M.ROUND)), v2(M.ROUND)))}
+        ${set('e_r', V('sub', V('sub', get('e_x'), V('mul', get('e_k'), v2(M.LN2_256_HI))), V('mul', get('e_k'), v2(M.LN2_256_LO))))}
+        ${set('e_ki', `(i32x4.trunc_sat_f64x2_s_zero ${get('e_k')})`)}
+        ${set('e_m', `(i32x4.add (i32x4.shr_s ${get('e_ki')} ${i32(8)}) (v128.const i32x4 1074 1074 1074 1074))`)}
+        ${set('e_j', `(v128.and ${get('e_ki')} (v128.const i32x4 255 255 255 255))`)}
+        ${set('e_q', V('mul', get('e_r'), V('add', v2(1), V('mul', get('e_r'), V('add', v2(0.5), V('mul', get('e_r'), V('add', v2(M.EXP_C3), V('mul', get('e_r'), v2(M.EXP_C4)))))))))}
+        ${set('e_T', `(f64x2.replace_lane 1 (f64x2.splat (f64.load ${add('(global.get $pow2frac)', shl(`(i32x4.extract_lane 0 ${get('e_j')})`, 3))})) (f64.load ${add('(global.get $pow2frac)', shl(`(i32x4.extract_lane 1 ${get('e_j')})`, 3))}))`)}
+        ${set('e_v', V('add', get('e_T'), V('mul', get('e_T'), get('e_q'))))}
+        ${set('e_P', `(f64x2.replace_lane 1 (f64x2.splat (f64.load ${add('(global.get $pow2int)', shl(`(i32x4.extract_lane 0 ${get('e_m')})`, 3))})) (f64.load ${add('(global.get $pow2int)', shl(`(i32x4.extract_lane 1 ${get('e_m')})`, 3))}))`)}
+        ${V('mul', get('e_v'), get('e_P'))})
+      (else (f64x2.replace_lane 1 (f64x2.splat (call $exp (f64x2.extract_lane 0 ${get('e_x')}))) (call $exp (f64x2.extract_lane 1 ${get('e_x')}))))))`;
 }
 
-/** fastTanh, scalar and on two lanes. */
-function tanhFunctions(): string {
+/** fastTanh, scalar. */
+function tanhScalar(): string {
   const L = M.TANH_LIMIT;
   const step = 1 / M.TANH_STEPS;
   const scalar = `
@@ -102,21 +108,34 @@ function tanhFunctions(): string {
     ${set('p', add('(global.get $tanhtab)', shl(add(`(i32.trunc_sat_f64_s ${get('k')})`, i32(M.TANH_K)), 4)))}
     ${set('T', `(f64.load ${get('p')})`)}
     ${F('add', get('T'), F('div', F('mul', `(f64.load offset=8 ${get('p')})`, get('t')), F('add', f(1), F('mul', get('T'), get('t')))))})`;
-  const vector = `
-  (func $tanh2 (param $x v128) (result v128)
-    (local $c v128) (local $k v128) (local $d v128) (local $u v128) (local $t v128) (local $i v128) (local $p0 v128) (local $p1 v128) (local $T v128) (local $S v128)
-    ${set('c', `(v128.bitselect ${v2(L)} (v128.bitselect ${v2(-L)} ${get('x')} ${V('lt', get('x'), v2(-L))}) ${V('gt', get('x'), v2(L))})`)}
-    ${set('k', V('sub', V('add', V('mul', get('c'), v2(M.TANH_STEPS)), v2(M.ROUND)), v2(M.ROUND)))}
-    ${set('d', V('sub', get('c'), V('mul', get('k'), v2(step))))}
-    ${set('u', V('mul', get('d'), get('d')))}
-    ${set('t', V('mul', get('d'), V('add', v2(1), V('mul', get('u'), V('add', v2(M.C3), V('mul', get('u'), V('add', v2(M.C5), V('mul', get('u'), v2(M.C7)))))))))}
-    ${set('i', `(i32x4.shl (i32x4.add (i32x4.trunc_sat_f64x2_s_zero ${get('k')}) (v128.const i32x4 ${M.TANH_K} ${M.TANH_K} 0 0)) ${i32(4)})`)}
-    ${set('p0', `(v128.load ${add('(global.get $tanhtab)', `(i32x4.extract_lane 0 ${get('i')})`)})`)}
-    ${set('p1', `(v128.load ${add('(global.get $tanhtab)', `(i32x4.extract_lane 1 ${get('i')})`)})`)}
-    ${set('T', `(i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 ${get('p0')} ${get('p1')})`)}
-    ${set('S', `(i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 ${get('p0')} ${get('p1')})`)}
-    ${V('add', get('T'), V('div', V('mul', get('S'), get('t')), V('add', v2(1), V('mul', get('T'), get('t')))))})`;
-  return scalar + vector;
+  return scalar;
+}
+
+/** Locals the inline two-lane tanh needs in its host function. */
+const TANH2_LOCALS = ['t_x', 't_c', 't_kb', 't_k', 't_d', 't_u', 't_t', 't_i', 't_T', 't_S'].map((l) => `(local $${l} v128)`).join(' ');
+
+/**
+ * fastTanh on two lanes, as an expression: clamp, round to the table point, Taylor series of the
+ * rest, both lanes' (tanh, sech^2) pairs fetched with one 16-byte load each. The host declares
+ * TANH2_LOCALS.
+ */
+function tanh2(x: string): string {
+  const L = M.TANH_LIMIT;
+  return `(block (result v128)
+    ${set('t_x', x)}
+    ${set('t_c', `(v128.bitselect ${v2(L)} (v128.bitselect ${v2(-L)} ${get('t_x')} ${V('lt', get('t_x'), v2(-L))}) ${V('gt', get('t_x'), v2(L))})`)}
+    ${set('t_kb', V('add', V('mul', get('t_c'), v2(M.TANH_STEPS)), v2(M.ROUND)))}
+    ${set('t_k', V('sub', get('t_kb'), v2(M.ROUND)))}
+    ${set('t_d', V('sub', get('t_c'), V('mul', get('t_k'), v2(1 / M.TANH_STEPS))))}
+    ${set('t_u', V('mul', get('t_d'), get('t_d')))}
+    ${set('t_t', V('mul', get('t_d'), V('add', v2(1), V('mul', get('t_u'), V('add', v2(M.C3), V('mul', get('t_u'), V('add', v2(M.C5), V('mul', get('t_u'), v2(M.C7)))))))))}
+    ;; The table index k sits in the low 32 bits of k + 1.5 * 2^52 (i32 lanes 0 and 2), exactly
+    ;; the integer JavaScript's k | 0 gives; clamped to the table so a NaN's payload cannot point
+    ;; outside it (a NaN lane gives NaN whatever it reads).
+    ${set('t_i', `(i32x4.shl (i32x4.min_s (i32x4.max_s (i32x4.add ${get('t_kb')} (v128.const i32x4 ${M.TANH_K} 0 ${M.TANH_K} 0)) (v128.const i32x4 0 0 0 0)) (v128.const i32x4 ${2 * M.TANH_K} 0 ${2 * M.TANH_K} 0)) ${i32(3)})`)}
+    ${set('t_T', `(v128.load64_lane 1 ${add('(global.get $tanhT)', `(i32x4.extract_lane 2 ${get('t_i')})`)} (v128.load64_splat ${add('(global.get $tanhT)', `(i32x4.extract_lane 0 ${get('t_i')})`)}))`)}
+    ${set('t_S', `(v128.load64_lane 1 ${add('(global.get $tanhS)', `(i32x4.extract_lane 2 ${get('t_i')})`)} (v128.load64_splat ${add('(global.get $tanhS)', `(i32x4.extract_lane 0 ${get('t_i')})`)}))`)}
+    ${V('add', get('t_T'), V('div', V('mul', get('t_S'), get('t_t')), V('add', v2(1), V('mul', get('t_T'), get('t_t')))))})`;
 }
 
 /**
@@ -126,7 +145,7 @@ function tanhFunctions(): string {
 function mapBuffer(name: string, pair: (x: string) => string, one: (x: string) => string, exportIt = true): string {
   return `
   (func $${name} ${exportIt ? `(export "${name}")` : ''} (param $pIn i32) (param $pOut i32) (param $len i32)
-    (local $i i32) (local $end i32)
+    (local $i i32) (local $end i32) ${EXP2_LOCALS} ${TANH2_LOCALS}
     ${set('end', `(i32.and ${get('len')} ${i32(-2)})`)}
     (block $done (loop $next
       (br_if $done (i32.ge_s ${get('i')} ${get('end')}))
@@ -139,13 +158,13 @@ function mapBuffer(name: string, pair: (x: string) => string, one: (x: string) =
 
 /** The elementwise functions, the activations' passes and the costs' deltas. */
 function buffers(): string {
-  const logistic2 = (x: string): string => V('div', v2(1), V('add', v2(1), `(call $exp2 ${V('neg', x)})`));
+  const logistic2 = (x: string): string => V('div', v2(1), V('add', v2(1), exp2(V('neg', x))));
   const logistic1 = (x: string): string => F('div', f(1), F('add', f(1), `(call $exp ${F('neg', x)})`));
   const relu2 = (x: string): string => `(v128.bitselect ${x} ${v2(0)} ${V('gt', x, v2(0))})`;
   const relu1 = (x: string): string => `(select ${x} ${f(0)} (f64.gt ${x} ${f(0)}))`;
   return [
-    mapBuffer('exp_buf', (x) => `(call $exp2 ${x})`, (x) => `(call $exp ${x})`),
-    mapBuffer('tanh_buf', (x) => `(call $tanh2 ${x})`, (x) => `(call $tanh ${x})`),
+    mapBuffer('exp_buf', exp2, (x) => `(call $exp ${x})`),
+    mapBuffer('tanh_buf', tanh2, (x) => `(call $tanh ${x})`),
     mapBuffer('logistic_buf', logistic2, logistic1),
     mapBuffer('relu_buf', relu2, relu1, false),
   ].join('\n') + `
@@ -179,7 +198,7 @@ function buffers(): string {
   ;; dE/da = y - t for n rows of k logits (COST_ID): a - t; logistic(a) - t; softmax(a) - t with
   ;; the row maximum subtracted, the exponentials summed in column order, times 1 / sum.
   (func $cost_delta (export "cost_delta") (param $pA i32) (param $pT i32) (param $pD i32) (param $n i32) (param $k i32) (param $cost i32)
-    (local $len i32) (local $i i32) (local $r i32) (local $j i32) (local $o i32) (local $max f64) (local $x f64) (local $sum f64) (local $inv f64) (local $end i32)
+    (local $len i32) (local $i i32) (local $r i32) (local $j i32) (local $o i32) (local $max f64) (local $x f64) (local $sum f64) (local $inv f64) (local $end i32) ${EXP2_LOCALS}
     ${set('len', `(i32.mul ${get('n')} ${get('k')})`)}
     (if (i32.eq ${get('cost')} ${i32(COST_ID['sigmoid-cross-entropy'])}) (then (call $logistic_buf ${get('pA')} ${get('pD')} ${get('len')})))
     (if (i32.eq ${get('cost')} ${i32(COST_ID['softmax-cross-entropy'])}) (then
@@ -193,7 +212,7 @@ function buffers(): string {
         ${forLoop('j', i32(0), get('k'), `
           (if (i32.lt_s ${get('j')} ${get('end')})
             (then
-              (v128.store ${add(add(get('pD'), get('o')), shl(get('j'), 3))} (call $exp2 ${V('sub', `(v128.load ${add(add(get('pA'), get('o')), shl(get('j'), 3))})`, `(f64x2.splat ${get('max')})`)}))
+              (v128.store ${add(add(get('pD'), get('o')), shl(get('j'), 3))} ${exp2(V('sub', `(v128.load ${add(add(get('pA'), get('o')), shl(get('j'), 3))})`, `(f64x2.splat ${get('max')})`))})
               ${set('j', add(get('j'), i32(1)))})
             (else
               (f64.store ${add(add(get('pD'), get('o')), shl(get('j'), 3))} (call $exp ${F('sub', `(f64.load ${add(add(get('pA'), get('o')), shl(get('j'), 3))})`, get('max'))}))))`)}
@@ -276,14 +295,18 @@ function buffers(): string {
 function tables(): string {
   return `
   (global $tanhtab (mut i32) (i32.const 0))
+  (global $tanhT (mut i32) (i32.const 0))
+  (global $tanhS (mut i32) (i32.const 0))
   (global $pow2frac (mut i32) (i32.const 0))
   (global $pow2int (mut i32) (i32.const 0))
   ;; Where this instance finds fastTanh's and fastExp's tables in memory (copied there by JS).
-  (func (export "set_tables") (param $tanh i32) (param $frac i32) (param $int i32)
-    (global.set $tanhtab ${get('tanh')}) (global.set $pow2frac ${get('frac')}) (global.set $pow2int ${get('int')}))`;
+  ;; tanh's values and sech^2 values also apart (T at tanhT, S at tanhS), for the two-lane tanh.
+  (func (export "set_tables") (param $tanh i32) (param $frac i32) (param $int i32) (param $tT i32) (param $tS i32)
+    (global.set $tanhtab ${get('tanh')}) (global.set $pow2frac ${get('frac')}) (global.set $pow2int ${get('int')})
+    (global.set $tanhT ${get('tT')}) (global.set $tanhS ${get('tS')}))`;
 }
 
 /** All of the math above. */
 export function mathWat(): string {
-  return tables() + expScalar() + expVector() + tanhFunctions() + buffers();
+  return tables() + expScalar() + tanhScalar() + buffers();
 }

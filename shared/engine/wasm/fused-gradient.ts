@@ -1,0 +1,85 @@
+/**
+ * The gradient engine of one thread on the WebAssembly path: LocalGradient's contract and bits
+ * (shared/trainer.ts), with each chunk's forward and backward pass one WebAssembly call
+ * (wat-mlp.ts) and the gradient step in WebAssembly too. The batch is cut by the same
+ * `chunkPlan`, chunk c goes into lane c mod 2 (added from chunk 2 on), and the step takes
+ * w - eta (lane 0 + lane 1): the order LocalGradient and the data-parallel threads follow, so the
+ * weights are the same bits on every path (test/engine/fused-gradient.test.ts).
+ *
+ * Per step the parameters and the batch are copied into the kernel memory and the new weights
+ * (and the fallback copy the trainer keeps) copied back out: memcpy, ~0.1 ms for a 200 000-weight
+ * network, ~1 us for the seed's. E comes from the logits through the cost's own TypeScript.
+ *
+ * `gradientEngineFor` is where the trainer picks this engine: when the kernels run on WebAssembly
+ * (kernel-backend.ts) and the network is `fusable`; otherwise LocalGradient.
+ */
+import { kernelBackend } from '../kernel-backend';
+import type { Network } from '../network';
+import { AbortedError, chunkPlan, flopsPerSample, type GradientEngine, LANES, LocalGradient } from '../../trainer';
+import { FusedNetwork, fusable } from './fused-network';
+import { type KernelInstance, kernelInstance } from './runtime';
+
+/** Frees a fused engine's block once the engine itself is garbage. */
+const blocks = new FinalizationRegistry<{ k: KernelInstance; fn: FusedNetwork }>(({ fn }) => fn.dispose());
+
+/** LocalGradient on the WebAssembly path; see the file comment. */
+export class FusedGradient implements GradientEngine {
+  readonly fusesDescent = true;
+  private readonly fn: FusedNetwork;
+  private readonly perSample: number;
+
+  constructor(readonly net: Network, private readonly shouldAbort: () => boolean = () => false, k: KernelInstance | null = kernelInstance()) {
+    if (k === null) throw new Error('the WebAssembly kernels are not available on this thread');
+    this.fn = new FusedNetwork(net, k);
+    this.perSample = flopsPerSample(net);
+    blocks.register(this, { k, fn: this.fn });
+  }
+
+  gradient(w: Float64Array, x: Float64Array, t: Float64Array, n: number, grad: Float64Array, descent?: number, keep?: Float64Array): number {
+    return this.run(w, x, t, n, grad, descent, keep, true);
+  }
+
+  /**
+   * One full step of gradient descent w <- w - eta dE/dw on rows [0, n) of x and t, in place on
+   * w, with E only when `withError` (else NaN): the seed's `fit`, for benchmarks and callers
+   * that need no gradient vector.
+   */
+  step(w: Float64Array, x: Float64Array, t: Float64Array, n: number, eta: number, withError: boolean): number {
+    return this.run(w, x, t, n, null, eta, undefined, withError);
+  }
+
+  private run(w: Float64Array, x: Float64Array, t: Float64Array, n: number, grad: Float64Array | null, descent: number | undefined, keep: Float64Array | undefined, withError: boolean): number {
+    const fn = this.fn;
+    const { chunks, rows } = chunkPlan(n, this.perSample);
+    fn.reserve(n, Math.min(rows, n));
+    fn.loadParams(w);
+    fn.loadBatch(x, t, n);
+    let e = 0;
+    for (let c = 0; c < chunks; c++) {
+      if (chunks > 1 && this.shouldAbort()) throw new AbortedError();
+      const r0 = c * rows;
+      e += fn.chunk(r0, Math.min(rows, n - r0), (c % LANES) as 0 | 1, c >= LANES, withError);
+    }
+    if (descent !== undefined) {
+      fn.descend(descent, chunks > 1 ? 2 : 1);
+      fn.storeParams(w);
+      if (keep) fn.storeKeep(keep);
+    } else if (grad !== null) {
+      if (chunks > 1) fn.joinLanes();
+      fn.storeLane(0, grad);
+    }
+    return e;
+  }
+}
+
+/**
+ * The gradient engine for a network on this thread: the fused WebAssembly one where it can run,
+ * else LocalGradient. The trainer's one place of choice.
+ */
+export function gradientEngineFor(net: Network, shouldAbort?: () => boolean): GradientEngine {
+  if (kernelBackend() === 'wasm' && fusable(net)) {
+    const k = kernelInstance();
+    if (k !== null) return new FusedGradient(net, shouldAbort, k);
+  }
+  return new LocalGradient(net, shouldAbort);
+}
