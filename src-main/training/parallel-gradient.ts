@@ -33,6 +33,7 @@ import type { Dataset } from '../../shared/data/dataset';
 import { targetWidth } from '../../shared/engine/costs';
 import type { Network } from '../../shared/engine/network';
 import { descend, descendSum } from '../../shared/engine/optimizers/gradient-descent';
+import { ChunkGradients } from '../../shared/engine/wasm/chunk-gradient';
 import { AbortedError, chunkPlan, EVAL_ROWS, flopsPerSample, gatherRows, type GradientEngine, LANES, MAX_PARALLEL_CHUNKS } from '../../shared/trainer';
 
 /** Int32 slots of the shared block. */
@@ -181,9 +182,9 @@ function range(P: number, i: number, K: number): [number, number] {
  * only some paths had run, then thrown away each time another path ran (measured: a
  * deoptimization on every step, the lane join and the gradient step running unoptimized).
  */
-function work(net: Network, v: ParallelViews, i: number, data: ParallelData, lane0: Float64Array): void {
+function work(net: Network, cg: ChunkGradients, v: ParallelViews, i: number, data: ParallelData, lane0: Float64Array): void {
   const phase = v.ints[I.PHASE];
-  if (phase === PHASE_CHUNKS) computeChunks(net, v, i, data);
+  if (phase === PHASE_CHUNKS) computeChunks(net, cg, v, i, data);
   else if (phase === PHASE_REDUCE) reduce(v, i, lane0);
   else computeLogits(net, v, i, data);
 }
@@ -199,8 +200,12 @@ function computeLogits(net: Network, v: ParallelViews, i: number, data: Parallel
   if (hi > lo) v.logits.set(net.forward(x.subarray((row0 + lo) * d, (row0 + hi) * d), hi - lo), lo * net.outputs);
 }
 
-/** This participant's chunks of the wave: into its lane (K = 2) or into their slots. */
-function computeChunks(net: Network, v: ParallelViews, i: number, data: ParallelData): void {
+/**
+ * This participant's chunks of the wave: into its lane (K = 2) or into their slots. Issue 17:
+ * each chunk through `cg` (the fused WebAssembly path where it runs, the same bits as
+ * net.gradientInto), flushed to the shared block before the reduce phase reads it.
+ */
+function computeChunks(net: Network, cg: ChunkGradients, v: ParallelViews, i: number, data: ParallelData): void {
   const ints = v.ints;
   const K = ints[I.K];
   const start = ints[I.WAVE_START];
@@ -210,8 +215,6 @@ function computeChunks(net: Network, v: ParallelViews, i: number, data: Parallel
   const t = source === SOURCE.TRAIN ? data.train.targets : v.batchT;
   const rows = ints[I.CHUNK_ROWS];
   const n = ints[I.ROWS];
-  const d = net.inputs;
-  const k = targetWidth(net.cost, net.outputs);
   for (let j = 0; j < inWave; j++) {
     const c = start + j;
     // K = 2: this participant's lane, added into as it goes; otherwise a slot of its own.
@@ -220,8 +223,9 @@ function computeChunks(net: Network, v: ParallelViews, i: number, data: Parallel
     const m = Math.min(rows, n - r0);
     if (source === SOURCE.ROWS) gather(v, data, r0, m);
     const into = K === LANES ? v.slots[i] : v.slots[j];
-    v.slotE[j] = net.gradientInto(x.subarray(r0 * d, (r0 + m) * d), t.subarray(r0 * k, (r0 + m) * k), m, into, K === LANES && c >= LANES);
+    v.slotE[j] = cg.chunk(x, t, r0, m, into, K === LANES && c >= LANES);
   }
+  cg.flush();
 }
 
 /** This participant's range of the reduction, and of the gradient step when one is fused. */
@@ -315,12 +319,13 @@ export function helperLoop(
 ): void {
   const v = parallelViews(sab, layout);
   const net = networkOn(v.params);
+  const cg = new ChunkGradients(net);
   let gen = 0;
   for (;;) {
     if (!spinWhile(v.ints, I.GEN, gen, HELPER_SPIN_MS)) Atomics.wait(v.ints, I.GEN, gen);
     gen = Atomics.load(v.ints, I.GEN);
     if (Atomics.load(v.ints, I.QUIT) === 1) return;
-    work(net, v, index, data, v.total);
+    work(net, cg, v, index, data, v.total);
     arrive(v.ints);
   }
 }
@@ -338,6 +343,7 @@ export class ParallelGradient implements GradientEngine {
   readonly fusesDescent = true;
   private readonly v: ParallelViews;
   private readonly perSample: number;
+  private readonly cg: ChunkGradients;
 
   constructor(
     private readonly net: Network,
@@ -354,6 +360,7 @@ export class ParallelGradient implements GradientEngine {
     if (p.buffer === sab && p.byteOffset === this.v.params.byteOffset && p.length === this.v.params.length) this.v.params = p;
     this.v.ints[I.K] = K;
     this.perSample = flopsPerSample(net);
+    this.cg = new ChunkGradients(net);
   }
 
   /** A mini-batch given by row numbers: each participant gathers the rows of its chunks. */
@@ -415,7 +422,8 @@ export class ParallelGradient implements GradientEngine {
         if (source === SOURCE.ROWS) gather(v, this.data, 0, n);
         const x = source === SOURCE.TRAIN ? this.data.train.inputs : v.batchX;
         const t = source === SOURCE.TRAIN ? this.data.train.targets : v.batchT;
-        const e = net.gradientInto(x, t, n, grad, false);
+        const e = this.cg.chunk(x, t, 0, n, grad, false);
+        this.cg.flush();
         if (descent !== undefined) descend(w, grad, descent, 0, w.length, keep);
         return e;
       }
@@ -460,7 +468,7 @@ export class ParallelGradient implements GradientEngine {
     Atomics.store(ints, I.ARRIVED, 0);
     Atomics.add(ints, I.GEN, 1);
     Atomics.notify(ints, I.GEN);
-    work(this.net, this.v, 0, this.data, lane0);
+    work(this.net, this.cg, this.v, 0, this.data, lane0);
     const helpers = this.K - 1;
     let arrived = Atomics.load(ints, I.ARRIVED);
     if (arrived < helpers) spinWhile(ints, I.ARRIVED, arrived, COORDINATOR_SPIN_MS);

@@ -11,6 +11,7 @@ import { cost } from '../../shared/engine/costs';
 import { setKernelBackend } from '../../shared/engine/kernel-backend';
 import { Network } from '../../shared/engine/network';
 import { Rng } from '../../shared/engine/rng';
+import { ChunkGradients } from '../../shared/engine/wasm/chunk-gradient';
 import { FusedGradient, gradientEngineFor } from '../../shared/engine/wasm/fused-gradient';
 import { fusable } from '../../shared/engine/wasm/fused-network';
 import { chunkPlan, flopsPerSample, LocalGradient } from '../../shared/trainer';
@@ -93,6 +94,27 @@ describe('fused WebAssembly gradient engine', () => {
       expectSameBits(w3, w1, 'weights after a step without E');
     });
   }
+
+  it('chunk gradients for a data-parallel thread: the same bits as Network.gradientInto, chunk by chunk into two vectors, across a re-layout', () => {
+    const c = CASES[4];
+    const { net, x, t, w } = problem(c, 13);
+    net.params.set(w);
+    const cg = new ChunkGradients(net);
+    const a1 = new Float64Array(net.size), b1 = new Float64Array(net.size);
+    const a2 = new Float64Array(net.size), b2 = new Float64Array(net.size);
+    const d = net.inputs, k = net.outputs;
+    // Chunks of 100, 150 (a larger one: the working copy is laid out again mid-sum), 100, 150 rows.
+    const cuts: [number, number][] = [[0, 100], [100, 150], [250, 100], [350, 150]];
+    cuts.forEach(([r0, m], i) => {
+      const into1 = i % 2 === 0 ? a1 : b1, into2 = i % 2 === 0 ? a2 : b2;
+      const e1 = net.gradientInto(x.subarray(r0 * d, (r0 + m) * d), t.subarray(r0 * k, (r0 + m) * k), m, into1, i >= 2);
+      const e2 = cg.chunk(x, t, r0, m, into2, i >= 2);
+      expect(Object.is(e2, e1), `E of chunk ${i}`).toBe(true);
+    });
+    cg.flush();
+    expectSameBits(a2, a1, 'lane 0');
+    expectSameBits(b2, b1, 'lane 1');
+  });
 
   it('a change of one input in its 7th digit changes the weights: the comparison can fail (negative control)', () => {
     const c = CASES[0];

@@ -6,6 +6,10 @@
  * w - eta (lane 0 + lane 1): the order LocalGradient and the data-parallel threads follow, so the
  * weights are the same bits on every path (test/engine/fused-gradient.test.ts).
  *
+ * The batch goes forward in one pass (so the weights are packed once per step, not once per
+ * chunk), then each chunk back; a row's forward pass does not depend on the other rows, so
+ * this is the same bits as a forward pass per chunk.
+ *
  * Per step the parameters and the batch are copied into the kernel memory and the new weights
  * (and the fallback copy the trainer keeps) copied back out: memcpy, ~0.1 ms for a 200 000-weight
  * network, ~1 us for the seed's. E comes from the logits through the cost's own TypeScript.
@@ -19,20 +23,22 @@ import { AbortedError, chunkPlan, flopsPerSample, type GradientEngine, LANES, Lo
 import { FusedNetwork, fusable } from './fused-network';
 import { type KernelInstance, kernelInstance } from './runtime';
 
-/** Frees a fused engine's block once the engine itself is garbage. */
-const blocks = new FinalizationRegistry<{ k: KernelInstance; fn: FusedNetwork }>(({ fn }) => fn.dispose());
+/** Layer outputs (doubles) up to which one forward pass covers a whole batch (32 MB). */
+const FORWARD_ALL_DOUBLES = 4 << 20;
 
 /** LocalGradient on the WebAssembly path; see the file comment. */
 export class FusedGradient implements GradientEngine {
   readonly fusesDescent = true;
   private readonly fn: FusedNetwork;
   private readonly perSample: number;
+  /** Layer outputs per row (the forward pass keeps all of them). */
+  private readonly unitsPerRow: number;
 
   constructor(readonly net: Network, private readonly shouldAbort: () => boolean = () => false, k: KernelInstance | null = kernelInstance()) {
     if (k === null) throw new Error('the WebAssembly kernels are not available on this thread');
     this.fn = new FusedNetwork(net, k);
     this.perSample = flopsPerSample(net);
-    blocks.register(this, { k, fn: this.fn });
+    this.unitsPerRow = net.layers.reduce((u, l) => u + l.units, 0);
   }
 
   gradient(w: Float64Array, x: Float64Array, t: Float64Array, n: number, grad: Float64Array, descent?: number, keep?: Float64Array): number {
@@ -51,14 +57,20 @@ export class FusedGradient implements GradientEngine {
   private run(w: Float64Array, x: Float64Array, t: Float64Array, n: number, grad: Float64Array | null, descent: number | undefined, keep: Float64Array | undefined, withError: boolean): number {
     const fn = this.fn;
     const { chunks, rows } = chunkPlan(n, this.perSample);
-    fn.reserve(n, Math.min(rows, n));
+    // One forward pass over the whole batch when its layer outputs fit FORWARD_ALL_DOUBLES,
+    // else one per chunk: the same bits either way (rows do not interact going forward).
+    const all = n * this.unitsPerRow <= FORWARD_ALL_DOUBLES;
+    fn.reserve(n, all ? n : Math.min(rows, n), Math.min(rows, n));
     fn.loadParams(w);
     fn.loadBatch(x, t, n);
+    if (all) fn.forward(0, n);
     let e = 0;
     for (let c = 0; c < chunks; c++) {
       if (chunks > 1 && this.shouldAbort()) throw new AbortedError();
       const r0 = c * rows;
-      e += fn.chunk(r0, Math.min(rows, n - r0), (c % LANES) as 0 | 1, c >= LANES, withError);
+      const m = Math.min(rows, n - r0);
+      if (!all) fn.forward(r0, m);
+      e += fn.backward(all ? 0 : r0, all ? r0 : 0, m, (c % LANES) as 0 | 1, c >= LANES, withError);
     }
     if (descent !== undefined) {
       fn.descend(descent, chunks > 1 ? 2 : 1);

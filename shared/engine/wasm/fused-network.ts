@@ -25,10 +25,23 @@ export function fusable(net: Network): boolean {
 
 const up64 = (bytes: number): number => (bytes + 63) & ~63;
 
+/** The arena block a FusedNetwork holds, in an object the finalizer can hold without the network. */
+interface Held {
+  k: KernelInstance;
+  at: number | null;
+}
+
+/** Gives a FusedNetwork's block back to the arena once the FusedNetwork is garbage. */
+const finalizer = new FinalizationRegistry<Held>((h) => {
+  if (h.at !== null) h.k.arena.release(h.at);
+  h.at = null;
+});
+
 /** Where everything lives in the block (byte addresses). */
 interface Layout {
-  /** Rows the batch buffers hold, and rows a chunk may have. */
+  /** Rows the batch buffers hold, rows one forward pass may have, and rows a chunk may have. */
   batchRows: number;
+  forwardRows: number;
   chunkRows: number;
   block: number;
   desc: number;
@@ -48,18 +61,26 @@ export class FusedNetwork {
   readonly size: number;
   private readonly width: number;
   private layout: Layout | null = null;
+  private readonly held: Held;
 
   constructor(readonly net: Network, readonly k: KernelInstance) {
     if (!fusable(net)) throw new Error('this network has parts the fused gradient does not know (a custom activation or the mixture density cost)');
     this.size = net.size;
     this.width = targetWidth(net.cost, net.outputs);
+    this.held = { k, at: null };
+    finalizer.register(this, this.held, this);
   }
 
-  /** Lays the block out for batches of `batchRows` rows cut in chunks of at most `chunkRows`. */
-  reserve(batchRows: number, chunkRows: number): Layout {
+  /**
+   * Lays the block out for batches of `batchRows` rows, forward passes over at most
+   * `forwardRows` of them at a time, and chunks of at most `chunkRows`. A new layout starts
+   * empty: parameters, lanes and batch must be loaded again.
+   */
+  reserve(batchRows: number, forwardRows: number, chunkRows: number): Layout {
     const old = this.layout;
-    if (old && old.batchRows >= batchRows && old.chunkRows >= chunkRows) return old;
+    if (old && this.fits(batchRows, forwardRows, chunkRows)) return old;
     const bRows = Math.max(batchRows, old?.batchRows ?? 0);
+    const fRows = Math.max(forwardRows, old?.forwardRows ?? 0);
     const cRows = Math.max(chunkRows, old?.chunkRows ?? 0);
     const net = this.net;
     const L = net.layers.length;
@@ -67,7 +88,7 @@ export class FusedNetwork {
     let work = 0;
     for (const l of net.layers) {
       work = Math.max(work,
-        x.gemm_work_f64(cRows, l.units, l.inputs), // forward
+        x.gemm_work_f64(fRows, l.units, l.inputs), // forward
         x.gemm_work_f64(l.inputs, l.units, cRows), // weight gradient
         x.gemm_work_f64(cRows, l.inputs, l.units)); // deltas below
     }
@@ -75,12 +96,14 @@ export class FusedNetwork {
       (DESC_HEAD + DESC_LAYER * L) * 4,
       this.size * 8, this.size * 8, this.size * 8, this.size * 8,
       bRows * net.inputs * 8, bRows * this.width * 8,
-      ...net.layers.flatMap((l) => [cRows * l.units * 8, cRows * l.units * 8]),
+      ...net.layers.flatMap((l) => [fRows * l.units * 8, cRows * l.units * 8]),
       work,
     ];
     const total = sizes.reduce((n, s) => n + up64(s), 0);
     if (old) this.k.arena.release(old.block);
+    this.held.at = null;
     const block = this.k.arena.alloc(total);
+    this.held.at = block;
     const at: number[] = [];
     let p = block;
     for (const s of sizes) {
@@ -93,7 +116,7 @@ export class FusedNetwork {
       delta.push(at[8 + 2 * l]);
     });
     const layout: Layout = {
-      batchRows: bRows, chunkRows: cRows, block, desc: at[0], params: at[1], lanes: [at[2], at[3]], keep: at[4],
+      batchRows: bRows, forwardRows: fRows, chunkRows: cRows, block, desc: at[0], params: at[1], lanes: [at[2], at[3]], keep: at[4],
       x: at[5], t: at[6], z, delta, work: at[at.length - 1],
     };
     // The descriptor wat-mlp.ts reads.
@@ -116,6 +139,12 @@ export class FusedNetwork {
     return layout;
   }
 
+  /** True when the block is laid out for these sizes already (`reserve` would keep its contents). */
+  fits(batchRows: number, forwardRows: number, chunkRows: number): boolean {
+    const l = this.layout;
+    return l !== null && l.batchRows >= batchRows && l.forwardRows >= forwardRows && l.chunkRows >= chunkRows;
+  }
+
   /** Copies parameters in. */
   loadParams(w: Float64Array): void {
     this.k.arena.f64().set(w.subarray(0, this.size), this.lay().params >> 3);
@@ -123,27 +152,41 @@ export class FusedNetwork {
 
   /** Copies a batch in: n rows of inputs and targets. */
   loadBatch(x: Float64Array, t: Float64Array, n: number): void {
+    this.loadRows(x, t, 0, n);
+  }
+
+  /** Copies rows [r0, r0 + m) of a batch's inputs and targets to the same rows of the copy. */
+  loadRows(x: Float64Array, t: Float64Array, r0: number, m: number): void {
     const lay = this.lay();
     const f = this.k.arena.f64();
-    f.set(x.subarray(0, n * this.net.inputs), lay.x >> 3);
-    f.set(t.subarray(0, n * this.width), lay.t >> 3);
+    const d = this.net.inputs, w = this.width;
+    f.set(x.subarray(r0 * d, (r0 + m) * d), (lay.x >> 3) + r0 * d);
+    f.set(t.subarray(r0 * w, (r0 + m) * w), (lay.t >> 3) + r0 * w);
+  }
+
+  /** Forward propagation of batch rows [g0, g0 + g) (at most forwardRows) at the loaded parameters. */
+  forward(g0: number, g: number): void {
+    const lay = this.lay();
+    this.k.exports.mlp_forward(lay.desc, g, lay.x + g0 * this.net.inputs * 8);
   }
 
   /**
-   * The gradient of batch rows [r0, r0 + m) at the loaded parameters into lane `lane`, written
-   * over it or added (`add`); returns E of those rows when `withError`, else NaN.
+   * After `forward(g0, g)`: the gradient of batch rows [g0 + c0, g0 + c0 + m) into lane `lane`,
+   * written over it or added (`add`); returns E of those rows when `withError`, else NaN.
    */
-  chunk(r0: number, m: number, lane: 0 | 1, add: boolean, withError: boolean): number {
+  backward(g0: number, c0: number, m: number, lane: 0 | 1, add: boolean, withError: boolean): number {
     const lay = this.lay();
     const net = this.net;
-    const pX = lay.x + r0 * net.inputs * 8;
-    const pT = lay.t + r0 * this.width * 8;
-    this.k.exports.mlp_gradient(lay.desc, m, pX, pT, lay.lanes[lane], add ? 1 : 0);
-    if (!withError) return Number.NaN;
-    // E from the logits, by the cost's own TypeScript (the same bits as Network.gradientInto's).
-    const f = this.k.arena.f64();
-    const logits = f.subarray(lay.z[net.layers.length - 1] >> 3, (lay.z[net.layers.length - 1] >> 3) + m * net.outputs);
-    return net.cost.value(logits, f.subarray(pT >> 3, (pT >> 3) + m * this.width), m, net.outputs);
+    const pT = lay.t + (g0 + c0) * this.width * 8;
+    let e = Number.NaN;
+    if (withError) {
+      // E from the logits, by the cost's own TypeScript (the same bits as Network.gradientInto's).
+      const f = this.k.arena.f64();
+      const z = (lay.z[net.layers.length - 1] >> 3) + c0 * net.outputs;
+      e = net.cost.value(f.subarray(z, z + m * net.outputs), f.subarray(pT >> 3, (pT >> 3) + m * this.width), m, net.outputs);
+    }
+    this.k.exports.mlp_backward(lay.desc, c0, m, lay.x + g0 * net.inputs * 8, pT, lay.lanes[lane], add ? 1 : 0);
+    return e;
   }
 
   /** w = w - eta (lane 0 (+ lane 1 when `lanes` is 2)) on the loaded parameters, the old ones kept. */
@@ -171,17 +214,22 @@ export class FusedNetwork {
   }
 
   /** Copies lane `lane` out. */
-  storeLane(lane: 0 | 1, into: Float64Array, add = false): void {
+  storeLane(lane: 0 | 1, into: Float64Array): void {
     const p = this.lay().lanes[lane] >> 3;
-    const src = this.k.arena.f64().subarray(p, p + this.size);
-    if (!add) into.set(src);
-    else for (let i = 0; i < this.size; i++) into[i] += src[i];
+    into.set(this.k.arena.f64().subarray(p, p + this.size));
   }
 
-  /** Gives the block back to the arena. */
+  /** Copies a vector into lane `lane`. */
+  loadLane(lane: 0 | 1, from: Float64Array): void {
+    this.k.arena.f64().set(from.subarray(0, this.size), this.lay().lanes[lane] >> 3);
+  }
+
+  /** Gives the block back to the arena now (otherwise that happens once this object is garbage). */
   dispose(): void {
-    if (this.layout) this.k.arena.release(this.layout.block);
+    if (this.held.at !== null) this.k.arena.release(this.held.at);
+    this.held.at = null;
     this.layout = null;
+    finalizer.unregister(this);
   }
 
   private lay(): Layout {

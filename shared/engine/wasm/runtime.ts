@@ -68,8 +68,10 @@ export interface KernelExports {
   descend(pW: number, pA: number, pB: number, eta: number, len: number, pKeep: number): void;
   /** out = a + b over len values. */
   add_buf(pA: number, pB: number, pOut: number, len: number): void;
-  /** The gradient of n rows into pInto (added when add = 1) for the network described at pDesc (wat-mlp.ts). */
-  mlp_gradient(pDesc: number, n: number, pX: number, pT: number, pInto: number, add: number): void;
+  /** Forward propagation of n rows at pX for the network described at pDesc (wat-mlp.ts). */
+  mlp_forward(pDesc: number, n: number, pX: number): void;
+  /** After mlp_forward: the gradient of rows [r0, r0 + m) into pInto (added when add = 1). */
+  mlp_backward(pDesc: number, r0: number, m: number, pX: number, pT: number, pInto: number, add: number): void;
 }
 
 /** A kernel module instance with its memory. */

@@ -1,7 +1,9 @@
 /**
- * The whole gradient of a batch in one WebAssembly call: forward propagation (PRML (5.2)-(5.3)),
- * the output deltas y - t (5.18), and backpropagation (5.53)-(5.56) into a gradient vector,
- * written over it or added to it, for a network described by a table in memory (laid out by
+ * The gradient of a batch in two WebAssembly calls: forward propagation (PRML (5.2)-(5.3)) of
+ * all its rows, then per chunk of rows the output deltas y - t (5.18) and backpropagation
+ * (5.53)-(5.56) into a gradient vector, written over it or added to it (a row's forward pass does
+ * not depend on the others, so one forward over the batch gives each chunk the bits its own
+ * forward pass would), for a network described by a table in memory (laid out by
  * shared/engine/wasm/fused-network.ts). It runs the same steps in the same order as
  * Network.gradientInto (shared/engine/network.ts) with the twins of its kernels, activations and
  * costs (wat-gemm.ts, wat-math.ts), so the gradient is the same bits.
@@ -9,8 +11,8 @@
  * Descriptor, 32-bit words at pDesc: [0] layers L, [1] cost id (COST_ID), [2] outputs k,
  * [3] address of the parameter vector, [4] address of the product kernel's work area; then per
  * layer l at word 8 + 8 l: inputs, units, activation id (ACT_ID), offset of its weights in the
- * parameter vector (in elements; the bias follows them), address of its outputs z (n x units),
- * address of its deltas (n x units).
+ * parameter vector (in elements; the bias follows them), address of its outputs z (rows x units,
+ * for every row of the forward pass), address of its deltas (chunk rows x units).
  */
 import { F64 } from './wat';
 import { gemmName } from './wat-gemm';
@@ -19,20 +21,21 @@ import { gemmName } from './wat-gemm';
 export const DESC_HEAD = 8;
 export const DESC_LAYER = 8;
 
-/** The orchestrating function. */
+/** The orchestrating functions: forward over rows, backward over a chunk of them. */
 export function mlpWat(): string {
   const gemm = `$${gemmName(F64)}`;
   const word = (i: number): string => `(i32.load offset=${i * 4} (local.get $d))`;
   const layer = (l: string): string => `(local.set $d (i32.add (local.get $pDesc) (i32.shl (i32.add (i32.const ${DESC_HEAD}) (i32.mul ${l} (i32.const ${DESC_LAYER}))) (i32.const 2))))`;
   return `
-  (func $mlp_gradient (export "mlp_gradient") (param $pDesc i32) (param $n i32) (param $pX i32) (param $pT i32) (param $pInto i32) (param $add i32)
+  ;; Forward propagation of n rows at pX: z = h(x . W + b) layer by layer into the layers' output
+  ;; buffers (row i of layer l at its pZ + i units 8); the last layer's z are the logits.
+  (func $mlp_forward (export "mlp_forward") (param $pDesc i32) (param $n i32) (param $pX i32)
     (local $L i32) (local $l i32) (local $d i32) (local $inputs i32) (local $units i32) (local $pW i32) (local $pIn i32)
-    (local $pParams i32) (local $pWork i32) (local $pG i32) (local $pDelta i32) (local $pBelow i32) (local $pZBelow i32) (local $actBelow i32)
+    (local $pParams i32) (local $pWork i32)
     (local.set $d (local.get $pDesc))
     (local.set $L ${word(0)})
     (local.set $pParams ${word(3)})
     (local.set $pWork ${word(4)})
-    ;; Forward: z = h(x . W + b) layer by layer; the last layer's z are the logits.
     (local.set $pIn (local.get $pX))
     (local.set $l (i32.const 0))
     (block $fwd_done (loop $fwd
@@ -50,13 +53,25 @@ export function mlpWat(): string {
       (call $act_apply ${word(4)} (i32.mul (local.get $n) (local.get $units)) ${word(2)})
       (local.set $pIn ${word(4)})
       (local.set $l (i32.add (local.get $l) (i32.const 1)))
-      (br $fwd)))
-    ;; Output deltas y - t.
+      (br $fwd))))
+
+  ;; Backpropagation of rows [r0, r0 + m) after mlp_forward: output deltas y - t for those rows
+  ;; (targets at pT, row r0 first), then layer by layer down, the gradient into pInto (added
+  ;; when add = 1). pX is the batch's first row, as given to mlp_forward.
+  (func $mlp_backward (export "mlp_backward") (param $pDesc i32) (param $r0 i32) (param $m i32) (param $pX i32) (param $pT i32) (param $pInto i32) (param $add i32)
+    (local $L i32) (local $l i32) (local $d i32) (local $inputs i32) (local $units i32) (local $pW i32) (local $pIn i32)
+    (local $pParams i32) (local $pWork i32) (local $pG i32) (local $pDelta i32) (local $pBelow i32) (local $pZBelow i32) (local $actBelow i32)
+    (local.set $d (local.get $pDesc))
+    (local.set $L ${word(0)})
+    (local.set $pParams ${word(3)})
+    (local.set $pWork ${word(4)})
+    ;; Output deltas y - t from this chunk's logits.
+    ${layer('(i32.sub (local.get $L) (i32.const 1))')}
     (local.set $pBelow (local.get $d))
     (local.set $d (local.get $pDesc))
-    (call $cost_delta (local.get $pIn) (local.get $pT)
-      (i32.load offset=20 (local.get $pBelow)) (local.get $n) ${word(2)} ${word(1)})
-    ;; Backward, from the last layer down.
+    (call $cost_delta
+      (i32.add (i32.load offset=16 (local.get $pBelow)) (i32.shl (i32.mul (local.get $r0) ${word(2)}) (i32.const 3)))
+      (local.get $pT) (i32.load offset=20 (local.get $pBelow)) (local.get $m) ${word(2)} ${word(1)})
     (local.set $l (i32.sub (local.get $L) (i32.const 1)))
     (block $bwd_done (loop $bwd
       (br_if $bwd_done (i32.lt_s (local.get $l) (i32.const 0)))
@@ -66,29 +81,30 @@ export function mlpWat(): string {
       (local.set $pW (i32.add (local.get $pParams) (i32.shl ${word(3)} (i32.const 3))))
       (local.set $pG (i32.add (local.get $pInto) (i32.shl ${word(3)} (i32.const 3))))
       (local.set $pDelta ${word(5)})
-      (local.set $pIn (local.get $pX))
+      ;; This chunk's inputs to the layer: its rows of x, or of the outputs below.
+      (local.set $pIn (i32.add (local.get $pX) (i32.shl (i32.mul (local.get $r0) (local.get $inputs)) (i32.const 3))))
       (if (i32.gt_s (local.get $l) (i32.const 0))
         (then
           (local.set $pBelow (i32.sub (local.get $d) (i32.const ${DESC_LAYER * 4})))
-          (local.set $pZBelow (i32.load offset=16 (local.get $pBelow)))
+          (local.set $pZBelow (i32.add (i32.load offset=16 (local.get $pBelow)) (i32.shl (i32.mul (local.get $r0) (local.get $inputs)) (i32.const 3))))
           (local.set $actBelow (i32.load offset=8 (local.get $pBelow)))
           (local.set $pIn (local.get $pZBelow))))
       ;; dE/dW = inputs^T . delta summed over the rows, PRML (5.53); dE/db = column sums of delta.
-      (call ${gemm} (local.get $inputs) (local.get $units) (local.get $n)
+      (call ${gemm} (local.get $inputs) (local.get $units) (local.get $m)
         (local.get $pIn) (i32.const 1) (local.get $inputs)
         (local.get $pDelta) (local.get $units) (i32.const 1)
         (local.get $pG) (local.get $add) (i32.const 0) (local.get $pWork))
-      (call $sum_rows (local.get $n) (local.get $units) (local.get $pDelta)
+      (call $sum_rows (local.get $m) (local.get $units) (local.get $pDelta)
         (i32.add (local.get $pG) (i32.shl (i32.mul (local.get $inputs) (local.get $units)) (i32.const 3))) (local.get $add))
       (if (i32.gt_s (local.get $l) (i32.const 0))
         (then
           ;; delta below = h'(a) (delta . W^T), PRML (5.56).
-          (call ${gemm} (local.get $n) (local.get $inputs) (local.get $units)
+          (call ${gemm} (local.get $m) (local.get $inputs) (local.get $units)
             (local.get $pDelta) (local.get $units) (i32.const 1)
             (local.get $pW) (i32.const 1) (local.get $units)
             (i32.load offset=20 (local.get $pBelow)) (i32.const 0) (i32.const 0) (local.get $pWork))
           (call $act_backward (local.get $pZBelow) (i32.load offset=20 (local.get $pBelow))
-            (i32.mul (local.get $n) (local.get $inputs)) (local.get $actBelow))))
+            (i32.mul (local.get $m) (local.get $inputs)) (local.get $actBelow))))
       (local.set $l (i32.sub (local.get $l) (i32.const 1)))
       (br $bwd)))
     )`;

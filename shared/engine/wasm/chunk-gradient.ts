@@ -1,0 +1,59 @@
+/**
+ * Chunk gradients for one data-parallel participant (src-main/training/parallel-gradient.ts):
+ * `chunk` is Network.gradientInto(x rows [r0, r0 + m), into, add), the same bits, computed on
+ * the fused WebAssembly path (fused-network.ts) where it can run and by the network otherwise.
+ *
+ * On the fused path a chunk's gradient stays in the kernel memory while the next chunk of the
+ * same participant adds into the same vector (two lanes: chunk c and c + 2 go to one lane), and
+ * reaches `into` when `flush` is called or another vector is asked for: one copy out per lane
+ * and wave instead of one copy in and out per chunk. The caller must `flush` before anyone else
+ * reads `into`, and must not change `into` between chunks that add to it (the data-parallel
+ * protocol does neither).
+ */
+import { targetWidth } from '../costs';
+import { kernelBackend } from '../kernel-backend';
+import type { Network } from '../network';
+import { FusedNetwork, fusable } from './fused-network';
+import { kernelInstance } from './runtime';
+
+/** One participant's chunk gradients; see the file comment. */
+export class ChunkGradients {
+  private readonly fn: FusedNetwork | null;
+  /** The vector whose running sum is in lane 0 and not yet copied out. */
+  private pending: Float64Array | null = null;
+
+  constructor(private readonly net: Network) {
+    const k = kernelBackend() === 'wasm' && fusable(net) ? kernelInstance() : null;
+    this.fn = k !== null ? new FusedNetwork(net, k) : null;
+  }
+
+  /**
+   * The gradient of rows [r0, r0 + m) of x and t at the network's parameters into `into`
+   * (written over it, or added when `add`); returns their E.
+   */
+  chunk(x: Float64Array, t: Float64Array, r0: number, m: number, into: Float64Array, add: boolean): number {
+    const fn = this.fn;
+    const net = this.net;
+    if (fn === null) {
+      const d = net.inputs, w = targetWidth(net.cost, net.outputs);
+      return net.gradientInto(x.subarray(r0 * d, (r0 + m) * d), t.subarray(r0 * w, (r0 + m) * w), m, into, add);
+    }
+    // A new layout would lose the running sum: copy it out first (and back in below).
+    if (this.pending !== null && (this.pending !== into || !fn.fits(r0 + m, m, m))) this.flush();
+    fn.reserve(r0 + m, m, m);
+    fn.loadParams(net.params);
+    fn.loadRows(x, t, r0, m);
+    // Adding to a vector whose sum is not in lane 0 already: bring it in first.
+    if (add && this.pending !== into) fn.loadLane(0, into);
+    fn.forward(r0, m);
+    const e = fn.backward(r0, 0, m, 0, add, true);
+    this.pending = into;
+    return e;
+  }
+
+  /** Copies the running sum out to its vector. */
+  flush(): void {
+    if (this.fn !== null && this.pending !== null) this.fn.storeLane(0, this.pending);
+    this.pending = null;
+  }
+}
