@@ -215,15 +215,34 @@ function computeChunks(net: Network, cg: ChunkGradients, v: ParallelViews, i: nu
   const t = source === SOURCE.TRAIN ? data.train.targets : v.batchT;
   const rows = ints[I.CHUNK_ROWS];
   const n = ints[I.ROWS];
+  if (K === LANES) {
+    // Two threads: this participant's chunks of the wave (c = i, i + 2, ...) into its lane, in
+    // one go (ChunkGradients.wave), the first added too unless it is chunk 0 or 1.
+    const r0s: number[] = [], ms: number[] = [], js: number[] = [];
+    for (let j = 0; j < inWave; j++) {
+      const c = start + j;
+      if (c % LANES !== i) continue;
+      const r0 = c * rows;
+      const m = Math.min(rows, n - r0);
+      if (source === SOURCE.ROWS) gather(v, data, r0, m);
+      r0s.push(r0);
+      ms.push(m);
+      js.push(j);
+    }
+    if (js.length === 0) return;
+    const es: number[] = [];
+    cg.wave(x, t, r0s, ms, v.slots[i], start + js[0] >= LANES, es);
+    js.forEach((j, q) => { v.slotE[j] = es[q]; });
+    return;
+  }
   for (let j = 0; j < inWave; j++) {
     const c = start + j;
-    // K = 2: this participant's lane, added into as it goes; otherwise a slot of its own.
-    if (K === LANES ? c % LANES !== i : j % K !== i) continue;
+    // Any other K: a slot of its own per chunk.
+    if (j % K !== i) continue;
     const r0 = c * rows;
     const m = Math.min(rows, n - r0);
     if (source === SOURCE.ROWS) gather(v, data, r0, m);
-    const into = K === LANES ? v.slots[i] : v.slots[j];
-    v.slotE[j] = cg.chunk(x, t, r0, m, into, K === LANES && c >= LANES);
+    v.slotE[j] = cg.chunk(x, t, r0, m, v.slots[j], false);
   }
   cg.flush();
 }

@@ -116,6 +116,23 @@ describe('fused WebAssembly gradient engine', () => {
     expectSameBits(b2, b1, 'lane 1');
   });
 
+  it('a data-parallel thread\'s wave of chunks into one vector: the same bits as gradientInto chunk by chunk', () => {
+    const c = CASES[4];
+    const { net, x, t, w } = problem(c, 14);
+    net.params.set(w);
+    const cg = new ChunkGradients(net);
+    const d = net.inputs, k = net.outputs;
+    for (const [r0s, ms, add0] of [[[0, 200], [100, 100], false], [[100, 300], [100, 57], true], [[0, 200, 400], [150, 150, 150], false]] as [number[], number[], boolean][]) {
+      const start = Float64Array.from({ length: net.size }, (_, i) => Math.sin(i));
+      const want = Float64Array.from(start), got = Float64Array.from(start);
+      const e1 = ms.map((m, j) => net.gradientInto(x.subarray(r0s[j] * d, (r0s[j] + m) * d), t.subarray(r0s[j] * k, (r0s[j] + m) * k), m, want, add0 || j > 0));
+      const e2: number[] = [];
+      cg.wave(x, t, r0s, ms, got, add0, e2);
+      expectSameBits(got, want, `wave ${r0s.join(',')} add0=${add0}`);
+      expect(e2.every((e, j) => Object.is(e, e1[j]))).toBe(true);
+    }
+  });
+
   it('a change of one input in its 7th digit changes the weights: the comparison can fail (negative control)', () => {
     const c = CASES[0];
     const { net, x, t, w } = problem(c, 12);

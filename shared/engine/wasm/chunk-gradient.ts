@@ -16,6 +16,9 @@ import type { Network } from '../network';
 import { FusedNetwork, fusable } from './fused-network';
 import { kernelInstance } from './runtime';
 
+/** Layer outputs (doubles) up to which a wave's chunks go forward and back in one pass (32 MB). */
+const WAVE_DOUBLES = 4 << 20;
+
 /** One participant's chunk gradients; see the file comment. */
 export class ChunkGradients {
   private readonly fn: FusedNetwork | null;
@@ -49,6 +52,44 @@ export class ChunkGradients {
     const e = fn.backward(r0, 0, m, 0, add, true);
     this.pending = into;
     return e;
+  }
+
+  /**
+   * Several chunks summed into one vector (a participant's chunks c, c + 2, ... on two threads):
+   * chunk j covers rows [r0s[j], r0s[j] + ms[j]) of x and t; the first is written over `into`
+   * unless `add0`, the others added, in order. The same bits as `chunk` one by one, in two
+   * WebAssembly calls (one forward pass over all their rows, then the lanes backward pass) when
+   * the chunks are of one size but perhaps the last; E of each chunk goes into `es`.
+   */
+  wave(x: Float64Array, t: Float64Array, r0s: readonly number[], ms: readonly number[], into: Float64Array, add0: boolean, es: number[]): void {
+    const fn = this.fn;
+    const rows = ms[0];
+    const even = ms.every((m, j) => m === rows || (j === ms.length - 1 && m <= rows));
+    const n = ms.reduce((a, b) => a + b, 0);
+    // Layer outputs and deltas for all the rows within WAVE_DOUBLES, else chunk by chunk.
+    const small = n * this.net.layers.reduce((u, l) => u + l.units, 0) <= WAVE_DOUBLES;
+    if (fn === null || ms.length < 2 || !even || !small) {
+      ms.forEach((m, j) => { es[j] = this.chunk(x, t, r0s[j], m, into, add0 || j > 0); });
+      this.flush();
+      return;
+    }
+    this.flush();
+    fn.reserve(n, n, rows);
+    fn.loadParams(this.net.params);
+    let at = 0;
+    ms.forEach((m, j) => {
+      fn.loadRows(x, t, r0s[j], m, at);
+      at += m;
+    });
+    if (add0) fn.loadLane(0, into);
+    fn.forward(0, n);
+    at = 0;
+    ms.forEach((m, j) => {
+      es[j] = fn.error(at, m);
+      at += m;
+    });
+    fn.backwardLanes(n, rows, 1, add0);
+    fn.storeLane(0, into);
   }
 
   /** Copies the running sum out to its vector. */

@@ -6,9 +6,10 @@
  * w - eta (lane 0 + lane 1): the order LocalGradient and the data-parallel threads follow, so the
  * weights are the same bits on every path (test/engine/fused-gradient.test.ts).
  *
- * The batch goes forward in one pass (so the weights are packed once per step, not once per
- * chunk), then each chunk back; a row's forward pass does not depend on the other rows, so
- * this is the same bits as a forward pass per chunk.
+ * A batch of moderate size goes forward in one pass and back in one (mlp_backward_lanes), each
+ * chunk's weight and bias sums formed on their own and kept in their lanes: the weights are
+ * packed once per step instead of once per chunk, and the same bits come out, since rows do not
+ * interact except in those sums, which keep their order. Larger batches go chunk by chunk.
  *
  * Per step the parameters and the batch are copied into the kernel memory and the new weights
  * (and the fallback copy the trainer keeps) copied back out: memcpy, ~0.1 ms for a 200 000-weight
@@ -23,8 +24,10 @@ import { AbortedError, chunkPlan, flopsPerSample, type GradientEngine, LANES, Lo
 import { FusedNetwork, fusable } from './fused-network';
 import { type KernelInstance, kernelInstance } from './runtime';
 
-/** Layer outputs (doubles) up to which one forward pass covers a whole batch (32 MB). */
+/** Layer outputs (doubles) up to which one pass covers a whole batch (32 MB, and as much for deltas). */
 const FORWARD_ALL_DOUBLES = 4 << 20;
+/** Work (flops) up to which a batch goes in one pass: ~20 ms, so a stop request is seen soon. */
+const LANES_MAX_FLOPS = 4e8;
 
 /** LocalGradient on the WebAssembly path; see the file comment. */
 export class FusedGradient implements GradientEngine {
@@ -57,20 +60,30 @@ export class FusedGradient implements GradientEngine {
   private run(w: Float64Array, x: Float64Array, t: Float64Array, n: number, grad: Float64Array | null, descent: number | undefined, keep: Float64Array | undefined, withError: boolean): number {
     const fn = this.fn;
     const { chunks, rows } = chunkPlan(n, this.perSample);
-    // One forward pass over the whole batch when its layer outputs fit FORWARD_ALL_DOUBLES,
-    // else one per chunk: the same bits either way (rows do not interact going forward).
-    const all = n * this.unitsPerRow <= FORWARD_ALL_DOUBLES;
+    // Batches cut in chunks but small enough (layer outputs within FORWARD_ALL_DOUBLES, work
+    // within LANES_MAX_FLOPS, so a stop request still comes through quickly) go forward in one
+    // pass and back in one, the chunk sums kept apart into the lanes; others chunk by chunk (a
+    // single chunk that way takes the kernels' small-shape paths).
+    // The same bits either way (rows do not interact; the sums keep their order).
+    const all = chunks > 1 && n * this.unitsPerRow <= FORWARD_ALL_DOUBLES && n * this.perSample <= LANES_MAX_FLOPS;
     fn.reserve(n, all ? n : Math.min(rows, n), Math.min(rows, n));
     fn.loadParams(w);
     fn.loadBatch(x, t, n);
-    if (all) fn.forward(0, n);
     let e = 0;
-    for (let c = 0; c < chunks; c++) {
-      if (chunks > 1 && this.shouldAbort()) throw new AbortedError();
-      const r0 = c * rows;
-      const m = Math.min(rows, n - r0);
-      if (!all) fn.forward(r0, m);
-      e += fn.backward(all ? 0 : r0, all ? r0 : 0, m, (c % LANES) as 0 | 1, c >= LANES, withError);
+    if (all) {
+      if (this.shouldAbort()) throw new AbortedError();
+      fn.forward(0, n);
+      if (withError) for (let c = 0; c < chunks; c++) e += fn.error(c * rows, Math.min(rows, n - c * rows));
+      else e = Number.NaN;
+      fn.backwardLanes(n, rows, 2, false);
+    } else {
+      for (let c = 0; c < chunks; c++) {
+        if (chunks > 1 && this.shouldAbort()) throw new AbortedError();
+        const r0 = c * rows;
+        const m = Math.min(rows, n - r0);
+        fn.forward(r0, m);
+        e += fn.backward(r0, 0, m, (c % LANES) as 0 | 1, c >= LANES, withError);
+      }
     }
     if (descent !== undefined) {
       fn.descend(descent, chunks > 1 ? 2 : 1);

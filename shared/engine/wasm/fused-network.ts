@@ -89,14 +89,14 @@ export class FusedNetwork {
     for (const l of net.layers) {
       work = Math.max(work,
         x.gemm_work_f64(fRows, l.units, l.inputs), // forward
-        x.gemm_work_f64(l.inputs, l.units, cRows), // weight gradient
-        x.gemm_work_f64(cRows, l.inputs, l.units)); // deltas below
+        x.gemm_work_f64(l.inputs, l.units, fRows), // weight gradient (per chunk, or all chunks in lanes)
+        x.gemm_work_f64(fRows, l.inputs, l.units)); // deltas below
     }
     const sizes: number[] = [
       (DESC_HEAD + DESC_LAYER * L) * 4,
       this.size * 8, this.size * 8, this.size * 8, this.size * 8,
       bRows * net.inputs * 8, bRows * this.width * 8,
-      ...net.layers.flatMap((l) => [fRows * l.units * 8, cRows * l.units * 8]),
+      ...net.layers.flatMap((l) => [fRows * l.units * 8, fRows * l.units * 8]),
       work,
     ];
     const total = sizes.reduce((n, s) => n + up64(s), 0);
@@ -155,13 +155,13 @@ export class FusedNetwork {
     this.loadRows(x, t, 0, n);
   }
 
-  /** Copies rows [r0, r0 + m) of a batch's inputs and targets to the same rows of the copy. */
-  loadRows(x: Float64Array, t: Float64Array, r0: number, m: number): void {
+  /** Copies rows [r0, r0 + m) of a batch's inputs and targets to rows [at, at + m) of the copy (default: the same rows). */
+  loadRows(x: Float64Array, t: Float64Array, r0: number, m: number, at = r0): void {
     const lay = this.lay();
     const f = this.k.arena.f64();
     const d = this.net.inputs, w = this.width;
-    f.set(x.subarray(r0 * d, (r0 + m) * d), (lay.x >> 3) + r0 * d);
-    f.set(t.subarray(r0 * w, (r0 + m) * w), (lay.t >> 3) + r0 * w);
+    f.set(x.subarray(r0 * d, (r0 + m) * d), (lay.x >> 3) + at * d);
+    f.set(t.subarray(r0 * w, (r0 + m) * w), (lay.t >> 3) + at * w);
   }
 
   /** Forward propagation of batch rows [g0, g0 + g) (at most forwardRows) at the loaded parameters. */
@@ -187,6 +187,26 @@ export class FusedNetwork {
     }
     this.k.exports.mlp_backward(lay.desc, c0, m, lay.x + g0 * net.inputs * 8, pT, lay.lanes[lane], add ? 1 : 0);
     return e;
+  }
+
+  /** After `forward(0, n)`: E of batch rows [c0, c0 + m), from their logits by the cost's own TypeScript. */
+  error(c0: number, m: number): number {
+    const lay = this.lay();
+    const net = this.net;
+    const f = this.k.arena.f64();
+    const z = (lay.z[net.layers.length - 1] >> 3) + c0 * net.outputs;
+    const t = (lay.t >> 3) + c0 * this.width;
+    return net.cost.value(f.subarray(z, z + m * net.outputs), f.subarray(t, t + m * this.width), m, net.outputs);
+  }
+
+  /**
+   * After `forward(0, n)`: the gradient of the n rows summed per chunk of `segRows` rows, chunk s
+   * into lane s mod `lanes` (written over each lane's first, unless `add0`, added after): the
+   * bits of `backward` chunk by chunk, in one call (wat-mlp.ts mlp_backward_lanes).
+   */
+  backwardLanes(n: number, segRows: number, lanes: 1 | 2, add0: boolean): void {
+    const lay = this.lay();
+    this.k.exports.mlp_backward_lanes(lay.desc, n, lay.x, lay.t, lay.lanes[0], lay.lanes[1], segRows, lanes, add0 ? 1 : 0);
   }
 
   /** w = w - eta (lane 0 (+ lane 1 when `lanes` is 2)) on the loaded parameters, the old ones kept. */

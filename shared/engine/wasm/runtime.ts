@@ -70,6 +70,8 @@ export interface KernelExports {
   add_buf(pA: number, pB: number, pOut: number, len: number): void;
   /** Forward propagation of n rows at pX for the network described at pDesc (wat-mlp.ts). */
   mlp_forward(pDesc: number, n: number, pX: number): void;
+  /** After mlp_forward of n rows: all their deltas, the gradient summed per chunk of segRows rows into lanes (wat-mlp.ts). */
+  mlp_backward_lanes(pDesc: number, n: number, pX: number, pT: number, pLane0: number, pLane1: number, segRows: number, lanes: number, add0: number): void;
   /** After mlp_forward: the gradient of rows [r0, r0 + m) into pInto (added when add = 1). */
   mlp_backward(pDesc: number, r0: number, m: number, pX: number, pT: number, pInto: number, add: number): void;
 }

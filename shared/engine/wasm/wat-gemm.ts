@@ -168,6 +168,49 @@ export function gemmWat(L: LaneType): string {
         ${micro}
         ${ifElse(`(i32.and (i32.eq ${get('rows')} ${i32(MR)}) (i32.eq ${get('cols')} ${i32(NR)}))`, storeFull, storeRagged)}`)}`)}`;
 
+  // The lanes variant: per tile, one register sum per segment of p, stored into its lane.
+  const segment = `
+    ${set('p0', mul(get('seg'), get('segRows')))}
+    ${set('len', `(select ${get('segRows')} (i32.sub ${get('k')} ${get('p0')}) (i32.le_s ${add(get('p0'), get('segRows'))} ${get('k')}))`)}
+    ${accs.flat().map((c) => set(c, zero)).join(' ')}
+    ${set('pa', add(get('pa0'), mul(get('p0'), i32(paStep))))}
+    ${set('pb', add(add(get('pPB'), shl(mul(mul(get('jb'), get('k')), i32(NR)), sh)), mul(get('p0'), i32(pbStep))))}
+    ${set('pbEnd', add(get('pb'), mul(get('len'), i32(pbStep))))}
+    ${ifElse(`(i32.gt_s ${get('len')} ${i32(0)})`, `
+      (loop $p_seg
+        ${set('b0', vload(get('pb')))}
+        ${set('b1', vload(get('pb'), 16))}
+        ${accs.map(([c0, c1], r) => `
+        ${set('a', `(${L.splat} offset=${r * b} ${get('pa')})`)}
+        ${set(c0, vadd(get(c0), vmul(get('a'), get('b0'))))}
+        ${set(c1, vadd(get(c1), vmul(get('a'), get('b1'))))}`).join('')}
+        ${set('pa', add(get('pa'), i32(paStep)))}
+        ${set('pb', add(get('pb'), i32(pbStep)))}
+        (br_if $p_seg (i32.lt_u ${get('pb')} ${get('pbEnd')})))`)}
+    ${set('pC', `(select ${get('pLane1')} ${get('pLane0')} (i32.and (i32.eq ${get('lanes')} ${i32(2)}) (i32.and ${get('seg')} ${i32(1)})))`)}
+    ${set('acc', `(i32.or ${get('add0')} (i32.ge_s ${get('seg')} ${get('lanes')}))`)}
+    ${ifElse(`(i32.and (i32.eq ${get('rows')} ${i32(MR)}) (i32.eq ${get('cols')} ${i32(NR)}))`, storeFull, storeRagged)}`;
+  const lanesBody = `
+    ${set('pBias', i32(0))}
+    ${set('nb', `(i32.div_u ${add(get('n'), i32(NR - 1))} ${i32(NR)})`)}
+    ${set('mb', `(i32.div_u ${add(get('m'), i32(MR - 1))} ${i32(MR)})`)}
+    ${set('nseg', `(i32.div_u ${add(get('k'), `(i32.sub ${get('segRows')} ${i32(1)})`)} ${get('segRows')})`)}
+    ${set('kbB', shl(mul(get('k'), i32(NR)), sh))}
+    ${set('pPB', get('pWork'))}
+    ${set('pPA', add(get('pPB'), mul(get('nb'), get('kbB'))))}
+    ${set('pBP', add(get('pPA'), shl(mul(mul(get('mb'), get('k')), i32(MR)), sh)))}
+    ${set('pT', add(get('pBP'), shl(mul(get('nb'), i32(NR)), sh)))}
+    ${packB}
+    ${packA}
+    ${forLoop('jb', i32(0), get('nb'), `
+      ${set('j0', mul(get('jb'), i32(NR)))}
+      ${set('cols', `(select ${i32(NR)} (i32.sub ${get('n')} ${get('j0')}) (i32.le_s ${add(get('j0'), i32(NR))} ${get('n')}))`)}
+      ${forLoop('ib', i32(0), get('mb'), `
+        ${set('i0', mul(get('ib'), i32(MR)))}
+        ${set('rows', `(select ${i32(MR)} (i32.sub ${get('m')} ${get('i0')}) (i32.le_s ${add(get('i0'), i32(MR))} ${get('m')}))`)}
+        ${set('pa0', add(get('pPA'), shl(mul(mul(get('ib'), get('k')), i32(MR)), sh)))}
+        ${forLoop('seg', i32(0), get('nseg'), segment)}`)}`)}`;
+
   const i32Locals = ['nb', 'mb', 'kbB', 'pPB', 'pPA', 'pBP', 'pT', 'jb', 'ib', 'j0', 'i0', 'p', 'q', 'r', 'rows', 'cols', 'src', 'dst', 'pa', 'pa0', 'pb', 'pbEnd'];
   const vLocals = ['a', 'b0', 'b1', ...accs.flat()];
   return `
@@ -180,6 +223,20 @@ export function gemmWat(L: LaneType): string {
     ${vLocals.map((l) => `(local $${l} v128)`).join(' ')}
     (local $s ${L.t})
     ${body})
+
+  ;; The same product with the shared index p cut into segments of segRows (a batch's chunks):
+  ;; each segment's sum is formed on its own, from 0, exactly as a product over those rows alone,
+  ;; and goes into lane (s mod lanes), written over it for the first segment of each lane (unless
+  ;; add0) and added after: the chunk-and-lane order of shared/trainer.ts, in one pass over C.
+  (func $${gemmName(L)}_lanes (export "${gemmName(L)}_lanes")
+    (param $m i32) (param $n i32) (param $k i32)
+    (param $pA i32) (param $aRow i32) (param $aP i32)
+    (param $pB i32) (param $bP i32) (param $bCol i32)
+    (param $pLane0 i32) (param $pLane1 i32) (param $segRows i32) (param $lanes i32) (param $add0 i32) (param $pWork i32)
+    ${i32Locals.map((l) => `(local $${l} i32)`).join(' ')}
+    ${vLocals.map((l) => `(local $${l} v128)`).join(' ')}
+    (local $pC i32) (local $acc i32) (local $pBias i32) (local $seg i32) (local $nseg i32) (local $p0 i32) (local $len i32)
+    ${lanesBody})
 
   (func $${gemmWorkName(L)} (export "${gemmWorkName(L)}") (param $m i32) (param $n i32) (param $k i32) (result i32)
     (local $nb i32) (local $mb i32)

@@ -258,6 +258,22 @@ function buffers(): string {
           ${ifElse(get('acc'), `(f64.store ${add(get('pOut'), shl(get('j'), 3))} ${F('add', `(f64.load ${add(get('pOut'), shl(get('j'), 3))})`, get('s1'))})`,
             `(f64.store ${add(get('pOut'), shl(get('j'), 3))} ${get('s1')})`)}))`)})
 
+  ;; The column sums of rows [s segRows, (s + 1) segRows) of A for each segment s, into lane
+  ;; (s mod lanes): written over it for each lane's first segment (unless add0), added after (the
+  ;; bias gradient's chunk-and-lane order, as gemm_f64_lanes for the weights).
+  (func $sum_rows_lanes (export "sum_rows_lanes") (param $m i32) (param $n i32) (param $pA i32) (param $pLane0 i32) (param $pLane1 i32) (param $segRows i32) (param $lanes i32) (param $add0 i32)
+    (local $seg i32) (local $p0 i32)
+    (block $done (loop $next
+      ${set('p0', `(i32.mul ${get('seg')} ${get('segRows')})`)}
+      (br_if $done (i32.ge_s ${get('p0')} ${get('m')}))
+      (call $sum_rows
+        (select ${get('segRows')} (i32.sub ${get('m')} ${get('p0')}) (i32.le_s ${add(get('p0'), get('segRows'))} ${get('m')}))
+        ${get('n')} ${add(get('pA'), shl(`(i32.mul ${get('p0')} ${get('n')})`, 3))}
+        (select ${get('pLane1')} ${get('pLane0')} (i32.and (i32.eq ${get('lanes')} ${i32(2)}) (i32.and ${get('seg')} ${i32(1)})))
+        (i32.or ${get('add0')} (i32.ge_s ${get('seg')} ${get('lanes')})))
+      ${set('seg', add(get('seg'), i32(1)))}
+      (br $next))))
+
   ;; Gradient descent, PRML (5.41): w = w - eta (a + b) over len values, b optional (pB = 0: the
   ;; gradient is a alone); with pKeep, each weight is first copied there (the trainer's fallback).
   (func $descend (export "descend") (param $pW i32) (param $pA i32) (param $pB i32) (param $eta f64) (param $len i32) (param $pKeep i32)

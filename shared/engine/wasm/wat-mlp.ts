@@ -107,5 +107,59 @@ export function mlpWat(): string {
             (i32.mul (local.get $m) (local.get $inputs)) (local.get $actBelow))))
       (local.set $l (i32.sub (local.get $l) (i32.const 1)))
       (br $bwd)))
+    )
+
+  ;; Backpropagation of all n rows after mlp_forward, the weight and bias gradients summed per
+  ;; chunk of segRows rows into two lanes (gemm_f64_lanes, sum_rows_lanes): the bits of calling
+  ;; mlp_backward chunk by chunk (deltas do not depend on other rows; only the sums do, and they
+  ;; keep their order), with the weights packed once per layer instead of once per chunk. The
+  ;; layers' delta buffers hold n rows.
+  (func $mlp_backward_lanes (export "mlp_backward_lanes") (param $pDesc i32) (param $n i32) (param $pX i32) (param $pT i32)
+    (param $pLane0 i32) (param $pLane1 i32) (param $segRows i32) (param $lanes i32) (param $add0 i32)
+    (local $L i32) (local $l i32) (local $d i32) (local $inputs i32) (local $units i32) (local $pW i32) (local $pIn i32)
+    (local $pParams i32) (local $pWork i32) (local $off i32) (local $pDelta i32) (local $pBelow i32) (local $pZBelow i32) (local $actBelow i32)
+    (local.set $d (local.get $pDesc))
+    (local.set $L ${word(0)})
+    (local.set $pParams ${word(3)})
+    (local.set $pWork ${word(4)})
+    ${layer('(i32.sub (local.get $L) (i32.const 1))')}
+    (local.set $pBelow (local.get $d))
+    (local.set $d (local.get $pDesc))
+    (call $cost_delta (i32.load offset=16 (local.get $pBelow)) (local.get $pT) (i32.load offset=20 (local.get $pBelow)) (local.get $n) ${word(2)} ${word(1)})
+    (local.set $l (i32.sub (local.get $L) (i32.const 1)))
+    (block $bwd_done (loop $bwd
+      (br_if $bwd_done (i32.lt_s (local.get $l) (i32.const 0)))
+      ${layer('(local.get $l)')}
+      (local.set $inputs ${word(0)})
+      (local.set $units ${word(1)})
+      (local.set $pW (i32.add (local.get $pParams) (i32.shl ${word(3)} (i32.const 3))))
+      (local.set $off (i32.shl ${word(3)} (i32.const 3)))
+      (local.set $pDelta ${word(5)})
+      (local.set $pIn (local.get $pX))
+      (if (i32.gt_s (local.get $l) (i32.const 0))
+        (then
+          (local.set $pBelow (i32.sub (local.get $d) (i32.const ${DESC_LAYER * 4})))
+          (local.set $pZBelow (i32.load offset=16 (local.get $pBelow)))
+          (local.set $actBelow (i32.load offset=8 (local.get $pBelow)))
+          (local.set $pIn (local.get $pZBelow))))
+      (call ${gemm}_lanes (local.get $inputs) (local.get $units) (local.get $n)
+        (local.get $pIn) (i32.const 1) (local.get $inputs)
+        (local.get $pDelta) (local.get $units) (i32.const 1)
+        (i32.add (local.get $pLane0) (local.get $off)) (i32.add (local.get $pLane1) (local.get $off))
+        (local.get $segRows) (local.get $lanes) (local.get $add0) (local.get $pWork))
+      (local.set $off (i32.add (local.get $off) (i32.shl (i32.mul (local.get $inputs) (local.get $units)) (i32.const 3))))
+      (call $sum_rows_lanes (local.get $n) (local.get $units) (local.get $pDelta)
+        (i32.add (local.get $pLane0) (local.get $off)) (i32.add (local.get $pLane1) (local.get $off))
+        (local.get $segRows) (local.get $lanes) (local.get $add0))
+      (if (i32.gt_s (local.get $l) (i32.const 0))
+        (then
+          (call ${gemm} (local.get $n) (local.get $inputs) (local.get $units)
+            (local.get $pDelta) (local.get $units) (i32.const 1)
+            (local.get $pW) (i32.const 1) (local.get $units)
+            (i32.load offset=20 (local.get $pBelow)) (i32.const 0) (i32.const 0) (local.get $pWork))
+          (call $act_backward (local.get $pZBelow) (i32.load offset=20 (local.get $pBelow))
+            (i32.mul (local.get $n) (local.get $inputs)) (local.get $actBelow))))
+      (local.set $l (i32.sub (local.get $l) (i32.const 1)))
+      (br $bwd)))
     )`;
 }
