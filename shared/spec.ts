@@ -133,7 +133,17 @@ export interface TrainingSpec {
   earlyStopping: EarlyStoppingSpec | null;
   /** Worker threads for one run's gradient (data parallel): "auto" picks from the batch size. */
   threads: number | 'auto';
+  /**
+   * Issue 17: the arithmetic of the training steps; absent means "float64". "float32" trains
+   * with float32 weights and kernels (docs/spec-format.md says when to choose it).
+   */
+  precision?: Precision;
 }
+
+/** The precisions a spec may ask for (training.precision). */
+export const PRECISIONS = ['float64', 'float32'] as const;
+/** One of PRECISIONS. */
+export type Precision = (typeof PRECISIONS)[number];
 
 /** A complete lab spec (every default filled in). */
 export interface LabSpec {
@@ -172,6 +182,9 @@ export function parseSpec(json: unknown): LabSpec {
     network: parseNetwork(o.network),
     training: parseTraining(o.training),
   };
+  if (spec.training.precision === 'float32' && spec.network.output.cost === 'mixture-density') {
+    throw new SpecError('training.precision', '"float32" is not available for the mixture density cost: use "float64" (or leave precision out)');
+  }
   if (spec.training.earlyStopping && spec.data.split.validation === 0) {
     throw new SpecError('training.earlyStopping', 'needs a validation set: set data.split.validation (for example 0.2)');
   }
@@ -304,10 +317,18 @@ function parseTraining(v: unknown): TrainingSpec {
   }
   let threads: number | 'auto' = 'auto';
   if (o.threads !== undefined && o.threads !== 'auto') threads = int(o.threads, 'training.threads', 1);
-  return {
+  const training: TrainingSpec = {
     optimizer: optimizer as OptimizerName, learningRate, steps, batchSize, momentum, beta1, beta2, epsilon,
     weightDecay, validateEvery, earlyStopping, threads,
   };
+  // Issue 17: kept only when given, so specs without it read and write as before.
+  if (o.precision !== undefined) {
+    if (!(PRECISIONS as readonly unknown[]).includes(o.precision)) {
+      throw new SpecError('training.precision', `must be "float64" (the default) or "float32", got ${show(o.precision)}`);
+    }
+    training.precision = o.precision as Precision;
+  }
+  return training;
 }
 
 function obj(v: unknown, path: string): Record<string, unknown> {

@@ -244,7 +244,7 @@ export class Trainer {
     const tr = lab.spec.training;
     this.optimizer = createOptimizer(tr);
     // Issue 17: the fused WebAssembly engine where it can run (same bits), else LocalGradient.
-    this.engine = options.gradient ?? gradientEngineFor(lab.net, options.shouldAbort);
+    this.engine = options.gradient ?? gradientEngineFor(lab.net, options.shouldAbort, tr.precision);
     const net = lab.net;
     // Weight decay acts on weights only, not biases (PRML (5.112) and the consistency argument of §5.5.1).
     this.weightMask = new Uint8Array(net.size);

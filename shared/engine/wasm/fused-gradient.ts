@@ -21,7 +21,8 @@
 import { kernelBackend } from '../kernel-backend';
 import type { Network } from '../network';
 import { AbortedError, chunkPlan, flopsPerSample, type GradientEngine, LANES, LocalGradient } from '../../trainer';
-import { FusedNetwork, fusable } from './fused-network';
+import { Float32Gradient } from '../float32-reference';
+import { FusedNetwork, fusable, type Precision } from './fused-network';
 import { type KernelInstance, kernelInstance } from './runtime';
 
 /** Layer outputs (doubles) up to which one pass covers a whole batch (32 MB, and as much for deltas). */
@@ -37,9 +38,14 @@ export class FusedGradient implements GradientEngine {
   /** Layer outputs per row (the forward pass keeps all of them). */
   private readonly unitsPerRow: number;
 
-  constructor(readonly net: Network, private readonly shouldAbort: () => boolean = () => false, k: KernelInstance | null = kernelInstance()) {
+  constructor(
+    readonly net: Network,
+    private readonly shouldAbort: () => boolean = () => false,
+    k: KernelInstance | null = kernelInstance(),
+    readonly precision: Precision = 'float64',
+  ) {
     if (k === null) throw new Error('the WebAssembly kernels are not available on this thread');
-    this.fn = new FusedNetwork(net, k);
+    this.fn = new FusedNetwork(net, k, precision);
     this.perSample = flopsPerSample(net);
     this.unitsPerRow = net.layers.reduce((u, l) => u + l.units, 0);
   }
@@ -98,13 +104,19 @@ export class FusedGradient implements GradientEngine {
 }
 
 /**
- * The gradient engine for a network on this thread: the fused WebAssembly one where it can run,
- * else LocalGradient. The trainer's one place of choice.
+ * The gradient engine for a network on this thread, in the spec's precision: the fused
+ * WebAssembly one where it can run, else LocalGradient (float64) or the TypeScript float32
+ * engine (float32-reference.ts; same bits as the WebAssembly one, slowly). The trainer's one
+ * place of choice.
  */
-export function gradientEngineFor(net: Network, shouldAbort?: () => boolean): GradientEngine {
+export function gradientEngineFor(net: Network, shouldAbort?: () => boolean, precision: Precision = 'float64'): GradientEngine {
   if (kernelBackend() === 'wasm' && fusable(net)) {
     const k = kernelInstance();
-    if (k !== null) return new FusedGradient(net, shouldAbort, k);
+    if (k !== null) return new FusedGradient(net, shouldAbort, k, precision);
+  }
+  if (precision === 'float32') {
+    if (!fusable(net)) throw new Error(`precision "float32" supports the activations linear, sigmoid, tanh and relu and the costs sum-of-squares, sigmoid-cross-entropy and softmax-cross-entropy; this network uses ${net.cost.name === 'mixture-density' ? 'the mixture density cost' : 'another part'}: use precision "float64"`);
+    return new Float32Gradient(net, shouldAbort);
   }
   return new LocalGradient(net, shouldAbort);
 }

@@ -55,6 +55,26 @@ interface Layout {
   work: number;
 }
 
+/** The arithmetic a working copy computes in (spec `training.precision`). */
+export type Precision = 'float64' | 'float32';
+
+/** The kernel functions of one precision. */
+interface Functions {
+  gemmWork(m: number, n: number, k: number): number;
+  forward(pDesc: number, n: number, pX: number): void;
+  backward(pDesc: number, r0: number, m: number, pX: number, pT: number, pInto: number, add: number): void;
+  backwardLanes(pDesc: number, n: number, pX: number, pT: number, pLane0: number, pLane1: number, segRows: number, lanes: number, add0: number): void;
+  descend(pW: number, pA: number, pB: number, eta: number, len: number, pKeep: number): void;
+  addBuf(pA: number, pB: number, pOut: number, len: number): void;
+}
+
+function functionsOf(k: KernelInstance, precision: Precision): Functions {
+  const x = k.exports;
+  return precision === 'float64'
+    ? { gemmWork: x.gemm_work_f64, forward: x.mlp_forward, backward: x.mlp_backward, backwardLanes: x.mlp_backward_lanes, descend: x.descend, addBuf: x.add_buf }
+    : { gemmWork: x.gemm_work_f32, forward: x.mlp_forward_f32, backward: x.mlp_backward_f32, backwardLanes: x.mlp_backward_lanes_f32, descend: x.descend_f32, addBuf: x.add_buf_f32 };
+}
+
 /** The network's working copy in kernel memory; see the file comment. */
 export class FusedNetwork {
   /** Parameters. */
@@ -62,13 +82,25 @@ export class FusedNetwork {
   private readonly width: number;
   private layout: Layout | null = null;
   private readonly held: Held;
+  /** Bytes per value: 8 for float64, 4 for float32. */
+  private readonly bytes: 8 | 4;
+  private readonly fns: Functions;
+  /** float32: the chunk's logits and targets widened for the cost's E (TypeScript, float64). */
+  private wide = new Float64Array(0);
 
-  constructor(readonly net: Network, readonly k: KernelInstance) {
+  constructor(readonly net: Network, readonly k: KernelInstance, readonly precision: Precision = 'float64') {
     if (!fusable(net)) throw new Error('this network has parts the fused gradient does not know (a custom activation or the mixture density cost)');
     this.size = net.size;
     this.width = targetWidth(net.cost, net.outputs);
+    this.bytes = precision === 'float64' ? 8 : 4;
+    this.fns = functionsOf(k, precision);
     this.held = { k, at: null };
     finalizer.register(this, this.held, this);
+  }
+
+  /** A view over the whole kernel memory in this copy's element type. */
+  private view(): Float64Array | Float32Array {
+    return this.bytes === 8 ? this.k.arena.f64() : this.k.arena.f32();
   }
 
   /**
@@ -84,19 +116,20 @@ export class FusedNetwork {
     const cRows = Math.max(chunkRows, old?.chunkRows ?? 0);
     const net = this.net;
     const L = net.layers.length;
-    const x = this.k.exports;
+    const f = this.fns;
+    const b = this.bytes;
     let work = 0;
     for (const l of net.layers) {
       work = Math.max(work,
-        x.gemm_work_f64(fRows, l.units, l.inputs), // forward
-        x.gemm_work_f64(l.inputs, l.units, fRows), // weight gradient (per chunk, or all chunks in lanes)
-        x.gemm_work_f64(fRows, l.inputs, l.units)); // deltas below
+        f.gemmWork(fRows, l.units, l.inputs), // forward
+        f.gemmWork(l.inputs, l.units, fRows), // weight gradient (per chunk, or all chunks in lanes)
+        f.gemmWork(fRows, l.inputs, l.units)); // deltas below
     }
     const sizes: number[] = [
       (DESC_HEAD + DESC_LAYER * L) * 4,
-      this.size * 8, this.size * 8, this.size * 8, this.size * 8,
-      bRows * net.inputs * 8, bRows * this.width * 8,
-      ...net.layers.flatMap((l) => [fRows * l.units * 8, fRows * l.units * 8]),
+      this.size * b, this.size * b, this.size * b, this.size * b,
+      bRows * net.inputs * b, bRows * this.width * b,
+      ...net.layers.flatMap((l) => [fRows * l.units * b, fRows * l.units * b]),
       work,
     ];
     const total = sizes.reduce((n, s) => n + up64(s), 0);
@@ -147,7 +180,7 @@ export class FusedNetwork {
 
   /** Copies parameters in. */
   loadParams(w: Float64Array): void {
-    this.k.arena.f64().set(w.subarray(0, this.size), this.lay().params >> 3);
+    this.view().set(w.subarray(0, this.size), this.lay().params / this.bytes);
   }
 
   /** Copies a batch in: n rows of inputs and targets. */
@@ -158,16 +191,16 @@ export class FusedNetwork {
   /** Copies rows [r0, r0 + m) of a batch's inputs and targets to rows [at, at + m) of the copy (default: the same rows). */
   loadRows(x: Float64Array, t: Float64Array, r0: number, m: number, at = r0): void {
     const lay = this.lay();
-    const f = this.k.arena.f64();
-    const d = this.net.inputs, w = this.width;
-    f.set(x.subarray(r0 * d, (r0 + m) * d), (lay.x >> 3) + at * d);
-    f.set(t.subarray(r0 * w, (r0 + m) * w), (lay.t >> 3) + at * w);
+    const f = this.view();
+    const d = this.net.inputs, w = this.width, b = this.bytes;
+    f.set(x.subarray(r0 * d, (r0 + m) * d), lay.x / b + at * d);
+    f.set(t.subarray(r0 * w, (r0 + m) * w), lay.t / b + at * w);
   }
 
   /** Forward propagation of batch rows [g0, g0 + g) (at most forwardRows) at the loaded parameters. */
   forward(g0: number, g: number): void {
     const lay = this.lay();
-    this.k.exports.mlp_forward(lay.desc, g, lay.x + g0 * this.net.inputs * 8);
+    this.fns.forward(lay.desc, g, lay.x + g0 * this.net.inputs * this.bytes);
   }
 
   /**
@@ -177,26 +210,35 @@ export class FusedNetwork {
   backward(g0: number, c0: number, m: number, lane: 0 | 1, add: boolean, withError: boolean): number {
     const lay = this.lay();
     const net = this.net;
-    const pT = lay.t + (g0 + c0) * this.width * 8;
-    let e = Number.NaN;
-    if (withError) {
-      // E from the logits, by the cost's own TypeScript (the same bits as Network.gradientInto's).
-      const f = this.k.arena.f64();
-      const z = (lay.z[net.layers.length - 1] >> 3) + c0 * net.outputs;
-      e = net.cost.value(f.subarray(z, z + m * net.outputs), f.subarray(pT >> 3, (pT >> 3) + m * this.width), m, net.outputs);
-    }
-    this.k.exports.mlp_backward(lay.desc, c0, m, lay.x + g0 * net.inputs * 8, pT, lay.lanes[lane], add ? 1 : 0);
+    const pT = lay.t + (g0 + c0) * this.width * this.bytes;
+    const e = withError ? this.errorAt(c0, (g0 + c0) * this.width, m) : Number.NaN;
+    this.fns.backward(lay.desc, c0, m, lay.x + g0 * net.inputs * this.bytes, pT, lay.lanes[lane], add ? 1 : 0);
     return e;
   }
 
   /** After `forward(0, n)`: E of batch rows [c0, c0 + m), from their logits by the cost's own TypeScript. */
   error(c0: number, m: number): number {
+    return this.errorAt(c0, c0 * this.width, m);
+  }
+
+  /**
+   * E of m rows: logits from row c0 of the forward pass, targets from element t0 of the batch,
+   * by the cost's own TypeScript (float64; the same bits as Network.gradientInto's E). float32
+   * values are widened first (exactly).
+   */
+  private errorAt(c0: number, t0: number, m: number): number {
     const lay = this.lay();
     const net = this.net;
-    const f = this.k.arena.f64();
-    const z = (lay.z[net.layers.length - 1] >> 3) + c0 * net.outputs;
-    const t = (lay.t >> 3) + c0 * this.width;
-    return net.cost.value(f.subarray(z, z + m * net.outputs), f.subarray(t, t + m * this.width), m, net.outputs);
+    const k = net.outputs, w = this.width, b = this.bytes;
+    const f = this.view();
+    const z = lay.z[net.layers.length - 1] / b + c0 * k;
+    const t = lay.t / b + t0;
+    if (b === 8) return net.cost.value(f.subarray(z, z + m * k) as Float64Array, f.subarray(t, t + m * w) as Float64Array, m, k);
+    if (this.wide.length < m * (k + w)) this.wide = new Float64Array(m * (k + w));
+    const logits = this.wide.subarray(0, m * k), targets = this.wide.subarray(m * k, m * (k + w));
+    logits.set(f.subarray(z, z + m * k));
+    targets.set(f.subarray(t, t + m * w));
+    return net.cost.value(logits, targets, m, k);
   }
 
   /**
@@ -206,42 +248,42 @@ export class FusedNetwork {
    */
   backwardLanes(n: number, segRows: number, lanes: 1 | 2, add0: boolean): void {
     const lay = this.lay();
-    this.k.exports.mlp_backward_lanes(lay.desc, n, lay.x, lay.t, lay.lanes[0], lay.lanes[1], segRows, lanes, add0 ? 1 : 0);
+    this.fns.backwardLanes(lay.desc, n, lay.x, lay.t, lay.lanes[0], lay.lanes[1], segRows, lanes, add0 ? 1 : 0);
   }
 
   /** w = w - eta (lane 0 (+ lane 1 when `lanes` is 2)) on the loaded parameters, the old ones kept. */
   descend(eta: number, lanes: 1 | 2): void {
     const lay = this.lay();
-    this.k.exports.descend(lay.params, lay.lanes[0], lanes === 2 ? lay.lanes[1] : 0, eta, this.size, lay.keep);
+    this.fns.descend(lay.params, lay.lanes[0], lanes === 2 ? lay.lanes[1] : 0, eta, this.size, lay.keep);
   }
 
   /** Lane 0 + lane 1 into lane 0. */
   joinLanes(): void {
     const lay = this.lay();
-    this.k.exports.add_buf(lay.lanes[0], lay.lanes[1], lay.lanes[0], this.size);
+    this.fns.addBuf(lay.lanes[0], lay.lanes[1], lay.lanes[0], this.size);
   }
 
   /** Copies the parameters out. */
   storeParams(w: Float64Array): void {
-    const p = this.lay().params >> 3;
-    w.set(this.k.arena.f64().subarray(p, p + this.size));
+    const p = this.lay().params / this.bytes;
+    w.set(this.view().subarray(p, p + this.size));
   }
 
   /** Copies the weights before the last `descend` out. */
   storeKeep(keep: Float64Array): void {
-    const p = this.lay().keep >> 3;
-    keep.set(this.k.arena.f64().subarray(p, p + this.size));
+    const p = this.lay().keep / this.bytes;
+    keep.set(this.view().subarray(p, p + this.size));
   }
 
   /** Copies lane `lane` out. */
   storeLane(lane: 0 | 1, into: Float64Array): void {
-    const p = this.lay().lanes[lane] >> 3;
-    into.set(this.k.arena.f64().subarray(p, p + this.size));
+    const p = this.lay().lanes[lane] / this.bytes;
+    into.set(this.view().subarray(p, p + this.size));
   }
 
   /** Copies a vector into lane `lane`. */
   loadLane(lane: 0 | 1, from: Float64Array): void {
-    this.k.arena.f64().set(from.subarray(0, this.size), this.lay().lanes[lane] >> 3);
+    this.view().set(from.subarray(0, this.size), this.lay().lanes[lane] / this.bytes);
   }
 
   /** Gives the block back to the arena now (otherwise that happens once this object is garbage). */

@@ -68,6 +68,18 @@ export interface KernelExports {
   descend(pW: number, pA: number, pB: number, eta: number, len: number, pKeep: number): void;
   /** out = a + b over len values. */
   add_buf(pA: number, pB: number, pOut: number, len: number): void;
+  /** float32 twins (wat-math32.ts, wat-mlp.ts with L = F32): the same contracts on float32 buffers. */
+  act_apply_f32(p: number, len: number, act: number): void;
+  act_backward_f32(pZ: number, pD: number, len: number, act: number): void;
+  cost_delta_f32(pA: number, pT: number, pD: number, n: number, k: number, cost: number): void;
+  sum_rows_f32(m: number, n: number, pA: number, pOut: number, acc: number): void;
+  descend_f32(pW: number, pA: number, pB: number, eta: number, len: number, pKeep: number): void;
+  add_buf_f32(pA: number, pB: number, pOut: number, len: number): void;
+  tanh_buf_f32(pIn: number, pOut: number, len: number): void;
+  logistic_buf_f32(pIn: number, pOut: number, len: number): void;
+  mlp_forward_f32(pDesc: number, n: number, pX: number): void;
+  mlp_backward_f32(pDesc: number, r0: number, m: number, pX: number, pT: number, pInto: number, add: number): void;
+  mlp_backward_lanes_f32(pDesc: number, n: number, pX: number, pT: number, pLane0: number, pLane1: number, segRows: number, lanes: number, add0: number): void;
   /** Forward propagation of n rows at pX for the network described at pDesc (wat-mlp.ts). */
   mlp_forward(pDesc: number, n: number, pX: number): void;
   /** After mlp_forward of n rows: all their deltas, the gradient summed per chunk of segRows rows into lanes (wat-mlp.ts). */
@@ -204,10 +216,12 @@ export class Arena {
   private readonly live = new Map<number, number>();
   private top: number;
   private view: Float64Array;
+  private view32: Float32Array;
 
   constructor(readonly k: KernelInstance, base: number) {
     this.top = align(base);
     this.view = new Float64Array(k.memory.buffer);
+    this.view32 = new Float32Array(k.memory.buffer);
   }
 
   /** A block of at least `bytes` bytes; its address (a multiple of 64). */
@@ -261,6 +275,12 @@ export class Arena {
   f64(): Float64Array {
     if (this.view.buffer !== this.k.memory.buffer) this.view = new Float64Array(this.k.memory.buffer);
     return this.view;
+  }
+
+  /** A Float32Array over the whole memory as it is now. */
+  f32(): Float32Array {
+    if (this.view32.buffer !== this.k.memory.buffer) this.view32 = new Float32Array(this.k.memory.buffer);
+    return this.view32;
   }
 
   /** Bytes in blocks currently held (for tests). */

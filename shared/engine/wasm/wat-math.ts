@@ -68,14 +68,14 @@ function expScalar(): string {
 }
 
 /** Locals the inline two-lane exp needs in its host function. */
-const EXP2_LOCALS = ['e_x', 'e_k', 'e_r', 'e_ki', 'e_m', 'e_j', 'e_q', 'e_T', 'e_v', 'e_P'].map((l) => `(local $${l} v128)`).join(' ');
+export const EXP2_LOCALS = ['e_x', 'e_k', 'e_r', 'e_ki', 'e_m', 'e_j', 'e_q', 'e_T', 'e_v', 'e_P'].map((l) => `(local $${l} v128)`).join(' ');
 
 /**
  * fastExp on two lanes, as an expression (written inline: V8 does not inline WebAssembly calls,
  * and a call per pair cost more than the arithmetic): the main path when both lanes are in
  * [-707, 709], else the scalar twin per lane. The host declares EXP2_LOCALS.
  */
-function exp2(x: string): string {
+export function exp2(x: string): string {
   return `(block (result v128)
     ${set('e_x', x)}
     (if (result v128) (i32.and (i64x2.all_true ${V('ge', get('e_x'), v2(-707))}) (i64x2.all_true ${V('le', get('e_x'), v2(709))}))
@@ -112,14 +112,14 @@ function tanhScalar(): string {
 }
 
 /** Locals the inline two-lane tanh needs in its host function. */
-const TANH2_LOCALS = ['t_x', 't_c', 't_kb', 't_k', 't_d', 't_u', 't_t', 't_i', 't_T', 't_S'].map((l) => `(local $${l} v128)`).join(' ');
+export const TANH2_LOCALS = ['t_x', 't_c', 't_kb', 't_k', 't_d', 't_u', 't_t', 't_i', 't_T', 't_S'].map((l) => `(local $${l} v128)`).join(' ');
 
 /**
  * fastTanh on two lanes, as an expression: clamp, round to the table point, Taylor series of the
  * rest, both lanes' (tanh, sech^2) pairs fetched with one 16-byte load each. The host declares
  * TANH2_LOCALS.
  */
-function tanh2(x: string): string {
+export function tanh2(x: string): string {
   const L = M.TANH_LIMIT;
   return `(block (result v128)
     ${set('t_x', x)}

@@ -6,7 +6,8 @@
  */
 import { allGemmWat } from './wat-gemm';
 import { mathWat } from './wat-math';
-import { mlpWat } from './wat-mlp';
+import { math32Wat } from './wat-math32';
+import { allMlpWat } from './wat-mlp';
 
 /** Pages (64 KiB) the memory may grow to: 4 GiB, all a 32-bit address space holds. */
 export const MAX_PAGES = 65536;
@@ -17,7 +18,8 @@ export function kernelModuleWat(shared: boolean): string {
   (import "env" "memory" (memory 1 ${MAX_PAGES}${shared ? ' shared' : ''}))
   ${allGemmWat()}
   ${mathWat()}
-  ${mlpWat()}
+  ${math32Wat()}
+  ${allMlpWat()}
 )
 `;
 }
