@@ -14,7 +14,9 @@ import { cost } from '../shared/engine/costs';
 import { initialize } from '../shared/engine/init';
 import { Network } from '../shared/engine/network';
 import { Rng } from '../shared/engine/rng';
+import { Float32Gradient } from '../shared/engine/float32-reference';
 import { FusedGradient, gradientEngineFor } from '../shared/engine/wasm/fused-gradient';
+import type { Precision } from '../shared/engine/wasm/fused-network';
 
 /**
  * One gradient-descent step w <- w - eta dE/dw on rows [0, n) of x and t, in place, by the
@@ -23,10 +25,11 @@ import { FusedGradient, gradientEngineFor } from '../shared/engine/wasm/fused-gr
  */
 export type EngineStep = (w: Float64Array, x: Float64Array, t: Float64Array, n: number, eta: number, withError: boolean) => number;
 
-/** The trainer's engine for `net` as an EngineStep, and its name. */
-export function engineStep(net: Network): { step: EngineStep; name: string } {
-  const engine = gradientEngineFor(net);
+/** The trainer's engine for `net` (in `precision`) as an EngineStep, and its name. */
+export function engineStep(net: Network, precision: Precision = 'float64'): { step: EngineStep; name: string } {
+  const engine = gradientEngineFor(net, undefined, precision);
   if (engine instanceof FusedGradient) return { step: (w, x, t, n, eta, withError) => engine.step(w, x, t, n, eta, withError), name: 'fused WebAssembly' };
+  if (engine instanceof Float32Gradient) return { step: (w, x, t, n, eta, withError) => engine.step(w, x, t, n, eta, withError), name: 'float32 TypeScript' };
   const scratch = new Float64Array(net.size);
   return {
     step: (w, x, t, n, eta, withError) => {
@@ -200,9 +203,9 @@ export interface EpochTiming {
  * by the trainer's engine with its chunk plan), after a few warm-up batches from the same weights. The batches run in `CHUNKS` chunks per
  * epoch and the fastest chunk's pace per row, times the rows of an epoch, gives `seconds`.
  */
-export function timeEpoch(p: MiniBatchProblem, epochs: number): EpochTiming {
+export function timeEpoch(p: MiniBatchProblem, epochs: number, precision: Precision = 'float64'): EpochTiming {
   const net = new Network(p.inputs, p.layers, cost(p.costName));
-  const { step: engine } = engineStep(net);
+  const { step: engine } = engineStep(net, precision);
   const xb = new Float64Array(p.batch * p.inputs);
   const tb = new Float64Array(p.batch * p.outputs);
   let rows = 0;
