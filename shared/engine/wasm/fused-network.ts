@@ -50,6 +50,8 @@ interface Layout {
   keep: number;
   x: number;
   t: number;
+  /** float32: float64 staging for conversions in WebAssembly (parameters or a batch's rows). */
+  stage: number;
   z: number[];
   delta: number[];
   work: number;
@@ -131,6 +133,7 @@ export class FusedNetwork {
       bRows * net.inputs * b, bRows * this.width * b,
       ...net.layers.flatMap((l) => [fRows * l.units * b, fRows * l.units * b]),
       work,
+      b === 4 ? Math.max(this.size, bRows * Math.max(net.inputs, this.width)) * 8 : 0,
     ];
     const total = sizes.reduce((n, s) => n + up64(s), 0);
     if (old) this.k.arena.release(old.block);
@@ -150,7 +153,7 @@ export class FusedNetwork {
     });
     const layout: Layout = {
       batchRows: bRows, forwardRows: fRows, chunkRows: cRows, block, desc: at[0], params: at[1], lanes: [at[2], at[3]], keep: at[4],
-      x: at[5], t: at[6], z, delta, work: at[at.length - 1],
+      x: at[5], t: at[6], z, delta, work: at[at.length - 2], stage: at[at.length - 1],
     };
     // The descriptor wat-mlp.ts reads.
     const d = new Int32Array(this.k.memory.buffer, layout.desc, DESC_HEAD + DESC_LAYER * L);
@@ -178,9 +181,31 @@ export class FusedNetwork {
     return l !== null && l.batchRows >= batchRows && l.forwardRows >= forwardRows && l.chunkRows >= chunkRows;
   }
 
-  /** Copies parameters in. */
+  /** Copies parameters in (float32: rounded). */
   loadParams(w: Float64Array): void {
-    this.view().set(w.subarray(0, this.size), this.lay().params / this.bytes);
+    this.load(w.subarray(0, this.size), this.lay().params);
+  }
+
+  /** Float64 values into the copy at `to` (float32: through the staging area, rounded there). */
+  private load(from: Float64Array, to: number): void {
+    if (this.bytes === 8) {
+      this.k.arena.f64().set(from, to / 8);
+      return;
+    }
+    const stage = this.lay().stage;
+    this.k.arena.f64().set(from, stage / 8);
+    this.k.exports.demote_buf(stage, to, from.length);
+  }
+
+  /** `len` values of the copy at `from` into a Float64Array (float32: widened, exactly). */
+  private store(from: number, len: number, to: Float64Array): void {
+    if (this.bytes === 8) {
+      to.set(this.k.arena.f64().subarray(from / 8, from / 8 + len));
+      return;
+    }
+    const stage = this.lay().stage;
+    this.k.exports.promote_buf(from, stage, len);
+    to.set(this.k.arena.f64().subarray(stage / 8, stage / 8 + len));
   }
 
   /** Copies a batch in: n rows of inputs and targets. */
@@ -191,10 +216,9 @@ export class FusedNetwork {
   /** Copies rows [r0, r0 + m) of a batch's inputs and targets to rows [at, at + m) of the copy (default: the same rows). */
   loadRows(x: Float64Array, t: Float64Array, r0: number, m: number, at = r0): void {
     const lay = this.lay();
-    const f = this.view();
     const d = this.net.inputs, w = this.width, b = this.bytes;
-    f.set(x.subarray(r0 * d, (r0 + m) * d), lay.x / b + at * d);
-    f.set(t.subarray(r0 * w, (r0 + m) * w), lay.t / b + at * w);
+    this.load(x.subarray(r0 * d, (r0 + m) * d), lay.x + at * d * b);
+    this.load(t.subarray(r0 * w, (r0 + m) * w), lay.t + at * w * b);
   }
 
   /** Forward propagation of batch rows [g0, g0 + g) (at most forwardRows) at the loaded parameters. */
@@ -265,25 +289,22 @@ export class FusedNetwork {
 
   /** Copies the parameters out. */
   storeParams(w: Float64Array): void {
-    const p = this.lay().params / this.bytes;
-    w.set(this.view().subarray(p, p + this.size));
+    this.store(this.lay().params, this.size, w);
   }
 
   /** Copies the weights before the last `descend` out. */
   storeKeep(keep: Float64Array): void {
-    const p = this.lay().keep / this.bytes;
-    keep.set(this.view().subarray(p, p + this.size));
+    this.store(this.lay().keep, this.size, keep);
   }
 
   /** Copies lane `lane` out. */
   storeLane(lane: 0 | 1, into: Float64Array): void {
-    const p = this.lay().lanes[lane] / this.bytes;
-    into.set(this.view().subarray(p, p + this.size));
+    this.store(this.lay().lanes[lane], this.size, into);
   }
 
   /** Copies a vector into lane `lane`. */
   loadLane(lane: 0 | 1, from: Float64Array): void {
-    this.view().set(from.subarray(0, this.size), this.lay().lanes[lane] / this.bytes);
+    this.load(from.subarray(0, this.size), this.lay().lanes[lane]);
   }
 
   /** Gives the block back to the arena now (otherwise that happens once this object is garbage). */

@@ -76,6 +76,9 @@ export interface KernelExports {
   descend_f32(pW: number, pA: number, pB: number, eta: number, len: number, pKeep: number): void;
   add_buf_f32(pA: number, pB: number, pOut: number, len: number): void;
   tanh_buf_f32(pIn: number, pOut: number, len: number): void;
+  /** float64 values at p64 to float32 at p32 (rounded to nearest), and back (exactly). */
+  demote_buf(p64: number, p32: number, len: number): void;
+  promote_buf(p32: number, p64: number, len: number): void;
   logistic_buf_f32(pIn: number, pOut: number, len: number): void;
   mlp_forward_f32(pDesc: number, n: number, pX: number): void;
   mlp_backward_f32(pDesc: number, r0: number, m: number, pX: number, pT: number, pInto: number, add: number): void;
