@@ -122,7 +122,10 @@ class RunLoop {
     this.runId = req.runId;
     this.ring = new SnapshotRing(trainer.lab.net.size);
     this.settings = Atomics.load(this.ints, CTRL.SETTINGS);
-    if (req.paused) Atomics.compareExchange(this.ints, CTRL.COMMAND, COMMAND.RUN, COMMAND.PAUSE);
+    // A paused start needs nothing here: main put PAUSE in the control block before sending it
+    // (req.paused is read from there). Forcing PAUSE again lost a resume that main sent while
+    // this worker was still assembling the run (seen in the end-to-end tests once building the
+    // trainer took longer).
     this.readSettings();
   }
 
