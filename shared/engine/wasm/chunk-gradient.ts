@@ -8,7 +8,9 @@
  * reaches `into` when `flush` is called or another vector is asked for: one copy out per lane
  * and wave instead of one copy in and out per chunk. The caller must `flush` before anyone else
  * reads `into`, and must not change `into` between chunks that add to it (the data-parallel
- * protocol does neither).
+ * protocol does neither). `wave` does a participant's chunks of a wave together on two threads:
+ * one forward pass over all their rows, one backward pass with the sums kept per chunk.
+ * float64 only: float32 runs train on one thread.
  */
 import { targetWidth } from '../costs';
 import { kernelBackend } from '../kernel-backend';

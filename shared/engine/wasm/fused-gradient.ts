@@ -1,7 +1,8 @@
 /**
  * The gradient engine of one thread on the WebAssembly path: LocalGradient's contract and bits
- * (shared/trainer.ts), with each chunk's forward and backward pass one WebAssembly call
- * (wat-mlp.ts) and the gradient step in WebAssembly too. The batch is cut by the same
+ * (shared/trainer.ts), the forward and backward passes a few WebAssembly calls per step
+ * (wat-mlp.ts) and the gradient step in WebAssembly too, in float64 or, for
+ * `precision: "float32"`, in float32 (the bits of float32-reference.ts). The batch is cut by the same
  * `chunkPlan`, chunk c goes into lane c mod 2 (added from chunk 2 on), and the step takes
  * w - eta (lane 0 + lane 1): the order LocalGradient and the data-parallel threads follow, so the
  * weights are the same bits on every path (test/engine/fused-gradient.test.ts).
@@ -16,7 +17,8 @@
  * network, ~1 us for the seed's. E comes from the logits through the cost's own TypeScript.
  *
  * `gradientEngineFor` is where the trainer picks this engine: when the kernels run on WebAssembly
- * (kernel-backend.ts) and the network is `fusable`; otherwise LocalGradient.
+ * (kernel-backend.ts) and the network is `fusable`; otherwise LocalGradient (float64) or the
+ * TypeScript float32 engine.
  */
 import { kernelBackend } from '../kernel-backend';
 import type { Network } from '../network';
