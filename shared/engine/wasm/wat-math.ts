@@ -121,21 +121,32 @@ export const TANH2_LOCALS = ['t_x', 't_c', 't_kb', 't_k', 't_d', 't_u', 't_t', '
  */
 export function tanh2(x: string): string {
   const L = M.TANH_LIMIT;
-  return `(block (result v128)
-    ${set('t_x', x)}
-    ${set('t_c', `(v128.bitselect ${v2(L)} (v128.bitselect ${v2(-L)} ${get('t_x')} ${V('lt', get('t_x'), v2(-L))}) ${V('gt', get('t_x'), v2(L))})`)}
+  // The rest, from the clamped value in t_c; `clampIndex` for lanes that may be NaN.
+  const core = (clampIndex: boolean): string => {
+    const idx = `(i32x4.add ${get('t_kb')} (v128.const i32x4 ${M.TANH_K} 0 ${M.TANH_K} 0))`;
+    return `
     ${set('t_kb', V('add', V('mul', get('t_c'), v2(M.TANH_STEPS)), v2(M.ROUND)))}
     ${set('t_k', V('sub', get('t_kb'), v2(M.ROUND)))}
     ${set('t_d', V('sub', get('t_c'), V('mul', get('t_k'), v2(1 / M.TANH_STEPS))))}
     ${set('t_u', V('mul', get('t_d'), get('t_d')))}
     ${set('t_t', V('mul', get('t_d'), V('add', v2(1), V('mul', get('t_u'), V('add', v2(M.C3), V('mul', get('t_u'), V('add', v2(M.C5), V('mul', get('t_u'), v2(M.C7)))))))))}
     ;; The table index k sits in the low 32 bits of k + 1.5 * 2^52 (i32 lanes 0 and 2), exactly
-    ;; the integer JavaScript's k | 0 gives; clamped to the table so a NaN's payload cannot point
-    ;; outside it (a NaN lane gives NaN whatever it reads).
-    ${set('t_i', `(i32x4.shl (i32x4.min_s (i32x4.max_s (i32x4.add ${get('t_kb')} (v128.const i32x4 ${M.TANH_K} 0 ${M.TANH_K} 0)) (v128.const i32x4 0 0 0 0)) (v128.const i32x4 ${2 * M.TANH_K} 0 ${2 * M.TANH_K} 0)) ${i32(3)})`)}
+    ;; the integer JavaScript's k | 0 gives${clampIndex ? '; clamped to the table so a NaN\'s payload cannot point outside it (a NaN lane gives NaN whatever it reads)' : ''}.
+    ${set('t_i', `(i32x4.shl ${clampIndex ? `(i32x4.min_s (i32x4.max_s ${idx} (v128.const i32x4 0 0 0 0)) (v128.const i32x4 ${2 * M.TANH_K} 0 ${2 * M.TANH_K} 0))` : idx} ${i32(3)})`)}
     ${set('t_T', `(v128.load64_lane 1 ${add('(global.get $tanhT)', `(i32x4.extract_lane 2 ${get('t_i')})`)} (v128.load64_splat ${add('(global.get $tanhT)', `(i32x4.extract_lane 0 ${get('t_i')})`)}))`)}
     ${set('t_S', `(v128.load64_lane 1 ${add('(global.get $tanhS)', `(i32x4.extract_lane 2 ${get('t_i')})`)} (v128.load64_splat ${add('(global.get $tanhS)', `(i32x4.extract_lane 0 ${get('t_i')})`)}))`)}
-    ${V('add', get('t_T'), V('div', V('mul', get('t_S'), get('t_t')), V('add', v2(1), V('mul', get('t_T'), get('t_t')))))})`;
+    ${V('add', get('t_T'), V('div', V('mul', get('t_S'), get('t_t')), V('add', v2(1), V('mul', get('t_T'), get('t_t')))))}`;
+  };
+  // Both lanes within +-TANH_LIMIT (the usual case; NaN is not): no clamping to do.
+  return `(block (result v128)
+    ${set('t_x', x)}
+    (if (result v128) (i64x2.all_true ${V('le', V('abs', get('t_x')), v2(L))})
+      (then
+        ${set('t_c', get('t_x'))}
+        ${core(false)})
+      (else
+        ${set('t_c', `(v128.bitselect ${v2(L)} (v128.bitselect ${v2(-L)} ${get('t_x')} ${V('lt', get('t_x'), v2(-L))}) ${V('gt', get('t_x'), v2(L))})`)}
+        ${core(true)})))`;
 }
 
 /**
