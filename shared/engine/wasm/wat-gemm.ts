@@ -132,8 +132,29 @@ export function gemmWat(L: LaneType): string {
         ${store(get('dst'), `(select (${L.t}.add ${load(get('dst'))} ${load(get('src'))}) ${load(get('src'))} ${get('acc')})`)}`)}`)}`;
 
   // One output column (a network's single output unit): a dot product per row, no packing.
+  // float64 with A's rows side by side (aRow = 1: the weight gradient into one unit), two rows
+  // at a time in one vector against B(p, 0) splatted; then any last row (and every row
+  // otherwise) alone.
+  const rowPairs = L.t !== 'f64' ? '' : `
+    ${ifElse(`(i32.eq ${get('aRow')} ${i32(1)})`, `
+      (block $rp_done (loop $rp_next
+        (br_if $rp_done (i32.gt_s ${add(get('ib'), i32(2))} ${get('m')}))
+        ${set('c00', zero)}
+        ${set('pa', add(get('pA'), shl(get('ib'), sh)))}
+        ${set('pb', get('pB'))}
+        ${forLoop('p', i32(0), get('k'), `
+          ${set('c00', vadd(get('c00'), vmul(vload(get('pa')), `(${L.splat} ${get('pb')})`)))}
+          ${set('pa', add(get('pa'), shl(get('aP'), sh)))}
+          ${set('pb', add(get('pb'), shl(get('bP'), sh)))}`)}
+        ${ifElse(get('pBias'), set('c00', vadd(get('c00'), `(${L.splat} ${get('pBias')})`)))}
+        ${set('dst', add(get('pC'), shl(get('ib'), sh)))}
+        ${ifElse(get('acc'), vstore(get('dst'), vadd(vload(get('dst')), get('c00'))), vstore(get('dst'), get('c00')))}
+        ${set('ib', add(get('ib'), i32(2)))}
+        (br $rp_next)))`)}`;
   const column = ifElse(`(i32.eq ${get('n')} ${i32(1)})`, `
-    ${forLoop('ib', i32(0), get('m'), `
+    ${set('ib', i32(0))}
+    ${rowPairs}
+    ${forLoop('ib', get('ib'), get('m'), `
       ${set('s', `(${L.t}.const 0)`)}
       ${set('pa', add(get('pA'), shl(mul(get('ib'), get('aRow')), sh)))}
       ${set('pb', get('pB'))}
