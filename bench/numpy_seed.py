@@ -100,15 +100,15 @@ def mini_batch(job):
     return {'secondsPerRow': best, 'seconds': elapsed, 'batches': len(starts), 'rows': rows}
 
 
-def gemm(shapes, repeat=30):
-    """GFLOP/s of numpy's float64 matrix product (its BLAS) on each shape, as our kernel is
+def gemm(shapes, dtype='float64', repeat=30):
+    """GFLOP/s of numpy's matrix product (its BLAS) on each shape in `dtype`, as our kernel is
     timed (bench/kernels.ts): the fastest of `repeat` products after a warm-up."""
     rng = np.random.default_rng(0)
     rates = []
     for s in shapes:
         m, n, k, layout = s['m'], s['n'], s['k'], s['layout']
-        a = rng.standard_normal((k, m) if layout == 'TN' else (m, k))
-        b = rng.standard_normal((n, k) if layout == 'NT' else (k, n))
+        a = rng.standard_normal((k, m) if layout == 'TN' else (m, k)).astype(dtype)
+        b = rng.standard_normal((n, k) if layout == 'NT' else (k, n)).astype(dtype)
         prod = {'NN': lambda: a @ b, 'TN': lambda: a.T @ b, 'NT': lambda: a @ b.T}[layout]
         for _ in range(5):
             prod()
@@ -126,6 +126,7 @@ def main():
     out = {'numpy': np.__version__}
     if 'gemm' in job:
         out['gemm'] = gemm(job['gemm'])
+        out['gemm32'] = gemm(job['gemm'], 'float32')
     if 'w1' in job or 'w2' in job:
         runs = json.load(open(os.path.join(HERE, '..', 'test', 'fixtures', 'seed-runs.json')))
     for key in ('w1', 'w2'):

@@ -90,8 +90,9 @@ interface NumpyResult {
   w1?: FullBatchTiming;
   w2?: FullBatchTiming;
   w3?: { secondsPerRow: number; seconds: number; batches: number; rows: number };
-  /** GFLOP/s of numpy's matrix product on W3_SHAPES. */
+  /** GFLOP/s of numpy's matrix product on W3_SHAPES, float64 and float32. */
   gemm?: number[];
+  gemm32?: number[];
 }
 
 /** Runs bench/numpy_seed.py on the selected workloads; W3 data goes through raw float64 files. */
@@ -172,12 +173,14 @@ async function main(): Promise<void> {
   let threads: ThreadTimings | undefined;
   let threadNote = '';
   let kernels: number[] | null = null;
+  let kernels32: number[] | null = null;
   if (o.only.has('w3')) {
     problem = mnistProblem();
     ours.w3 = timeEpoch(problem, o.epochs);
     // The TypeScript float32 engine (no WebAssembly) would take minutes: float32 is timed on wasm only.
     if (backend === 'wasm') ours.w3f32 = timeEpoch(problem, o.epochs, 'float32');
     if (backend === 'wasm') kernels = kernelRates(W3_SHAPES);
+    if (backend === 'wasm') kernels32 = kernelRates(W3_SHAPES, true);
     if (o.threads) {
       try {
         threads = await timeThreads(problem, o.threadSteps, o.threadPairs);
@@ -241,14 +244,18 @@ async function main(): Promise<void> {
     console.log(`(the seed's fit also computes dE/dx for the first layer, ${(extra / 1e9).toFixed(1)} GFLOP/epoch more, not counted in its GFLOP/s)`);
   }
   if (kernels) {
-    const krows: string[][] = [['float64 product kernel alone', 'shape', 'ours GFLOP/s', 'numpy BLAS GFLOP/s', 'ours/BLAS']];
-    W3_SHAPES.forEach((s, i) => {
-      const b = np?.gemm?.[i];
-      krows.push([s.name, `${s.layout} ${s.m}x${s.n}x${s.k}`, kernels![i].toFixed(1), b ? b.toFixed(1) : '-', b ? `${((100 * kernels![i]) / b).toFixed(0)}%` : '-']);
-    });
+    const krows: string[][] = [['product kernel alone', 'shape', 'ours GFLOP/s', 'numpy BLAS GFLOP/s', 'ours/BLAS']];
+    const add = (precision: string, ours: number[], blas: number[] | undefined): void => {
+      W3_SHAPES.forEach((s, i) => {
+        const b = blas?.[i];
+        krows.push([`${precision} ${s.name}`, `${s.layout} ${s.m}x${s.n}x${s.k}`, ours[i].toFixed(1), b ? b.toFixed(1) : '-', b ? `${((100 * ours[i]) / b).toFixed(0)}%` : '-']);
+      });
+    };
+    add('float64', kernels, np?.gemm);
+    if (kernels32) add('float32', kernels32, np?.gemm32);
     console.log('');
     console.log(table(krows));
-    console.log('(numpy\'s BLAS, one thread, is this machine\'s measured float64 peak here: AVX-512 with FMA. Ours is 128-bit WebAssembly SIMD with separate' +
+    console.log('(numpy\'s BLAS, one thread, is this machine\'s measured peak here: AVX-512 with FMA. Ours is 128-bit WebAssembly SIMD with separate' +
       ' multiply and add, summing in textbook order so the bits match the plain kernels everywhere)');
   }
 
