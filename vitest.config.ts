@@ -11,6 +11,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // Assembles the WebAssembly kernels first (issue 17): the engine imports the generated module.
+    globalSetup: ['./test/support/wasm-setup.ts'],
     environment: 'node',
     // Training runs, worker start-up and the headless-browser tests take seconds, not ms.
     testTimeout: 120_000,

@@ -4,10 +4,11 @@ JSON line from its stdout.
 
     python3 bench/numpy_seed.py JOB.json
 
-JOB.json: {"w1": {...}, "w2": {...}, "w3": {...}}, any subset. W1/W2 name a run of
+JOB.json: {"w1": {...}, "w2": {...}, "w3": {...}, "gemm": [...]}, any subset. W1/W2 name a run of
 test/fixtures/seed-runs.json and a step count; W3 names raw little-endian float64 files for the
 inputs (n x inputs) and one-hot targets (n x outputs), the initial parameters, the batch order
-and how many batches to time. Thread counts are whatever the environment sets (bench/run.ts
+and how many batches to time; "gemm" lists product shapes ({m, n, k, layout}) whose GFLOP/s to
+measure. Thread counts are whatever the environment sets (bench/run.ts
 sets OPENBLAS_NUM_THREADS etc.).
 """
 
@@ -99,9 +100,33 @@ def mini_batch(job):
     return {'secondsPerRow': best, 'seconds': elapsed, 'batches': len(starts), 'rows': rows}
 
 
+def gemm(shapes, dtype='float64', repeat=30):
+    """GFLOP/s of numpy's matrix product (its BLAS) on each shape in `dtype`, as our kernel is
+    timed (bench/kernels.ts): the fastest of `repeat` products after a warm-up."""
+    rng = np.random.default_rng(0)
+    rates = []
+    for s in shapes:
+        m, n, k, layout = s['m'], s['n'], s['k'], s['layout']
+        a = rng.standard_normal((k, m) if layout == 'TN' else (m, k)).astype(dtype)
+        b = rng.standard_normal((n, k) if layout == 'NT' else (k, n)).astype(dtype)
+        prod = {'NN': lambda: a @ b, 'TN': lambda: a.T @ b, 'NT': lambda: a @ b.T}[layout]
+        for _ in range(5):
+            prod()
+        best = float('inf')
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            prod()
+            best = min(best, time.perf_counter() - t0)
+        rates.append(2 * m * n * k / best / 1e9)
+    return rates
+
+
 def main():
     job = json.load(open(sys.argv[1]))
     out = {'numpy': np.__version__}
+    if 'gemm' in job:
+        out['gemm'] = gemm(job['gemm'])
+        out['gemm32'] = gemm(job['gemm'], 'float32')
     if 'w1' in job or 'w2' in job:
         runs = json.load(open(os.path.join(HERE, '..', 'test', 'fixtures', 'seed-runs.json')))
     for key in ('w1', 'w2'):

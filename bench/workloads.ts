@@ -1,6 +1,8 @@
 /**
- * The benchmark workloads, timed on the engine exactly as a trainer runs them. A timed step is
- * the seed's `fit`: gradient + update, no E (`Network.gradient(..., withError = false)`).
+ * The benchmark workloads, timed on the engine exactly as a trainer runs them: the gradient
+ * engine `gradientEngineFor` picks (the fused WebAssembly one by default; LocalGradient with
+ * MLP_LAB_KERNELS=js), with the trainer's chunk plan. A timed step is the seed's `fit`:
+ * gradient + update, no E (the "+E" variants add E, as the app's trainer computes it).
  *
  * W1  the seed's XOR run: 1000 samples, 2 -> 4 tanh -> 1, sigmoid cross-entropy, full-batch GD.
  * W2  the seed's regression: 100 samples, 1 -> 6 tanh -> 1, sum of squares, full-batch GD.
@@ -11,8 +13,32 @@ import { readFileSync } from 'node:fs';
 import { cost } from '../shared/engine/costs';
 import { initialize } from '../shared/engine/init';
 import { Network } from '../shared/engine/network';
-import { GradientDescent, type Objective } from '../shared/engine/optimizers';
 import { Rng } from '../shared/engine/rng';
+import { Float32Gradient } from '../shared/training/float32-gradient';
+import { FusedGradient, gradientEngineFor } from '../shared/training/fused-gradient';
+import type { Precision } from '../shared/engine/wasm/fused-network';
+
+/**
+ * One gradient-descent step w <- w - eta dE/dw on rows [0, n) of x and t, in place, by the
+ * engine the trainer would use for `net`; returns E when `withError`, else NaN (the fused
+ * engine then skips E; LocalGradient always computes it, and its NaN is dropped).
+ */
+export type EngineStep = (w: Float64Array, x: Float64Array, t: Float64Array, n: number, eta: number, withError: boolean) => number;
+
+/** The trainer's engine for `net` (in `precision`) as an EngineStep, and its name. */
+export function engineStep(net: Network, precision: Precision = 'float64'): { step: EngineStep; name: string } {
+  const engine = gradientEngineFor(net, undefined, precision);
+  if (engine instanceof FusedGradient) return { step: (w, x, t, n, eta, withError) => engine.step(w, x, t, n, eta, withError), name: 'fused WebAssembly' };
+  if (engine instanceof Float32Gradient) return { step: (w, x, t, n, eta, withError) => engine.step(w, x, t, n, eta, withError), name: 'float32 TypeScript' };
+  const scratch = new Float64Array(net.size);
+  return {
+    step: (w, x, t, n, eta, withError) => {
+      const e = engine.gradient(w, x, t, n, scratch, eta);
+      return withError ? e : Number.NaN;
+    },
+    name: 'LocalGradient (plain kernels)',
+  };
+}
 
 /** One of the seed's runs in test/fixtures/seed-runs.json. */
 export interface SeedRun {
@@ -32,18 +58,6 @@ export interface SeedRun {
 /** The seed's two runs, keyed 'xor' (W1) and 'sine' (W2). */
 export function seedRuns(): Record<'xor' | 'sine', SeedRun> {
   return JSON.parse(readFileSync(new URL('../test/fixtures/seed-runs.json', import.meta.url), 'utf8')) as Record<'xor' | 'sine', SeedRun>;
-}
-
-/**
- * The optimizer's objective for one batch: the network's gradient copied into `grad`, E only
- * when asked for (NaN otherwise: the seed's `fit` never computes it).
- */
-export function fitObjective(net: Network, x: Float64Array, t: Float64Array, n: number, withError: boolean): Objective {
-  return (_w, grad) => {
-    const e = net.gradient(x, t, n, false, withError);
-    grad.set(net.grads);
-    return e;
-  };
 }
 
 /** Seconds per full-batch step and E after the timed steps. */
@@ -68,18 +82,18 @@ export function timeFullBatch(run: SeedRun, steps: number, warmup: number, repea
   const net = new Network(run.inputs, run.layers, cost(run.costName));
   const x = Float64Array.from(run.x);
   const t = Float64Array.from(run.t);
-  const gd = new GradientDescent(run.lr);
-  const objective = fitObjective(net, x, t, run.n, withError);
-  net.params.set(run.params0);
-  for (let s = 0; s < warmup; s++) gd.step(net.params, objective);
+  const { step } = engineStep(net);
+  const w = net.params;
+  w.set(run.params0);
+  for (let s = 0; s < warmup; s++) step(w, x, t, run.n, run.lr, withError);
   const chunk = Math.max(1, Math.floor(steps / CHUNKS));
   let best = Infinity;
   for (let r = 0; r < repeat; r++) {
-    net.params.set(run.params0);
+    w.set(run.params0);
     for (let done = 0; done < steps; done += chunk) {
       const m = Math.min(chunk, steps - done);
       const start = process.hrtime.bigint();
-      for (let s = 0; s < m; s++) gd.step(net.params, objective);
+      for (let s = 0; s < m; s++) step(w, x, t, run.n, run.lr, withError);
       best = Math.min(best, Number(process.hrtime.bigint() - start) / 1e9 / m);
     }
   }
@@ -99,24 +113,22 @@ export interface FixtureCheck {
 }
 
 /**
- * Replays a seed run for all its fixture steps: the timed path (no E) between checkpoints, the
- * default `gradient` (which returns E) at each checkpoint, so both paths are pinned.
+ * Replays a seed run for all its fixture steps on the timed engine: no E between checkpoints,
+ * E at each checkpoint, so both paths are pinned.
  */
 export function checkFixture(run: SeedRun): FixtureCheck {
   const net = new Network(run.inputs, run.layers, cost(run.costName));
   net.params.set(run.params0);
   const x = Float64Array.from(run.x);
   const t = Float64Array.from(run.t);
-  const gd = new GradientDescent(run.lr);
+  const { step } = engineStep(net);
   const want = new Map(run.checkpoints.map((c) => [c.step, c.E]));
   let worst = 0;
   const rel = (a: number, b: number): number => Math.abs(a - b) / Math.max(Math.abs(b), 1e-3);
-  const fast = fitObjective(net, x, t, run.n, false);
-  const withE = fitObjective(net, x, t, run.n, true);
   for (let s = 0; s < run.steps; s++) {
     const expected = want.get(s);
-    if (expected !== undefined) worst = Math.max(worst, rel(gd.step(net.params, withE), expected));
-    else gd.step(net.params, fast);
+    const e = step(net.params, x, t, run.n, run.lr, expected !== undefined);
+    if (expected !== undefined) worst = Math.max(worst, rel(e, expected));
   }
   const last = run.checkpoints[run.checkpoints.length - 1];
   const E = net.error(x, t, run.n);
@@ -187,21 +199,16 @@ export interface EpochTiming {
 }
 
 /**
- * Times `epochs` epochs of mini-batch SGD (gather the batch rows, gradient without E, update),
- * after a few warm-up batches from the same weights. The batches run in `CHUNKS` chunks per
+ * Times `epochs` epochs of mini-batch SGD (gather the batch rows, gradient without E, update,
+ * by the trainer's engine with its chunk plan), after a few warm-up batches from the same weights. The batches run in `CHUNKS` chunks per
  * epoch and the fastest chunk's pace per row, times the rows of an epoch, gives `seconds`.
  */
-export function timeEpoch(p: MiniBatchProblem, epochs: number): EpochTiming {
+export function timeEpoch(p: MiniBatchProblem, epochs: number, precision: Precision = 'float64'): EpochTiming {
   const net = new Network(p.inputs, p.layers, cost(p.costName));
-  const gd = new GradientDescent(p.lr);
+  const { step: engine } = engineStep(net, precision);
   const xb = new Float64Array(p.batch * p.inputs);
   const tb = new Float64Array(p.batch * p.outputs);
   let rows = 0;
-  const objective: Objective = (_w, grad) => {
-    net.gradient(xb, tb, rows, false, false);
-    grad.set(net.grads);
-    return Number.NaN;
-  };
   const step = (start: number): void => {
     rows = Math.min(p.batch, p.n - start);
     for (let r = 0; r < rows; r++) {
@@ -209,7 +216,7 @@ export function timeEpoch(p: MiniBatchProblem, epochs: number): EpochTiming {
       xb.set(p.x.subarray(s * p.inputs, (s + 1) * p.inputs), r * p.inputs);
       tb.set(p.t.subarray(s * p.outputs, (s + 1) * p.outputs), r * p.outputs);
     }
-    gd.step(net.params, objective);
+    engine(net.params, xb, tb, rows, p.lr, false);
   };
   net.params.set(p.params0);
   for (let b = 0; b < 5; b++) step(b * p.batch);

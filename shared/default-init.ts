@@ -12,7 +12,6 @@
  */
 import type { ActivationName } from './engine/activations';
 import type { LayerInit } from './engine/init';
-import type { NetworkSpec } from './spec';
 
 /** The seed's initialisation: truncated normal, std 1, bias 0. */
 export const SEED_INIT: Readonly<LayerInit> = { scheme: 'truncated-normal', std: 1, bias: 0 };
@@ -27,10 +26,3 @@ export function defaultInit(activation: ActivationName | 'output', csvData: bool
   return csvData ? scaledInit(activation) : { ...SEED_INIT };
 }
 
-/** `network` with every layer on its variance-scaling scheme (Xavier or He), each layer's bias constant kept. */
-export function withScaledInits(network: NetworkSpec): NetworkSpec {
-  return {
-    hidden: network.hidden.map((h) => ({ ...h, init: { ...scaledInit(h.activation), bias: h.init.bias } })),
-    output: { ...network.output, init: { ...scaledInit('output'), bias: network.output.init.bias } },
-  };
-}

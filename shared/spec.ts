@@ -165,7 +165,17 @@ export interface TrainingSpec {
   memory?: number;
   /** The evidence procedure of PRML §5.7.2; absent: plain training. */
   evidence?: EvidenceTrainingSpec;
+  /**
+   * Issue 17: the arithmetic of the training steps; absent means "float64". "float32" trains
+   * with float32 weights and kernels (docs/spec-format.md says when to choose it).
+   */
+  precision?: Precision;
 }
+
+/** The precisions a spec may ask for (training.precision). */
+export const PRECISIONS = ['float64', 'float32'] as const;
+/** One of PRECISIONS. */
+export type Precision = (typeof PRECISIONS)[number];
 
 /** A complete lab spec (every default filled in). */
 export interface LabSpec {
@@ -207,6 +217,9 @@ export function parseSpec(json: unknown): LabSpec {
   };
   if (spec.training.evidence && !['sum-of-squares', 'sigmoid-cross-entropy', 'softmax-cross-entropy'].includes(spec.network.output.cost)) {
     throw new SpecError('training.evidence', `covers sum-of-squares regression and cross-entropy classification (PRML §5.7), not ${spec.network.output.cost}: leave it out`);
+  }
+  if (spec.training.precision === 'float32' && spec.network.output.cost === 'mixture-density') {
+    throw new SpecError('training.precision', '"float32" is not available for the mixture density cost: use "float64" (or leave precision out)');
   }
   if (spec.training.earlyStopping && spec.data.split.validation === 0) {
     throw new SpecError('training.earlyStopping', 'needs a validation set: set data.split.validation (for example 0.2)');
@@ -348,11 +361,19 @@ function parseTraining(v: unknown): TrainingSpec {
   }
   let threads: number | 'auto' = 'auto';
   if (o.threads !== undefined && o.threads !== 'auto') threads = int(o.threads, 'training.threads', 1);
-  return {
+  const training: TrainingSpec = {
     optimizer: optimizer as OptimizerName, learningRate, steps, batchSize, momentum, beta1, beta2, epsilon,
     weightDecay, validateEvery, earlyStopping, threads,
     ...secondOrderTraining(o, optimizer, fullBatch, weightDecay),
   };
+  // Issue 17: kept only when given, so specs without it read and write as before.
+  if (o.precision !== undefined) {
+    if (!(PRECISIONS as readonly unknown[]).includes(o.precision)) {
+      throw new SpecError('training.precision', `must be "float64" (the default) or "float32", got ${show(o.precision)}`);
+    }
+    training.precision = o.precision as Precision;
+  }
+  return training;
 }
 
 /** The L-BFGS memory and the evidence procedure (issue 19): fields present only when they apply. */

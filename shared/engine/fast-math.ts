@@ -127,3 +127,20 @@ export function fastTanh(x: number): number {
   const T = TANH_TABLE[i];
   return T + (TANH_TABLE[i + 1] * t) / (1 + T * t);
 }
+
+/**
+ * The constants and tables of fastExp and fastTanh, for their WebAssembly twins
+ * (shared/engine/wasm/wat-math.ts), which copy the tables into their memory and must compute with
+ * exactly these values to give the same bits.
+ */
+export const FAST_MATH = {
+  INV_LN2_256, LN2_256_HI, LN2_256_LO, ROUND, TWO_M64,
+  EXP_C3: 1.6666666666666666e-1, EXP_C4: 4.1666666666666664e-2,
+  TANH_STEPS, TANH_LIMIT, TANH_K, C3, C5, C7,
+  /** 2^(j/256), j = 0 ... 255. */
+  POW2_FRAC,
+  /** 2^m at [m + 1074], m = -1074 ... 1023. */
+  POW2_INT,
+  /** tanh and sech^2 of k/64 side by side, k = -TANH_K ... TANH_K. */
+  TANH_TABLE,
+} as const;

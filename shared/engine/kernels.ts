@@ -18,11 +18,17 @@
  *   strips: on the thin products of small networks (a 1000-sample batch against 1-6 features)
  *   each pass over the long dimension still feeds 4-8 sums.
  *
+ * Larger products run in WebAssembly SIMD (wasm/gemm.ts, selected by kernel-backend.ts) with the
+ * same order of summation.
+ *
  * Every entry of C is summed the same way on every path: c = 0 + A(i,0) B(0,j) + A(i,1) B(1,j)
  * + ... in order of p, then + bias, then + C when accumulating. So results are deterministic,
  * independent of the path a shape takes, and equal bit for bit to the textbook triple loop
  * (test/engine/kernels.test.ts checks exactly that).
  */
+
+import { kernelBackend } from './kernel-backend';
+import { wasmProduct } from './wasm/gemm';
 
 /**
  * C[m x n] = A[m x k] . B[k x n] (+ bias[j] on every row when `bias` is given), added to C when
@@ -73,6 +79,14 @@ const PACK_MIN_K = 8;
 let panelA = new Float64Array(0);
 let panelB = new Float64Array(0);
 
+/**
+ * Issue 17: products with enough work go to the WebAssembly SIMD kernel (wasm/gemm.ts), which
+ * sums every entry in the same order, so the bits do not depend on the choice. Below these sizes
+ * the plain paths here are as fast or faster (measured: k <= 2 and one-column products stay
+ * plain; from ~2000 multiply-adds up the WebAssembly kernel wins, 2.5-3.5x at MNIST sizes).
+ */
+const WASM_MIN_WORK = 2048;
+
 /** The shared core: C (+)= A(i, p) B(p, j) summed over p, + bias[j]; see the file comment. */
 function product(
   m: number, n: number, k: number,
@@ -80,6 +94,8 @@ function product(
   B: Float64Array, bP: number, bCol: number,
   C: Float64Array, accumulate: boolean, bias: Float64Array | null,
 ): void {
+  if (k > 2 && n > 1 && m * n * k >= WASM_MIN_WORK && kernelBackend() === 'wasm' &&
+    wasmProduct(m, n, k, A, aRow, aP, B, bP, bCol, C, accumulate, bias)) return;
   if (k <= 2) {
     shortShared(m, n, k, A, aRow, aP, B, bP, bCol, C, accumulate, bias);
     return;

@@ -15,7 +15,8 @@ import { FloatList } from '../float-list';
 import type { Lab } from '../lab';
 import type { CostCurve, PartMetrics, RunMetrics, RunStatus } from '../run';
 import { evaluate } from './evaluation';
-import { flopsPerSample, type GradientEngine, gatherRows, LocalGradient } from './gradient';
+import { gradientEngineFor } from './fused-gradient';
+import { flopsPerSample, type GradientEngine, gatherRows } from './gradient';
 
 /** Where a trainer stands; `status` is running until it finishes, stops early or diverges. */
 export interface TrainerState {
@@ -35,7 +36,7 @@ const TRAIN_EVAL_EVERY_WORK = 10;
 
 /** Options of a trainer. */
 export interface TrainerOptions {
-  /** Who computes gradients (default: a LocalGradient on this thread). */
+  /** Who computes gradients (default: this thread's, `gradientEngineFor`). */
   gradient?: GradientEngine;
   /** Checked between chunks of a step; true aborts the step (params unchanged). */
   shouldAbort?: () => boolean;
@@ -106,7 +107,8 @@ export class Trainer {
     this.lab = lab;
     const tr = lab.spec.training;
     this.optimizer = createOptimizer(tr);
-    this.engine = options.gradient ?? new LocalGradient(lab.net, options.shouldAbort);
+    // Issue 17: the fused WebAssembly engine where it can run (same bits), else LocalGradient.
+    this.engine = options.gradient ?? gradientEngineFor(lab.net, options.shouldAbort, tr.precision);
     if (options.shouldDefer) this.shouldDefer = options.shouldDefer;
     const net: Network = lab.net;
     this.stepWork = flopsPerSample(net);

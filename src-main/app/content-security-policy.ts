@@ -16,7 +16,9 @@
 /** Directive -> sources. */
 export const CSP_DIRECTIVES: Readonly<Record<string, string>> = {
   'default-src': "'self'",
-  'script-src': "'self'",
+  // 'wasm-unsafe-eval' lets the page compile WebAssembly (the engine's SIMD kernels, issue 17)
+  // and nothing else: JavaScript eval stays refused.
+  'script-src': "'self' 'wasm-unsafe-eval'",
   'style-src': "'self'",
   'img-src': "'self' data: blob:",
   // KaTeX's small fonts are inlined by Vite as data: URLs.

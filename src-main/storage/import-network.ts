@@ -5,7 +5,7 @@
  * shared/default-init.ts) instead of the seed's std 1.
  */
 import type { CostName } from '../../shared/engine/cost-types';
-import { withScaledInits } from '../../shared/default-init';
+import { scaledInit } from '../../shared/default-init';
 import { DEFAULT_COMPONENTS, type NetworkSpec, type OutputSpec } from '../../shared/spec';
 import type { TableLike } from './dataset-encode';
 import { proposeTask } from './dataset-encode';
@@ -46,4 +46,12 @@ export interface ImportNetworkOptions {
 export function networkForImport(table: TableLike, targets: readonly string[], current: NetworkSpec, options: ImportNetworkOptions = {}): NetworkSpec {
   const network = { hidden: current.hidden, output: outputWithCost(current.output, costFor(table, targets, current.output.cost)) };
   return options.scaledInit === false ? network : withScaledInits(network);
+}
+
+/** `network` with every layer on its variance-scaling scheme (Xavier or He), each layer's bias constant kept. */
+function withScaledInits(network: NetworkSpec): NetworkSpec {
+  return {
+    hidden: network.hidden.map((h) => ({ ...h, init: { ...scaledInit(h.activation), bias: h.init.bias } })),
+    output: { ...network.output, init: { ...scaledInit('output'), bias: network.output.init.bias } },
+  };
 }

@@ -2,7 +2,7 @@
  * Data-parallel gradients: one run's batch split across K worker threads.
  *
  * The batch is cut into chunks by `chunkPlan`, which depends on the batch and the network only,
- * and the chunk gradients are added in the order LANES fixes (shared/trainer.ts): chunk c joins
+ * and the chunk gradients are added in the order LANES fixes (shared/training/gradient.ts): chunk c joins
  * lane c mod 2 in chunk order, and the gradient is lane 0 + lane 1. Chunks are computed in waves
  * of up to MAX_PARALLEL_CHUNKS (a stop request is checked between waves). Two ways to share a
  * wave, both keeping that order, so results are identical bit for bit for K = 1, 2, 3, 4, ...:
@@ -32,6 +32,7 @@
 import { targetWidth } from '../../shared/engine/cost-types';
 import type { Network } from '../../shared/engine/network';
 import { descend, descendSum } from '../../shared/engine/optimizers/gradient-descent';
+import { ChunkGradients } from '../../shared/engine/wasm/chunk-gradient';
 import { AbortedError, chunkPlan, flopsPerSample, gatherRows, type GradientEngine, LANES, MAX_PARALLEL_CHUNKS } from '../../shared/training/gradient';
 import { EVAL_ROWS } from '../../shared/training/evaluation';
 import {
@@ -68,9 +69,9 @@ function range(P: number, i: number, K: number): [number, number] {
  * only some paths had run, then thrown away each time another path ran (measured: a
  * deoptimization on every step, the lane join and the gradient step running unoptimized).
  */
-function work(net: Network, v: ParallelViews, i: number, data: ParallelData, lane0: Float64Array): void {
+function work(net: Network, cg: ChunkGradients, v: ParallelViews, i: number, data: ParallelData, lane0: Float64Array): void {
   const phase = v.ints[I.PHASE];
-  if (phase === PHASE_CHUNKS) computeChunks(net, v, i, data);
+  if (phase === PHASE_CHUNKS) computeChunks(net, cg, v, i, data);
   else if (phase === PHASE_REDUCE) reduce(v, i, lane0);
   else computeLogits(net, v, i, data);
 }
@@ -86,8 +87,12 @@ function computeLogits(net: Network, v: ParallelViews, i: number, data: Parallel
   if (hi > lo) v.logits.set(net.forward(x.subarray((row0 + lo) * d, (row0 + hi) * d), hi - lo), lo * net.outputs);
 }
 
-/** This participant's chunks of the wave: into its lane (K = 2) or into their slots. */
-function computeChunks(net: Network, v: ParallelViews, i: number, data: ParallelData): void {
+/**
+ * This participant's chunks of the wave: into its lane (K = 2) or into their slots. Issue 17:
+ * each chunk through `cg` (the fused WebAssembly path where it runs, the same bits as
+ * net.gradientInto), flushed to the shared block before the reduce phase reads it.
+ */
+function computeChunks(net: Network, cg: ChunkGradients, v: ParallelViews, i: number, data: ParallelData): void {
   const ints = v.ints;
   const K = ints[I.K];
   const start = ints[I.WAVE_START];
@@ -97,18 +102,36 @@ function computeChunks(net: Network, v: ParallelViews, i: number, data: Parallel
   const t = source === SOURCE.TRAIN ? data.train.targets : v.batchT;
   const rows = ints[I.CHUNK_ROWS];
   const n = ints[I.ROWS];
-  const d = net.inputs;
-  const k = targetWidth(net.cost, net.outputs);
+  if (K === LANES) {
+    // Two threads: this participant's chunks of the wave (c = i, i + 2, ...) into its lane, in
+    // one go (ChunkGradients.wave), the first added too unless it is chunk 0 or 1.
+    const r0s: number[] = [], ms: number[] = [], js: number[] = [];
+    for (let j = 0; j < inWave; j++) {
+      const c = start + j;
+      if (c % LANES !== i) continue;
+      const r0 = c * rows;
+      const m = Math.min(rows, n - r0);
+      if (source === SOURCE.ROWS) gather(v, data, r0, m);
+      r0s.push(r0);
+      ms.push(m);
+      js.push(j);
+    }
+    if (js.length === 0) return;
+    const es: number[] = [];
+    cg.wave(x, t, r0s, ms, v.slots[i], start + js[0] >= LANES, es);
+    js.forEach((j, q) => { v.slotE[j] = es[q]; });
+    return;
+  }
   for (let j = 0; j < inWave; j++) {
     const c = start + j;
-    // K = 2: this participant's lane, added into as it goes; otherwise a slot of its own.
-    if (K === LANES ? c % LANES !== i : j % K !== i) continue;
+    // Any other K: a slot of its own per chunk.
+    if (j % K !== i) continue;
     const r0 = c * rows;
     const m = Math.min(rows, n - r0);
     if (source === SOURCE.ROWS) gather(v, data, r0, m);
-    const into = K === LANES ? v.slots[i] : v.slots[j];
-    v.slotE[j] = net.gradientInto(x.subarray(r0 * d, (r0 + m) * d), t.subarray(r0 * k, (r0 + m) * k), m, into, K === LANES && c >= LANES);
+    v.slotE[j] = cg.chunk(x, t, r0, m, v.slots[j], false);
   }
+  cg.flush();
 }
 
 /** This participant's range of the reduction, and of the gradient step when one is fused. */
@@ -176,12 +199,13 @@ export function helperLoop(
 ): void {
   const v = parallelViews(sab, layout);
   const net = networkOn(v.params);
+  const cg = new ChunkGradients(net);
   let gen = 0;
   for (;;) {
     if (!spinWhile(v.ints, I.GEN, gen, HELPER_SPIN_MS)) Atomics.wait(v.ints, I.GEN, gen);
     gen = Atomics.load(v.ints, I.GEN);
     if (Atomics.load(v.ints, I.QUIT) === 1) return;
-    work(net, v, index, data, v.total);
+    work(net, cg, v, index, data, v.total);
     arrive(v.ints);
   }
 }
@@ -191,6 +215,7 @@ export class ParallelGradient implements GradientEngine {
   readonly fusesDescent = true;
   private readonly v: ParallelViews;
   private readonly perSample: number;
+  private readonly cg: ChunkGradients;
 
   constructor(
     private readonly net: Network,
@@ -207,6 +232,7 @@ export class ParallelGradient implements GradientEngine {
     if (p.buffer === sab && p.byteOffset === this.v.params.byteOffset && p.length === this.v.params.length) this.v.params = p;
     this.v.ints[I.K] = K;
     this.perSample = flopsPerSample(net);
+    this.cg = new ChunkGradients(net);
   }
 
   /** A mini-batch given by row numbers: each participant gathers the rows of its chunks. */
@@ -268,7 +294,8 @@ export class ParallelGradient implements GradientEngine {
         if (source === SOURCE.ROWS) gather(v, this.data, 0, n);
         const x = source === SOURCE.TRAIN ? this.data.train.inputs : v.batchX;
         const t = source === SOURCE.TRAIN ? this.data.train.targets : v.batchT;
-        const e = net.gradientInto(x, t, n, grad, false);
+        const e = this.cg.chunk(x, t, 0, n, grad, false);
+        this.cg.flush();
         if (descent !== undefined) descend(w, grad, descent, 0, w.length, keep);
         return e;
       }
@@ -313,7 +340,7 @@ export class ParallelGradient implements GradientEngine {
     Atomics.store(ints, I.ARRIVED, 0);
     Atomics.add(ints, I.GEN, 1);
     Atomics.notify(ints, I.GEN);
-    work(this.net, this.v, 0, this.data, lane0);
+    work(this.net, this.cg, this.v, 0, this.data, lane0);
     const helpers = this.K - 1;
     let arrived = Atomics.load(ints, I.ARRIVED);
     if (arrived < helpers) spinWhile(ints, I.ARRIVED, arrived, COORDINATOR_SPIN_MS);

@@ -130,7 +130,9 @@ class RunLoop {
     this.runId = req.runId;
     this.ring = new SnapshotRing(trainer.lab.net.size);
     this.settings = control.settingsVersion;
-    if (req.paused) control.replaceCommand(COMMAND.RUN, COMMAND.PAUSE);
+    // A paused start needs nothing here: main put PAUSE in the control block before sending it
+    // (RunControl.create). Forcing PAUSE again lost a resume that main sent while this worker was
+    // still assembling the run (seen in the end-to-end tests once building the trainer took longer).
     this.readSettings();
   }
 

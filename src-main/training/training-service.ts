@@ -216,6 +216,8 @@ export class TrainingService {
 
   /** Threads wanted for a run's gradient: "auto" uses one per chunk up to the pool's size. */
   private threadsWanted(entry: RunEntry): number {
+    // Issue 17: float32 runs train on one thread (the data-parallel reduction is float64 only).
+    if (entry.spec.training.precision === 'float32') return 1;
     const t = entry.spec.training.threads;
     return Math.max(1, Math.min(entry.chunks, t === 'auto' ? this.pool.size : t));
   }

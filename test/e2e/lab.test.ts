@@ -14,6 +14,8 @@ describe.skipIf(noBrowser)('the lab in a browser', () => {
   it('builds a network: add, size, activation, reorder and remove hidden layers; the diagram follows; a bad value is explained inline', async () => {
     const { page, errors } = lab.get();
     expect(await diagramSummary(page)).toContain('2 inputs → 4 tanh → 1 sigmoid output');
+    // The page compiled the engine's WebAssembly kernels (issue 17; the CSP allows it).
+    await expect.poll(() => page.locator('html').getAttribute('data-kernels')).toBe('wasm');
 
     await page.getByRole('button', { name: 'Add hidden layer' }).click();
     await waitFor(async () => (await diagramSummary(page)).includes('4 tanh → 4 tanh'), 'a second hidden layer');

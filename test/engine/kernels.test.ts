@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KERNEL_BACKENDS, setKernelBackend } from '../../shared/engine/kernel-backend';
 import { gemmNN, gemmNT, gemmTN, sumRows } from '../../shared/engine/kernels';
 import { Rng } from '../../shared/engine/rng';
 
@@ -46,7 +47,14 @@ const SHAPES: [number, number, number][] = [
   [32, 32, 8], [37, 34, 19], [64, 40, 7], [35, 33, 40],
 ];
 
-describe('matrix kernels', () => {
+// Each backend (plain TypeScript, WebAssembly SIMD) must equal the triple loop on every shape.
+describe.each(KERNEL_BACKENDS)('matrix kernels on the %s backend', (backend) => {
+  beforeAll(() => {
+    expect(setKernelBackend(backend)).toBe(backend);
+  });
+  afterAll(() => {
+    setKernelBackend('wasm');
+  });
   const rng = new Rng(7);
   for (const [m, n, k] of SHAPES) {
     it(`gemmNN equals the triple loop bit for bit for ${m}x${k} . ${k}x${n}: overwriting, accumulating, with bias`, () => {

@@ -1,7 +1,7 @@
 /**
  * The gallery (docs/examples/prml/, shared/gallery.ts): every example parses and is listed with
  * a note, and each reproduces its PRML figure's characteristic outcome when trained exactly as
- * `mlp-lab train` trains it (its spec, its seed, the trainer of shared/trainer.ts).
+ * `mlp-lab train` trains it (its spec, its seed, the trainer of shared/training/gradient.ts).
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';

@@ -46,14 +46,14 @@ describe('docs/spec-format.md', () => {
   it('reads the parser\'s fields (the recorder sees the parser, not a list: the fields of every section are there)', () => {
     expect(fields).toEqual(expect.arrayContaining(['seed', 'data.split.validation', 'data.csv', 'network.hidden[].init.scheme', 'network.output.components', 'training.batchSize', 'training.earlyStopping.patience', 'training.threads', 'training.memory', 'training.evidence.every']));
     expect(fields.length).toBeGreaterThan(50);
-    // A field a parser starts to read is seen without anyone listing it (a parser reading `training.precision`).
+    // A field a parser starts to read is seen without anyone listing it (a parser reading `training.clipNorm`).
     const seen = new Set<string>();
     const spec = branchSpecs()[0] as Record<string, unknown>;
-    const reading = recording(spec as never, (p) => seen.add(p)) as { training: { precision?: unknown } };
+    const reading = recording(spec as never, (p) => seen.add(p)) as { training: { clipNorm?: unknown } };
     parseSpec(reading);
-    expect(seen.has('training.precision')).toBe(false);
-    void reading.training.precision;
-    expect(seen.has('training.precision')).toBe(true);
+    expect(seen.has('training.clipNorm')).toBe(false);
+    void reading.training.clipNorm;
+    expect(seen.has('training.clipNorm')).toBe(true);
   });
 
   it('has a row for every field the parser reads', () => {
@@ -61,7 +61,7 @@ describe('docs/spec-format.md', () => {
   });
 
   it('catches a field the parser reads that the document lacks (negative control)', () => {
-    expect(undocumented([...fields, 'training.precision'], doc)).toEqual(['training.precision']);
+    expect(undocumented([...fields, 'training.clipNorm'], doc)).toEqual(['training.clipNorm']);
     const withoutPatience = doc.replace('| `training.earlyStopping.patience` |', '| patience |');
     expect(undocumented(fields, withoutPatience)).toEqual(['training.earlyStopping.patience']);
   });

@@ -62,6 +62,13 @@ describe('data-parallel training', () => {
     });
   }
 
+  it('precision float32 trains on one thread whatever threads asks for: the in-process trainer\'s weights, all float32 values', async () => {
+    const training = { optimizer: 'sgd', batchSize: 1500, precision: 'float32' };
+    await expectSameOnEveryThreadCount((k) => spec(k, training), data, 12);
+    const r = await service.wait(service.start(spec(2, training), data()));
+    expect(Array.from(r.finalWeights!).every((v) => Math.fround(v) === v)).toBe(true);
+  });
+
   it('a batch of five chunks (two waves, the second of one chunk): identical weights on 1, 2, 3 and 4 threads, and in-process', async () => {
     const make = (k: number) => spec(k, { optimizer: 'gd', steps: 3 }, 256, 1200);
     expect(chunkPlan(1200, flopsPerSample(createLab(make(1), data(1200)).net)).chunks).toBe(5);

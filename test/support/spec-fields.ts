@@ -61,7 +61,7 @@ export function branchSpecs(): Json[] {
       training: {
         optimizer, learningRate: 0.01, steps: 10, ...(fullBatch.has(optimizer) ? {} : { batchSize: 8 }),
         momentum: 0.5, beta1: 0.8, beta2: 0.99, epsilon: 1e-7, validateEvery: 5,
-        earlyStopping: { patience: 3 }, threads: 2, ...(optimizer === 'lbfgs' ? { memory: 5 } : {}),
+        earlyStopping: { patience: 3 }, threads: 2, precision: 'float32', ...(optimizer === 'lbfgs' ? { memory: 5 } : {}),
         ...(fullBatch.has(optimizer) ? { evidence: { every: 5, alpha: 0.1, beta: 10 } } : { weightDecay: 0.01 }),
       },
     });

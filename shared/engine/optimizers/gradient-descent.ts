@@ -54,7 +54,7 @@ export function descend(w: Float64Array, g: Float64Array, eta: number, lo: numbe
 }
 
 /**
- * The same step for a gradient still in two parts (the lanes of shared/trainer.ts):
+ * The same step for a gradient still in two parts (the lanes of shared/training/gradient.ts):
  * w[i] -= eta (a[i] + b[i]) over [lo, hi), keeping each weight first in `keep` when given.
  * The sum is the gradient `descend` would be given, so the bits are those of adding the lanes
  * and then descending, in one pass instead of two and without storing the sum.

@@ -1,0 +1,323 @@
+/**
+ * A network's working copy inside the WebAssembly kernel memory, for the fused gradient
+ * (fused-gradient.ts): its parameters, two gradient lanes, the fallback copy a step keeps, the
+ * batch, every layer's outputs and deltas, the product kernel's work area, and the descriptor
+ * the one-call gradient (wat-mlp.ts) reads. One block of the arena, laid out once for a batch
+ * size and chunk size and grown when a larger one comes; nothing is allocated per step.
+ *
+ * Only networks built from the engine's own parts are supported (`fusable`): activations
+ * linear, sigmoid, tanh, relu, and the costs sum of squares, sigmoid or softmax cross-entropy
+ * (the mixture density cost stays in TypeScript).
+ */
+import { activation, isActivationName } from '../activations';
+import { cost as costByName } from '../costs';
+import { targetWidth } from '../cost-types';
+import type { Network } from '../network';
+import type { KernelInstance } from './runtime';
+import { ACT_ID, COST_ID } from './wat-math';
+import { DESC_HEAD, DESC_LAYER } from './wat-mlp';
+
+/** True when the fused gradient can run this network: built-in activations and a canonical cost. */
+export function fusable(net: Network): boolean {
+  const c = net.cost;
+  if (!(c.name in COST_ID) || costByName(c.name) !== c) return false;
+  return net.layers.every((l) => isActivationName(l.activation.name) && activation(l.activation.name) === l.activation);
+}
+
+const up64 = (bytes: number): number => (bytes + 63) & ~63;
+
+/** The arena block a FusedNetwork holds, in an object the finalizer can hold without the network. */
+interface Held {
+  k: KernelInstance;
+  at: number | null;
+}
+
+/** Gives a FusedNetwork's block back to the arena once the FusedNetwork is garbage. */
+const finalizer = new FinalizationRegistry<Held>((h) => {
+  if (h.at !== null) h.k.arena.release(h.at);
+  h.at = null;
+});
+
+/** Where everything lives in the block (byte addresses). */
+interface Layout {
+  /** Rows the batch buffers hold, rows one forward pass may have, and rows a chunk may have. */
+  batchRows: number;
+  forwardRows: number;
+  chunkRows: number;
+  block: number;
+  desc: number;
+  params: number;
+  lanes: [number, number];
+  keep: number;
+  x: number;
+  t: number;
+  /** float32: float64 staging for conversions in WebAssembly (parameters or a batch's rows). */
+  stage: number;
+  z: number[];
+  delta: number[];
+  work: number;
+}
+
+/** The arithmetic a working copy computes in (spec `training.precision`). */
+export type Precision = 'float64' | 'float32';
+
+/** The kernel functions of one precision. */
+interface Functions {
+  gemmWork(m: number, n: number, k: number): number;
+  forward(pDesc: number, n: number, pX: number): void;
+  backward(pDesc: number, r0: number, m: number, pX: number, pT: number, pInto: number, add: number): void;
+  backwardLanes(pDesc: number, n: number, pX: number, pT: number, pLane0: number, pLane1: number, segRows: number, lanes: number, add0: number): void;
+  descend(pW: number, pA: number, pB: number, eta: number, len: number, pKeep: number): void;
+  addBuf(pA: number, pB: number, pOut: number, len: number): void;
+}
+
+function functionsOf(k: KernelInstance, precision: Precision): Functions {
+  const x = k.exports;
+  return precision === 'float64'
+    ? { gemmWork: x.gemm_work_f64, forward: x.mlp_forward, backward: x.mlp_backward, backwardLanes: x.mlp_backward_lanes, descend: x.descend, addBuf: x.add_buf }
+    : { gemmWork: x.gemm_work_f32, forward: x.mlp_forward_f32, backward: x.mlp_backward_f32, backwardLanes: x.mlp_backward_lanes_f32, descend: x.descend_f32, addBuf: x.add_buf_f32 };
+}
+
+/** The network's working copy in kernel memory; see the file comment. */
+export class FusedNetwork {
+  /** Parameters. */
+  readonly size: number;
+  private readonly width: number;
+  private layout: Layout | null = null;
+  private readonly held: Held;
+  /** Bytes per value: 8 for float64, 4 for float32. */
+  private readonly bytes: 8 | 4;
+  private readonly fns: Functions;
+  /** float32: the chunk's logits and targets widened for the cost's E (TypeScript, float64). */
+  private wide = new Float64Array(0);
+
+  constructor(readonly net: Network, readonly k: KernelInstance, readonly precision: Precision = 'float64') {
+    if (!fusable(net)) throw new Error('this network has parts the fused gradient does not know (a custom activation or the mixture density cost)');
+    this.size = net.size;
+    this.width = targetWidth(net.cost, net.outputs);
+    this.bytes = precision === 'float64' ? 8 : 4;
+    this.fns = functionsOf(k, precision);
+    this.held = { k, at: null };
+    finalizer.register(this, this.held, this);
+  }
+
+  /** A view over the whole kernel memory in this copy's element type. */
+  private view(): Float64Array | Float32Array {
+    return this.bytes === 8 ? this.k.arena.f64() : this.k.arena.f32();
+  }
+
+  /**
+   * Lays the block out for batches of `batchRows` rows, forward passes over at most
+   * `forwardRows` of them at a time, and chunks of at most `chunkRows`. A new layout starts
+   * empty: parameters, lanes and batch must be loaded again.
+   */
+  reserve(batchRows: number, forwardRows: number, chunkRows: number): Layout {
+    const old = this.layout;
+    if (old && this.fits(batchRows, forwardRows, chunkRows)) return old;
+    const bRows = Math.max(batchRows, old?.batchRows ?? 0);
+    const fRows = Math.max(forwardRows, old?.forwardRows ?? 0);
+    const cRows = Math.max(chunkRows, old?.chunkRows ?? 0);
+    const net = this.net;
+    const L = net.layers.length;
+    const f = this.fns;
+    const b = this.bytes;
+    let work = 0;
+    for (const l of net.layers) {
+      work = Math.max(work,
+        f.gemmWork(fRows, l.units, l.inputs), // forward
+        f.gemmWork(l.inputs, l.units, fRows), // weight gradient (per chunk, or all chunks in lanes)
+        f.gemmWork(fRows, l.inputs, l.units)); // deltas below
+    }
+    const sizes: number[] = [
+      (DESC_HEAD + DESC_LAYER * L) * 4,
+      this.size * b, this.size * b, this.size * b, this.size * b,
+      bRows * net.inputs * b, bRows * this.width * b,
+      ...net.layers.flatMap((l) => [fRows * l.units * b, fRows * l.units * b]),
+      work,
+      b === 4 ? Math.max(this.size, bRows * Math.max(net.inputs, this.width)) * 8 : 0,
+    ];
+    const total = sizes.reduce((n, s) => n + up64(s), 0);
+    if (old) this.k.arena.release(old.block);
+    this.held.at = null;
+    const block = this.k.arena.alloc(total);
+    this.held.at = block;
+    const at: number[] = [];
+    let p = block;
+    for (const s of sizes) {
+      at.push(p);
+      p += up64(s);
+    }
+    const z: number[] = [], delta: number[] = [];
+    net.layers.forEach((_, l) => {
+      z.push(at[7 + 2 * l]);
+      delta.push(at[8 + 2 * l]);
+    });
+    const layout: Layout = {
+      batchRows: bRows, forwardRows: fRows, chunkRows: cRows, block, desc: at[0], params: at[1], lanes: [at[2], at[3]], keep: at[4],
+      x: at[5], t: at[6], z, delta, work: at[at.length - 2], stage: at[at.length - 1],
+    };
+    // The descriptor wat-mlp.ts reads.
+    const d = new Int32Array(this.k.memory.buffer, layout.desc, DESC_HEAD + DESC_LAYER * L);
+    d[0] = L;
+    d[1] = COST_ID[net.cost.name as keyof typeof COST_ID];
+    d[2] = net.outputs;
+    d[3] = layout.params;
+    d[4] = layout.work;
+    net.layers.forEach((l, i) => {
+      const o = DESC_HEAD + DESC_LAYER * i;
+      d[o] = l.inputs;
+      d[o + 1] = l.units;
+      d[o + 2] = ACT_ID[l.activation.name as keyof typeof ACT_ID];
+      d[o + 3] = l.offset;
+      d[o + 4] = z[i];
+      d[o + 5] = delta[i];
+    });
+    this.layout = layout;
+    return layout;
+  }
+
+  /** True when the block is laid out for these sizes already (`reserve` would keep its contents). */
+  fits(batchRows: number, forwardRows: number, chunkRows: number): boolean {
+    const l = this.layout;
+    return l !== null && l.batchRows >= batchRows && l.forwardRows >= forwardRows && l.chunkRows >= chunkRows;
+  }
+
+  /** Copies parameters in (float32: rounded). */
+  loadParams(w: Float64Array): void {
+    this.load(w.subarray(0, this.size), this.lay().params);
+  }
+
+  /** Float64 values into the copy at `to` (float32: through the staging area, rounded there). */
+  private load(from: Float64Array, to: number): void {
+    if (this.bytes === 8) {
+      this.k.arena.f64().set(from, to / 8);
+      return;
+    }
+    const stage = this.lay().stage;
+    this.k.arena.f64().set(from, stage / 8);
+    this.k.exports.demote_buf(stage, to, from.length);
+  }
+
+  /** `len` values of the copy at `from` into a Float64Array (float32: widened, exactly). */
+  private store(from: number, len: number, to: Float64Array): void {
+    if (this.bytes === 8) {
+      to.set(this.k.arena.f64().subarray(from / 8, from / 8 + len));
+      return;
+    }
+    const stage = this.lay().stage;
+    this.k.exports.promote_buf(from, stage, len);
+    to.set(this.k.arena.f64().subarray(stage / 8, stage / 8 + len));
+  }
+
+  /** Copies a batch in: n rows of inputs and targets. */
+  loadBatch(x: Float64Array, t: Float64Array, n: number): void {
+    this.loadRows(x, t, 0, n);
+  }
+
+  /** Copies rows [r0, r0 + m) of a batch's inputs and targets to rows [at, at + m) of the copy (default: the same rows). */
+  loadRows(x: Float64Array, t: Float64Array, r0: number, m: number, at = r0): void {
+    const lay = this.lay();
+    const d = this.net.inputs, w = this.width, b = this.bytes;
+    this.load(x.subarray(r0 * d, (r0 + m) * d), lay.x + at * d * b);
+    this.load(t.subarray(r0 * w, (r0 + m) * w), lay.t + at * w * b);
+  }
+
+  /** Forward propagation of batch rows [g0, g0 + g) (at most forwardRows) at the loaded parameters. */
+  forward(g0: number, g: number): void {
+    const lay = this.lay();
+    this.fns.forward(lay.desc, g, lay.x + g0 * this.net.inputs * this.bytes);
+  }
+
+  /**
+   * After `forward(g0, g)`: the gradient of batch rows [g0 + c0, g0 + c0 + m) into lane `lane`,
+   * written over it or added (`add`); returns E of those rows when `withError`, else NaN.
+   */
+  backward(g0: number, c0: number, m: number, lane: 0 | 1, add: boolean, withError: boolean): number {
+    const lay = this.lay();
+    const net = this.net;
+    const pT = lay.t + (g0 + c0) * this.width * this.bytes;
+    const e = withError ? this.errorAt(c0, (g0 + c0) * this.width, m) : Number.NaN;
+    this.fns.backward(lay.desc, c0, m, lay.x + g0 * net.inputs * this.bytes, pT, lay.lanes[lane], add ? 1 : 0);
+    return e;
+  }
+
+  /** After `forward(0, n)`: E of batch rows [c0, c0 + m), from their logits by the cost's own TypeScript. */
+  error(c0: number, m: number): number {
+    return this.errorAt(c0, c0 * this.width, m);
+  }
+
+  /**
+   * E of m rows: logits from row c0 of the forward pass, targets from element t0 of the batch,
+   * by the cost's own TypeScript (float64; the same bits as Network.gradientInto's E). float32
+   * values are widened first (exactly).
+   */
+  private errorAt(c0: number, t0: number, m: number): number {
+    const lay = this.lay();
+    const net = this.net;
+    const k = net.outputs, w = this.width, b = this.bytes;
+    const f = this.view();
+    const z = lay.z[net.layers.length - 1] / b + c0 * k;
+    const t = lay.t / b + t0;
+    if (b === 8) return net.cost.value(f.subarray(z, z + m * k) as Float64Array, f.subarray(t, t + m * w) as Float64Array, m, k);
+    if (this.wide.length < m * (k + w)) this.wide = new Float64Array(m * (k + w));
+    const logits = this.wide.subarray(0, m * k), targets = this.wide.subarray(m * k, m * (k + w));
+    logits.set(f.subarray(z, z + m * k));
+    targets.set(f.subarray(t, t + m * w));
+    return net.cost.value(logits, targets, m, k);
+  }
+
+  /**
+   * After `forward(0, n)`: the gradient of the n rows summed per chunk of `segRows` rows, chunk s
+   * into lane s mod `lanes` (written over each lane's first, unless `add0`, added after): the
+   * bits of `backward` chunk by chunk, in one call (wat-mlp.ts mlp_backward_lanes).
+   */
+  backwardLanes(n: number, segRows: number, lanes: 1 | 2, add0: boolean): void {
+    const lay = this.lay();
+    this.fns.backwardLanes(lay.desc, n, lay.x, lay.t, lay.lanes[0], lay.lanes[1], segRows, lanes, add0 ? 1 : 0);
+  }
+
+  /** w = w - eta (lane 0 (+ lane 1 when `lanes` is 2)) on the loaded parameters, the old ones kept. */
+  descend(eta: number, lanes: 1 | 2): void {
+    const lay = this.lay();
+    this.fns.descend(lay.params, lay.lanes[0], lanes === 2 ? lay.lanes[1] : 0, eta, this.size, lay.keep);
+  }
+
+  /** Lane 0 + lane 1 into lane 0. */
+  joinLanes(): void {
+    const lay = this.lay();
+    this.fns.addBuf(lay.lanes[0], lay.lanes[1], lay.lanes[0], this.size);
+  }
+
+  /** Copies the parameters out. */
+  storeParams(w: Float64Array): void {
+    this.store(this.lay().params, this.size, w);
+  }
+
+  /** Copies the weights before the last `descend` out. */
+  storeKeep(keep: Float64Array): void {
+    this.store(this.lay().keep, this.size, keep);
+  }
+
+  /** Copies lane `lane` out. */
+  storeLane(lane: 0 | 1, into: Float64Array): void {
+    this.store(this.lay().lanes[lane], this.size, into);
+  }
+
+  /** Copies a vector into lane `lane`. */
+  loadLane(lane: 0 | 1, from: Float64Array): void {
+    this.load(from.subarray(0, this.size), this.lay().lanes[lane]);
+  }
+
+  /** Gives the block back to the arena now (otherwise that happens once this object is garbage). */
+  dispose(): void {
+    if (this.held.at !== null) this.k.arena.release(this.held.at);
+    this.held.at = null;
+    this.layout = null;
+    finalizer.unregister(this);
+  }
+
+  private lay(): Layout {
+    if (!this.layout) throw new Error('FusedNetwork.reserve must come first');
+    return this.layout;
+  }
+}

@@ -1,0 +1,319 @@
+/**
+ * The WebAssembly kernel module of this thread: compiled from the bytes bin/build-wasm.ts
+ * generated, instantiated once per thread (each worker, the CLI, a test file, the renderer) on a
+ * memory of its own, and a scratch area in that memory where operands are copied for a call.
+ *
+ * The memory is shared (a SharedArrayBuffer underneath) wherever that is allowed: in Node, and in
+ * a cross-origin-isolated page. A shared memory never detaches its old buffers when it grows, so
+ * a view made before a growth stays valid. Elsewhere (a plain browser page) the module is
+ * instantiated on an ordinary memory, and views are fetched again after every growth.
+ *
+ * Loading is synchronous where the platform allows it (Node: workers, CLI, tests). A browser's
+ * main thread refuses to compile large modules synchronously; there `ensureKernelsAsync` compiles
+ * in the background, and until it is done the engine uses the plain kernels, which give the same
+ * bits.
+ */
+import { FAST_MATH } from '../fast-math';
+import { KERNELS_PLAIN_MEMORY, KERNELS_SHARED_MEMORY } from './binary.generated';
+
+/**
+ * The part of the WebAssembly JavaScript API used here. Declared locally because shared/ is
+ * type-checked without DOM types too (tsconfig.node.json), where @types/node declares only a
+ * fragment of it.
+ */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmModule {
+  readonly kind?: 'module';
+}
+interface WasmApi {
+  Memory: new (d: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
+  Module: new (bytes: Uint8Array<ArrayBuffer>) => WasmModule;
+  Instance: new (m: WasmModule, imports: Record<string, Record<string, unknown>>) => { readonly exports: Record<string, unknown> };
+  validate(bytes: Uint8Array<ArrayBuffer>): boolean;
+  compile(bytes: Uint8Array<ArrayBuffer>): Promise<WasmModule>;
+}
+/** The platform's WebAssembly object, if it has one. */
+const WA = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+
+/** The exports of the kernel module; pointers and sizes are byte offsets into its memory. */
+export interface KernelExports {
+  /** See wat-gemm.ts: C (+)= A(i,p) B(p,j) over p, + bias; strides in elements. */
+  gemm_f64(m: number, n: number, k: number, pA: number, aRow: number, aP: number, pB: number, bP: number, bCol: number, pC: number, acc: number, pBias: number, pWork: number): void;
+  /** Bytes of work area gemm_f64 needs for an m x n x k product. */
+  gemm_work_f64(m: number, n: number, k: number): number;
+  /** The float32 twin of gemm_f64. */
+  gemm_f32(m: number, n: number, k: number, pA: number, aRow: number, aP: number, pB: number, bP: number, bCol: number, pC: number, acc: number, pBias: number, pWork: number): void;
+  /** Bytes of work area gemm_f32 needs. */
+  gemm_work_f32(m: number, n: number, k: number): number;
+  /** Where fastTanh's (tanh, sech^2) pairs, 2^(j/256), 2^m, and the tanh and sech^2 columns apart are (wat-math.ts). */
+  set_tables(pTanh: number, pFrac: number, pInt: number, pTanhT: number, pTanhS: number): void;
+  /** out[i] = fastExp(in[i]) for i < len (the WebAssembly twin). */
+  exp_buf(pIn: number, pOut: number, len: number): void;
+  /** out[i] = fastTanh(in[i]). */
+  tanh_buf(pIn: number, pOut: number, len: number): void;
+  /** out[i] = logistic(in[i]) = 1 / (1 + fastExp(-in[i])). */
+  logistic_buf(pIn: number, pOut: number, len: number): void;
+  /** An activation (ACT_ID) in place over len values. */
+  act_apply(p: number, len: number, act: number): void;
+  /** delta[i] *= h'(a[i]) through z = h(a) (ACT_ID). */
+  act_backward(pZ: number, pD: number, len: number, act: number): void;
+  /** The output deltas y - t of a cost (COST_ID) for n rows of k logits. */
+  cost_delta(pA: number, pT: number, pD: number, n: number, k: number, cost: number): void;
+  /** out[j] (+)= column sums of A (m x n), down the rows in order. */
+  sum_rows(m: number, n: number, pA: number, pOut: number, acc: number): void;
+  /** w = w - eta (a + b) (b = 0: a alone), keeping w first at pKeep unless 0. */
+  descend(pW: number, pA: number, pB: number, eta: number, len: number, pKeep: number): void;
+  /** out = a + b over len values. */
+  add_buf(pA: number, pB: number, pOut: number, len: number): void;
+  /** float32 twins (wat-math32.ts, wat-mlp.ts with L = F32): the same contracts on float32 buffers. */
+  act_apply_f32(p: number, len: number, act: number): void;
+  act_backward_f32(pZ: number, pD: number, len: number, act: number): void;
+  cost_delta_f32(pA: number, pT: number, pD: number, n: number, k: number, cost: number): void;
+  sum_rows_f32(m: number, n: number, pA: number, pOut: number, acc: number): void;
+  descend_f32(pW: number, pA: number, pB: number, eta: number, len: number, pKeep: number): void;
+  add_buf_f32(pA: number, pB: number, pOut: number, len: number): void;
+  tanh_buf_f32(pIn: number, pOut: number, len: number): void;
+  /** float64 values at p64 to float32 at p32 (rounded to nearest), and back (exactly). */
+  demote_buf(p64: number, p32: number, len: number): void;
+  promote_buf(p32: number, p64: number, len: number): void;
+  logistic_buf_f32(pIn: number, pOut: number, len: number): void;
+  mlp_forward_f32(pDesc: number, n: number, pX: number): void;
+  mlp_backward_f32(pDesc: number, r0: number, m: number, pX: number, pT: number, pInto: number, add: number): void;
+  mlp_backward_lanes_f32(pDesc: number, n: number, pX: number, pT: number, pLane0: number, pLane1: number, segRows: number, lanes: number, add0: number): void;
+  /** Forward propagation of n rows at pX for the network described at pDesc (wat-mlp.ts). */
+  mlp_forward(pDesc: number, n: number, pX: number): void;
+  /** After mlp_forward of n rows: all their deltas, the gradient summed per chunk of segRows rows into lanes (wat-mlp.ts). */
+  mlp_backward_lanes(pDesc: number, n: number, pX: number, pT: number, pLane0: number, pLane1: number, segRows: number, lanes: number, add0: number): void;
+  /** After mlp_forward: the gradient of rows [r0, r0 + m) into pInto (added when add = 1). */
+  mlp_backward(pDesc: number, r0: number, m: number, pX: number, pT: number, pInto: number, add: number): void;
+}
+
+/** A kernel module instance with its memory. */
+export interface KernelInstance {
+  readonly exports: KernelExports;
+  readonly memory: WasmMemory;
+  /** True when the memory is shared (views survive growth). */
+  readonly shared: boolean;
+  /** The blocks of memory above the tables. */
+  readonly arena: Arena;
+}
+
+/** 64 KiB, the unit a WebAssembly memory grows by. */
+const PAGE = 65536;
+/** Largest memory, in pages (4 GiB). */
+const MAX_PAGES = 65536;
+
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  const s = atob(base64);
+  const bytes = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
+  return bytes;
+}
+
+/** A shared memory if this platform allows one, else null. */
+function sharedMemory(pages: number): WasmMemory | null {
+  try {
+    return new WA!.Memory({ initial: pages, maximum: MAX_PAGES, shared: true });
+  } catch {
+    return null;
+  }
+}
+
+/** Bytes and memory for this platform: the shared-memory build when shared memory is allowed. */
+function flavour(): { bytes: Uint8Array<ArrayBuffer>; memory: WasmMemory; shared: boolean } {
+  const mem = sharedMemory(16);
+  if (mem) return { bytes: decode(KERNELS_SHARED_MEMORY), memory: mem, shared: true };
+  return { bytes: decode(KERNELS_PLAIN_MEMORY), memory: new WA!.Memory({ initial: 16, maximum: MAX_PAGES }), shared: false };
+}
+
+/** True when this platform's WebAssembly validates the kernel module (it needs 128-bit SIMD). */
+export function wasmSimdAvailable(): boolean {
+  try {
+    return WA !== undefined && WA.validate(decode(KERNELS_PLAIN_MEMORY));
+  } catch {
+    return false;
+  }
+}
+
+let instance: KernelInstance | null = null;
+let failed = false;
+
+/**
+ * This thread's kernel instance, compiled synchronously on first use; null where WebAssembly
+ * SIMD is missing or synchronous compilation is refused (then call `ensureKernelsAsync`).
+ */
+export function kernelInstance(): KernelInstance | null {
+  if (instance !== null || failed) return instance;
+  try {
+    if (!wasmSimdAvailable()) {
+      failed = true;
+      return null;
+    }
+    const f = flavour();
+    const module = new WA!.Module(f.bytes);
+    instance = instantiate(module, f.memory, f.shared);
+  } catch {
+    // A browser's main thread refuses synchronous compilation of all but tiny modules.
+    failed = true;
+  }
+  return instance;
+}
+
+/**
+ * Compiles and instantiates the kernels in the background where synchronous compilation is not
+ * allowed (a browser page); resolves to the instance, or null without WebAssembly SIMD.
+ */
+export async function ensureKernelsAsync(): Promise<KernelInstance | null> {
+  if (instance !== null) return instance;
+  if (!wasmSimdAvailable()) return null;
+  const f = flavour();
+  const module = await WA!.compile(f.bytes);
+  instance = instantiate(module, f.memory, f.shared);
+  failed = false;
+  return instance;
+}
+
+/**
+ * Instantiates the module on `memory` and copies fastTanh's and fastExp's tables to its start
+ * (the WebAssembly twins read them there); the arena begins after them.
+ */
+function instantiate(module: WasmModule, memory: WasmMemory, shared: boolean): KernelInstance {
+  const inst = new WA!.Instance(module, { env: { memory } });
+  const exports = inst.exports as unknown as KernelExports;
+  const tanhT = FAST_MATH.TANH_TABLE.filter((_, i) => i % 2 === 0);
+  const tanhS = FAST_MATH.TANH_TABLE.filter((_, i) => i % 2 === 1);
+  const tables = [FAST_MATH.TANH_TABLE, FAST_MATH.POW2_FRAC, FAST_MATH.POW2_INT, tanhT, tanhS];
+  let at = RESERVED;
+  const where: number[] = [];
+  const need = RESERVED + tables.reduce((n, t) => n + t.byteLength + 64, 0);
+  if (memory.buffer.byteLength < need) memory.grow(Math.ceil((need - memory.buffer.byteLength) / PAGE));
+  const f64 = new Float64Array(memory.buffer);
+  for (const t of tables) {
+    f64.set(t, at >> 3);
+    where.push(at);
+    at = align(at + t.byteLength);
+  }
+  exports.set_tables(where[0], where[1], where[2], where[3], where[4]);
+  const k: KernelInstance = { exports, memory, shared, arena: null as unknown as Arena };
+  (k as { arena: Arena }).arena = new Arena(k, at);
+  return k;
+}
+
+/** Bytes reserved at address 0, so that 0 can mean "no pointer" (no bias, no fallback vector). */
+const RESERVED = 64;
+
+/**
+ * Memory management for one kernel instance, above the tables: blocks handed out by `alloc` and
+ * returned by `release`, first fit in address order with neighbours merged, the memory grown
+ * when nothing fits. Blocks are 64-byte aligned (a cache line). With a shared memory, views made
+ * on a block stay valid while it is held even if the memory grows; with a plain one, callers
+ * take views afresh after any allocation (`f64()`).
+ */
+export class Arena {
+  /** Free blocks [at, at + size), sorted by address. */
+  private readonly holes: { at: number; size: number }[] = [];
+  /** Sizes of blocks in use, by address. */
+  private readonly live = new Map<number, number>();
+  private top: number;
+  private view: Float64Array;
+  private view32: Float32Array;
+
+  constructor(readonly k: KernelInstance, base: number) {
+    this.top = align(base);
+    this.view = new Float64Array(k.memory.buffer);
+    this.view32 = new Float32Array(k.memory.buffer);
+  }
+
+  /** A block of at least `bytes` bytes; its address (a multiple of 64). */
+  alloc(bytes: number): number {
+    const size = align(Math.max(bytes, 1));
+    for (let h = 0; h < this.holes.length; h++) {
+      const hole = this.holes[h];
+      if (hole.size >= size) {
+        const at = hole.at;
+        if (hole.size === size) this.holes.splice(h, 1);
+        else {
+          hole.at += size;
+          hole.size -= size;
+        }
+        this.live.set(at, size);
+        return at;
+      }
+    }
+    const at = this.top;
+    const end = at + size;
+    const have = this.k.memory.buffer.byteLength;
+    if (end > have) {
+      if (end > MAX_PAGES * PAGE) throw new RangeError(`the engine needs ${end} bytes of WebAssembly memory, more than its 4 GiB`);
+      this.k.memory.grow(Math.ceil((end - have) / PAGE));
+    }
+    this.top = end;
+    this.live.set(at, size);
+    return at;
+  }
+
+  /** Returns a block from `alloc`. */
+  release(at: number): void {
+    const size = this.live.get(at);
+    if (size === undefined) throw new Error(`no block at ${at}`);
+    this.live.delete(at);
+    let i = 0;
+    while (i < this.holes.length && this.holes[i].at < at) i++;
+    this.holes.splice(i, 0, { at, size });
+    // Merge with the next and the previous hole.
+    if (i + 1 < this.holes.length && at + size === this.holes[i + 1].at) {
+      this.holes[i].size += this.holes[i + 1].size;
+      this.holes.splice(i + 1, 1);
+    }
+    if (i > 0 && this.holes[i - 1].at + this.holes[i - 1].size === at) {
+      this.holes[i - 1].size += this.holes[i].size;
+      this.holes.splice(i, 1);
+    }
+  }
+
+  /** A Float64Array over the whole memory as it is now. */
+  f64(): Float64Array {
+    if (this.view.buffer !== this.k.memory.buffer) this.view = new Float64Array(this.k.memory.buffer);
+    return this.view;
+  }
+
+  /** A Float32Array over the whole memory as it is now. */
+  f32(): Float32Array {
+    if (this.view32.buffer !== this.k.memory.buffer) this.view32 = new Float32Array(this.k.memory.buffer);
+    return this.view32;
+  }
+
+  /** Bytes in blocks currently held (for tests). */
+  get used(): number {
+    let n = 0;
+    for (const s of this.live.values()) n += s;
+    return n;
+  }
+}
+
+function align(bytes: number): number {
+  return (bytes + 63) & ~63;
+}
+
+/**
+ * A block that grows on demand, for a kernel call's operand copies and work area: `reserve` gives
+ * its address with at least `bytes` bytes behind it.
+ */
+export class Scratch {
+  private at = 0;
+  private size = 0;
+  constructor(private readonly arena: Arena) {}
+
+  /** The block's address, with room for `bytes` bytes. */
+  reserve(bytes: number): number {
+    if (bytes > this.size) {
+      if (this.size > 0) this.arena.release(this.at);
+      this.size = Math.max(bytes, Math.ceil(this.size * 1.5));
+      this.at = this.arena.alloc(this.size);
+    }
+    return this.at;
+  }
+}

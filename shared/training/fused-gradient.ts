@@ -1,0 +1,124 @@
+/**
+ * The gradient engine of one thread on the WebAssembly path: LocalGradient's contract and bits
+ * (shared/training/gradient.ts), the forward and backward passes a few WebAssembly calls per step
+ * (wat-mlp.ts) and the gradient step in WebAssembly too, in float64 or, for
+ * `precision: "float32"`, in float32 (the bits of engine/float32-reference.ts). The batch is cut by the same
+ * `chunkPlan`, chunk c goes into lane c mod 2 (added from chunk 2 on), and the step takes
+ * w - eta (lane 0 + lane 1): the order LocalGradient and the data-parallel threads follow, so the
+ * weights are the same bits on every path (test/engine/fused-gradient.test.ts).
+ *
+ * A batch of moderate size goes forward in one pass and back in one (mlp_backward_lanes), each
+ * chunk's weight and bias sums formed on their own and kept in their lanes: the weights are
+ * packed once per step instead of once per chunk, and the same bits come out, since rows do not
+ * interact except in those sums, which keep their order. Larger batches go chunk by chunk.
+ *
+ * Per step the parameters and the batch are copied into the kernel memory and the new weights
+ * (and the fallback copy the trainer keeps) copied back out: memcpy, ~0.1 ms for a 200 000-weight
+ * network, ~1 us for the seed's. E comes from the logits through the cost's own TypeScript.
+ *
+ * `gradientEngineFor` is where the trainer picks this engine: when the kernels run on WebAssembly
+ * (kernel-backend.ts) and the network is `fusable`; otherwise LocalGradient (float64) or the
+ * TypeScript float32 engine.
+ */
+import { kernelBackend } from '../engine/kernel-backend';
+import type { Network } from '../engine/network';
+import { AbortedError, chunkPlan, flopsPerSample, type GradientEngine, LANES, LocalGradient } from './gradient';
+import { Float32Gradient } from './float32-gradient';
+import { FusedNetwork, fusable, type Precision } from '../engine/wasm/fused-network';
+import { type KernelInstance, kernelInstance } from '../engine/wasm/runtime';
+
+/** Layer outputs (doubles) up to which one pass covers a whole batch (32 MB, and as much for deltas). */
+const FORWARD_ALL_DOUBLES = 4 << 20;
+/** Work (flops) up to which a batch goes in one pass: ~20 ms, so a stop request is seen soon. */
+const LANES_MAX_FLOPS = 4e8;
+
+/** LocalGradient on the WebAssembly path; see the file comment. */
+export class FusedGradient implements GradientEngine {
+  readonly fusesDescent = true;
+  private readonly fn: FusedNetwork;
+  private readonly perSample: number;
+  /** Layer outputs per row (the forward pass keeps all of them). */
+  private readonly unitsPerRow: number;
+
+  constructor(
+    readonly net: Network,
+    private readonly shouldAbort: () => boolean = () => false,
+    k: KernelInstance | null = kernelInstance(),
+    readonly precision: Precision = 'float64',
+  ) {
+    if (k === null) throw new Error('the WebAssembly kernels are not available on this thread');
+    this.fn = new FusedNetwork(net, k, precision);
+    this.perSample = flopsPerSample(net);
+    this.unitsPerRow = net.layers.reduce((u, l) => u + l.units, 0);
+  }
+
+  gradient(w: Float64Array, x: Float64Array, t: Float64Array, n: number, grad: Float64Array, descent?: number, keep?: Float64Array): number {
+    return this.run(w, x, t, n, grad, descent, keep, true);
+  }
+
+  /**
+   * One full step of gradient descent w <- w - eta dE/dw on rows [0, n) of x and t, in place on
+   * w, with E only when `withError` (else NaN): the seed's `fit`, for benchmarks and callers
+   * that need no gradient vector.
+   */
+  step(w: Float64Array, x: Float64Array, t: Float64Array, n: number, eta: number, withError: boolean): number {
+    return this.run(w, x, t, n, null, eta, undefined, withError);
+  }
+
+  private run(w: Float64Array, x: Float64Array, t: Float64Array, n: number, grad: Float64Array | null, descent: number | undefined, keep: Float64Array | undefined, withError: boolean): number {
+    const fn = this.fn;
+    const { chunks, rows } = chunkPlan(n, this.perSample);
+    // Batches cut in chunks but small enough (layer outputs within FORWARD_ALL_DOUBLES, work
+    // within LANES_MAX_FLOPS, so a stop request still comes through quickly) go forward in one
+    // pass and back in one, the chunk sums kept apart into the lanes; others chunk by chunk (a
+    // single chunk that way takes the kernels' small-shape paths).
+    // The same bits either way (rows do not interact; the sums keep their order).
+    const all = chunks > 1 && n * this.unitsPerRow <= FORWARD_ALL_DOUBLES && n * this.perSample <= LANES_MAX_FLOPS;
+    fn.reserve(n, all ? n : Math.min(rows, n), Math.min(rows, n));
+    fn.loadParams(w);
+    fn.loadBatch(x, t, n);
+    let e = 0;
+    if (all) {
+      if (this.shouldAbort()) throw new AbortedError();
+      fn.forward(0, n);
+      if (withError) for (let c = 0; c < chunks; c++) e += fn.error(c * rows, Math.min(rows, n - c * rows));
+      else e = Number.NaN;
+      fn.backwardLanes(n, rows, 2, false);
+    } else {
+      for (let c = 0; c < chunks; c++) {
+        if (chunks > 1 && this.shouldAbort()) throw new AbortedError();
+        const r0 = c * rows;
+        const m = Math.min(rows, n - r0);
+        fn.forward(r0, m);
+        e += fn.backward(r0, 0, m, (c % LANES) as 0 | 1, c >= LANES, withError);
+      }
+    }
+    if (descent !== undefined) {
+      fn.descend(descent, chunks > 1 ? 2 : 1);
+      fn.storeParams(w);
+      if (keep) fn.storeKeep(keep);
+    } else if (grad !== null) {
+      if (chunks > 1) fn.joinLanes();
+      fn.storeLane(0, grad);
+    }
+    return e;
+  }
+}
+
+/**
+ * The gradient engine for a network on this thread, in the spec's precision: the fused
+ * WebAssembly one where it can run, else LocalGradient (float64) or the TypeScript float32
+ * engine (float32-gradient.ts; same bits as the WebAssembly one, slowly). The trainer's one
+ * place of choice.
+ */
+export function gradientEngineFor(net: Network, shouldAbort?: () => boolean, precision: Precision = 'float64'): GradientEngine {
+  if (kernelBackend() === 'wasm' && fusable(net)) {
+    const k = kernelInstance();
+    if (k !== null) return new FusedGradient(net, shouldAbort, k, precision);
+  }
+  if (precision === 'float32') {
+    if (!fusable(net)) throw new Error(`precision "float32" supports the activations linear, sigmoid, tanh and relu and the costs sum-of-squares, sigmoid-cross-entropy and softmax-cross-entropy; this network uses ${net.cost.name === 'mixture-density' ? 'the mixture density cost' : 'another part'}: use precision "float64"`);
+    return new Float32Gradient(net, shouldAbort);
+  }
+  return new LocalGradient(net, shouldAbort);
+}

@@ -1,0 +1,170 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { kernelBackend, setKernelBackend } from '../../shared/engine/kernel-backend';
+import { gemmNN, gemmNT, gemmTN } from '../../shared/engine/kernels';
+import { Rng } from '../../shared/engine/rng';
+import { wasmGemmAvailable, wasmProduct } from '../../shared/engine/wasm/gemm';
+
+/**
+ * The WebAssembly SIMD product (shared/engine/wasm/) against two independent references: the
+ * textbook triple loop and the plain TypeScript kernels. Equal bits, not closeness: every entry
+ * must be summed in the textbook order with separate multiply and add.
+ */
+
+type Layout = 'NN' | 'TN' | 'NT';
+
+/** The strides of A and B for a layout (A(i,p) = A[i aRow + p aP], B(p,j) = B[p bP + j bCol]). */
+function strides(layout: Layout, m: number, n: number, k: number): [number, number, number, number] {
+  if (layout === 'NN') return [k, 1, n, 1];
+  if (layout === 'TN') return [1, m, n, 1];
+  return [k, 1, 1, k];
+}
+
+/** The textbook loop: 0 + A(i,0)B(0,j) + ... in order of p, then + bias, then C + that. */
+function textbook(layout: Layout, m: number, n: number, k: number, A: Float64Array, B: Float64Array, C0: Float64Array | null, bias: Float64Array | null, reverse = false): Float64Array {
+  const [aRow, aP, bP, bCol] = strides(layout, m, n, k);
+  const C = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+    let s = 0;
+    if (reverse) for (let p = k - 1; p >= 0; p--) s += A[i * aRow + p * aP] * B[p * bP + j * bCol];
+    else for (let p = 0; p < k; p++) s += A[i * aRow + p * aP] * B[p * bP + j * bCol];
+    if (bias) s += bias[j];
+    C[i * n + j] = C0 ? C0[i * n + j] + s : s;
+  }
+  return C;
+}
+
+/** The same product on the plain TypeScript kernels. */
+function plain(layout: Layout, m: number, n: number, k: number, A: Float64Array, B: Float64Array, C: Float64Array, acc: boolean, bias: Float64Array | null): void {
+  setKernelBackend('js');
+  try {
+    if (layout === 'NN') gemmNN(m, n, k, A, B, C, acc, bias ?? undefined);
+    else if (layout === 'TN') gemmTN(m, n, k, A, B, C, acc);
+    else gemmNT(m, n, k, A, B, C, acc);
+  } finally {
+    setKernelBackend('wasm');
+  }
+}
+
+function wasm(layout: Layout, m: number, n: number, k: number, A: Float64Array, B: Float64Array, C: Float64Array, acc: boolean, bias: Float64Array | null): void {
+  const [aRow, aP, bP, bCol] = strides(layout, m, n, k);
+  expect(wasmProduct(m, n, k, A, aRow, aP, B, bP, bCol, C, acc, bias)).toBe(true);
+}
+
+/** Throws at the first entry whose bits differ (any NaN equals any NaN: payloads are not pinned). */
+function expectSameBits(actual: Float64Array, expected: Float64Array, what: string): void {
+  expect(actual.length, `${what}: length`).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    const a = actual[i], e = expected[i];
+    if (!(Object.is(a, e) || (Number.isNaN(a) && Number.isNaN(e)))) throw new Error(`${what}[${i}]: ${a} but the reference gives ${e}`);
+  }
+}
+
+function random(len: number, rng: Rng): Float64Array {
+  return Float64Array.from({ length: len }, () => rng.uniformIn(-1, 1));
+}
+
+/** Odd shapes: 1 x 1, ragged in every dimension around the 4 x 4 tile, one column, one or two rows, k = 0, long k, a big one. */
+const SHAPES: [number, number, number][] = [
+  [1, 1, 1], [7, 13, 5], [129, 257, 3], [5, 4, 0], [3, 2, 1], [1, 9, 1000], [13, 1, 7], [11, 17, 19],
+  [6, 5, 2], [4, 3, 64], [10, 8, 33], [2, 7, 33], [2, 4, 1000], [5, 1, 1], [4, 1, 1000], [128, 256, 784],
+];
+const LAYOUTS: Layout[] = ['NN', 'TN', 'NT'];
+
+describe('WebAssembly SIMD matrix product', () => {
+  it('runs here (Node has WebAssembly SIMD), so the tests below exercise it and not a fallback', () => {
+    expect(wasmGemmAvailable()).toBe(true);
+    expect(kernelBackend()).toBe('wasm');
+  });
+
+  const rng = new Rng(17);
+  for (const [m, n, k] of SHAPES) {
+    for (const layout of LAYOUTS) {
+      it(`${layout} ${m}x${n}x${k}: same bits as the triple loop and the plain kernels, overwriting and accumulating, with and without bias`, () => {
+        const A = random(m * k, rng), B = random(k * n, rng);
+        const bias = layout === 'NN' ? random(n, rng) : null;
+        for (const acc of [false, true]) {
+          for (const b of bias ? [null, bias] : [null]) {
+            const C0 = random(m * n, rng);
+            const want = textbook(layout, m, n, k, A, B, acc ? C0 : null, b);
+            const viaWasm = Float64Array.from(C0);
+            wasm(layout, m, n, k, A, B, viaWasm, acc, b);
+            expectSameBits(viaWasm, want, `wasm ${layout} acc=${acc} bias=${b !== null}`);
+            const viaJs = Float64Array.from(C0);
+            plain(layout, m, n, k, A, B, viaJs, acc, b);
+            expectSameBits(viaJs, viaWasm, `plain vs wasm ${layout} acc=${acc} bias=${b !== null}`);
+          }
+        }
+      });
+    }
+  }
+
+  it('agrees on special values: +-0, subnormals, +-Infinity, NaN, overflow to Infinity', () => {
+    const specials = [0, -0, 5e-324, -5e-324, 2.2e-308, Infinity, -Infinity, NaN, 1e308, -1e308, 1, -1, 0.5];
+    const pick = (len: number): Float64Array => Float64Array.from({ length: len }, (_, i) => (rng.uniform() < 0.5 ? specials[(i * 7 + rng.int(specials.length)) % specials.length] : rng.uniformIn(-2, 2)));
+    for (const [m, n, k] of [[9, 7, 6], [23, 18, 11], [5, 4, 3]] as [number, number, number][]) {
+      for (const layout of LAYOUTS) {
+        const A = pick(m * k), B = pick(k * n), C0 = pick(m * n), bias = pick(n);
+        for (const acc of [false, true]) {
+          const b = layout === 'NN' ? bias : null;
+          const C = Float64Array.from(C0);
+          wasm(layout, m, n, k, A, B, C, acc, b);
+          expectSameBits(C, textbook(layout, m, n, k, A, B, acc ? C0 : null, b), `specials ${layout} ${m}x${n}x${k} acc=${acc}`);
+        }
+      }
+    }
+  });
+
+  it('a sum in another order (p reversed) gives other bits: the comparison can fail (negative control)', () => {
+    const [m, n, k] = [129, 257, 3];
+    const A = random(m * k, rng), B = random(k * n, rng);
+    const C = new Float64Array(m * n);
+    wasm('NN', m, n, k, A, B, C, false, null);
+    expect(() => expectSameBits(C, textbook('NN', m, n, k, A, B, null, null, true), 'reversed')).toThrow(/reference gives/);
+  });
+
+  it('leaves the rest of C alone, reads only the operands\' extents of longer views, and gives the same bits after growing its memory', () => {
+    const big = random(40 * 36 + 10, rng);
+    const before = Float64Array.from(big);
+    const A = random(40 * 12 + 99, rng), B = random(12 * 36 + 5, rng);
+    const view = big.subarray(5, 5 + 40 * 36);
+    wasm('NN', 40, 36, 12, A.subarray(0, 40 * 12 + 99), B, view, false, null);
+    expectSameBits(view, textbook('NN', 40, 36, 12, A, B, null, null), 'view');
+    expectSameBits(big.subarray(0, 5), before.subarray(0, 5), 'before the view');
+    expectSameBits(big.subarray(5 + 40 * 36), before.subarray(5 + 40 * 36), 'after the view');
+    // A product that needs far more scratch (the memory grows), then a small one again.
+    const [m, n, k] = [300, 300, 300];
+    const A2 = random(m * k, rng), B2 = random(k * n, rng), C2 = new Float64Array(m * n);
+    wasm('TN', m, n, k, A2, B2, C2, false, null);
+    expectSameBits(C2, textbook('TN', m, n, k, A2, B2, null, null), 'after growth');
+    const c = new Float64Array(7 * 13);
+    const a = random(7 * 5, rng), b = random(5 * 13, rng);
+    wasm('NN', 7, 13, 5, a, b, c, false, null);
+    expectSameBits(c, textbook('NN', 7, 13, 5, a, b, null, null), 'small after growth');
+  });
+});
+
+describe('kernel backend selection', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    vi.resetModules();
+  });
+
+  it('MLP_LAB_KERNELS=js selects the plain kernels, wasm (or unset) the WebAssembly ones', async () => {
+    vi.stubEnv('MLP_LAB_KERNELS', 'js');
+    vi.resetModules();
+    expect((await import('../../shared/engine/kernel-backend')).kernelBackend()).toBe('js');
+    vi.stubEnv('MLP_LAB_KERNELS', 'WASM');
+    vi.resetModules();
+    expect((await import('../../shared/engine/kernel-backend')).kernelBackend()).toBe('wasm');
+    vi.stubEnv('MLP_LAB_KERNELS', '');
+    vi.resetModules();
+    expect((await import('../../shared/engine/kernel-backend')).kernelBackend()).toBe('wasm');
+  });
+
+  it('an unknown MLP_LAB_KERNELS value is refused with the values that work', async () => {
+    vi.stubEnv('MLP_LAB_KERNELS', 'gpu');
+    vi.resetModules();
+    const mod = await import('../../shared/engine/kernel-backend');
+    expect(() => mod.kernelBackend()).toThrow(/MLP_LAB_KERNELS is "gpu": set it to js .* or wasm/);
+  });
+});
