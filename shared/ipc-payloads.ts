@@ -68,6 +68,12 @@ export interface ProjectSummary {
    * revision once.
    */
   revision: number;
+  /**
+   * Which opened project this is: changes when another project is opened or created (new, open,
+   * gallery example, recovered copy), never while one is edited, saved or saved as. What the
+   * window shows about a project (banners, a gradient check, the curvature) belongs to its session.
+   */
+  session: number;
   /** File name without extension, or "Untitled". */
   name: string;
   /** Where it is saved; null until first saved. */

@@ -63,6 +63,8 @@ export class ProjectService {
   private pendingWeights: PendingWeights | null = null;
   /** Bumped on every change the window sees (see ProjectSummary.revision). */
   private revision = 0;
+  /** Bumped whenever another project replaces this one (see ProjectSummary.session). */
+  private session = 1;
 
   constructor(
     readonly training: TrainingService,
@@ -106,6 +108,7 @@ export class ProjectService {
     const pending = this.pendingWeights;
     return {
       revision: this.revision,
+      session: this.session,
       name: this.path ? basename(this.path, extname(this.path)) : 'Untitled',
       path: this.path,
       dirty: this.dirty,
@@ -157,6 +160,7 @@ export class ProjectService {
     this.path = path;
     this.base = base;
     this.dirty = dirty;
+    this.session++;
     return this.changed();
   }
 

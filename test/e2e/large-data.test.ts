@@ -48,7 +48,7 @@ describe.skipIf(noBrowser)('large data in a browser', () => {
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
     await waitFor(async () => (await statusText(page)).includes('paused'), 'paused', 30_000);
     // Epochs advance by 128 / 48,000 a step: mini-batches, not the whole set.
-    const epoch = Number(/epoch ([\d.]+)/.exec(await statusText(page))?.[1]);
+    const epoch = Number(await page.getByTestId('epoch').textContent());
     expect(epoch).toBeCloseTo(((await shownStep(page)) * 128) / 48_000, 3);
     // The metrics say they are an estimate on the window's sample of the training part.
     await waitFor(async () => /estimated on 2,000 of 48,000 samples/.test((await page.getByRole('region', { name: 'Metrics' }).textContent()) ?? ''), 'the sampled metrics');

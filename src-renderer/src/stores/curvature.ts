@@ -9,7 +9,7 @@ import { computed, markRaw, ref, shallowRef, watch } from 'vue';
 import type { CurvatureReport } from '@shared/curvature-report';
 import { isFinal } from '@shared/run';
 import { api } from '../api';
-import { errorText } from './project';
+import { errorText, useProjectStore } from './project';
 import { useRunsStore } from './runs';
 import { useViewStore } from './view';
 
@@ -60,6 +60,16 @@ export const useCurvatureStore = defineStore('curvature', () => {
       const a = runs.active;
       if (!afterRuns.value || !a || !isFinal(a.status) || now === before || a.status === 'failed' || a.status === 'diverged') return;
       if (view.shown?.runId === a.id) void compute();
+    },
+  );
+
+  // Another project opened: the report and its error were about the last one.
+  watch(
+    () => useProjectStore().session,
+    () => {
+      report.value = null;
+      at.value = null;
+      error.value = null;
     },
   );
 

@@ -64,6 +64,12 @@ export const useProjectStore = defineStore('project', () => {
   /** Takes a summary from main, unless one as new or newer was already applied (see `revision`). */
   function apply(p: ProjectSummary): void {
     if (project.value && p.revision <= project.value.revision) return;
+    // Another project: what was shown about the last one (its banner, refusals) is not about this one.
+    if (project.value && p.session !== project.value.session) {
+      notice.value = null;
+      fieldErrors.value = {};
+      refusedCosts.value = {};
+    }
     const before = project.value?.spec ?? null;
     if (before && JSON.stringify([before.data, before.seed]) !== JSON.stringify([p.spec.data, p.spec.seed])) refusedCosts.value = {};
     project.value = markRaw(p);
@@ -146,8 +152,6 @@ export const useProjectStore = defineStore('project', () => {
   /** Replaces the project with a new one on a built-in dataset. */
   async function newProject(builtin: string): Promise<void> {
     try {
-      fieldErrors.value = {};
-      refusedCosts.value = {};
       apply(await api.call('lab:newProject', { builtin }));
     } catch (e) {
       notice.value = { kind: 'error', text: errorText(e) };
@@ -156,12 +160,14 @@ export const useProjectStore = defineStore('project', () => {
 
   /** Takes a project summary another call returned (open, save). */
   function replace(p: ProjectSummary): void {
-    fieldErrors.value = {};
     apply(p);
   }
 
+  /** The opened project's session (ProjectSummary.session): what the window shows about a project belongs to it. */
+  const session = computed(() => project.value?.session ?? 0);
+
   return {
-    project, appInfo, builtins, dataset, datasetSpec, spec, fieldErrors, localErrors, blockers, refusedCosts, notice, loading,
+    project, session, appInfo, builtins, dataset, datasetSpec, spec, fieldErrors, localErrors, blockers, refusedCosts, notice, loading,
     init, editSpec, newProject, replace, clearError, loadDataset, setLocalError,
   };
 });

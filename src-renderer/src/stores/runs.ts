@@ -104,8 +104,17 @@ export const useRunsStore = defineStore('runs', () => {
     }
   }
 
+  /** The session (ProjectSummary.session) the run list and its messages belong to. */
+  let session = 0;
+
   /** Matches the run list to the project's (runs added elsewhere, deleted, a project opened). */
   function sync(p: ProjectSummary): void {
+    if (p.session !== session) {
+      // Another project: the last one's error and divergence banner are not about it.
+      session = p.session;
+      error.value = null;
+      divergence.value = null;
+    }
     const ids = new Set(p.runs.map((r) => r.id));
     if (runs.value.some((r) => !ids.has(r.id))) {
       runs.value = runs.value.filter((r) => ids.has(r.id));

@@ -55,6 +55,23 @@ async function finished(a: LabApp, ids: string[]): Promise<RunDetail[]> {
   return Promise.all(ids.map((runId) => call<RunDetail>(a, 'lab:getRun', { runId })));
 }
 
+describe('a project\'s session', () => {
+  it('changes when another project is opened or created, never while one is edited or saved', async () => {
+    const { app } = start(1);
+    const first = await call<ProjectSummary>(app, 'lab:getProject');
+    const edited = await call<ProjectSummary>(app, 'lab:updateSpec', { spec: { ...first.spec, seed: 7 } });
+    expect(edited.session).toBe(first.session);
+    expect(edited.revision).toBeGreaterThan(first.revision);
+    const saved = await call<{ project: ProjectSummary }>(app, 'lab:saveProjectAs', { path: 'kept.mlplab' });
+    expect(saved.project.session).toBe(first.session);
+    expect((await call<ProjectSummary>(app, 'lab:saveProject')).session).toBe(first.session);
+    const fresh = await call<ProjectSummary>(app, 'lab:newProject', { builtin: 'blobs' });
+    expect(fresh.session).not.toBe(first.session);
+    const example = await call<ProjectSummary>(app, 'lab:openExample', { id: 'fig5.3b-sin-pi-x' });
+    expect(new Set([first.session, fresh.session, example.session]).size).toBe(3);
+  });
+});
+
 describe('new projects from the gallery', () => {
   it('takes the dataset\'s parameters and starts with its starter network and cost', async () => {
     const { app } = start(1);

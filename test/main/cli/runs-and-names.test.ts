@@ -17,12 +17,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { generateBuiltin } from '../../../shared/data/builtin';
 import { prepareParts } from '../../../shared/lab';
 import { parseSpec } from '../../../shared/spec';
-import { parseWeightsFile, type WeightsFile } from '../../../shared/weights-format';
+import { parseWeightsFile } from '../../../shared/weights-format';
 import { runCli } from '../../../src-main/cli';
 import { train } from '../../../src-main/cli/train';
 import type { CliIo } from '../../../src-main/cli/io';
 import { readProjectFile } from '../../../src-main/storage/project-file';
 import { writeProjectFile } from '../../../src-main/storage/project-save';
+import { referenceMetrics } from '../../support/reference';
 import { requireWorker, workerUrl } from '../../support/worker';
 
 let dir: string;
@@ -46,25 +47,6 @@ const moons = {
   network: { hidden: [{ units: 5, activation: 'tanh' }], output: { cost: 'sigmoid-cross-entropy' } },
   training: { optimizer: 'adam', learningRate: 0.02, steps: 300, batchSize: 20 },
 };
-
-/** E/N and accuracy of a weights file on a set, by a forward pass written out here: tanh hidden layers, a sigmoid output, cross-entropy (PRML (5.21)). */
-function referenceMetrics(file: WeightsFile, inputs: Float64Array, targets: Float64Array, n: number): { EPerSample: number; accuracy: number } {
-  const d = file.inputs.length;
-  let E = 0;
-  let right = 0;
-  for (let r = 0; r < n; r++) {
-    let z = Array.from(inputs.subarray(r * d, (r + 1) * d));
-    file.layers.forEach((layer, l) => {
-      const a = layer.bias.map((b, j) => b + z.reduce((s, v, i) => s + v * layer.weights[i][j], 0));
-      z = l < file.layers.length - 1 ? a.map(Math.tanh) : a;
-    });
-    const y = 1 / (1 + Math.exp(-z[0]));
-    const t = targets[r];
-    E -= t * Math.log(y) + (1 - t) * Math.log(1 - y);
-    if ((y > 0.5 ? 1 : 0) === t) right++;
-  }
-  return { EPerSample: E / n, accuracy: right / n };
-}
 
 beforeAll(async () => {
   requireWorker();
