@@ -341,23 +341,28 @@ export class Trainer {
     return m;
   }
 
-  /** Evaluates the current weights on every sample of the training and the validation set. */
-  remeasure(): void {
+  /**
+   * Evaluates the current weights on every sample of the training and the validation set.
+   * `shouldAbort`, asked between blocks, abandons it (AbortedError; the figures kept are as
+   * before): a paused run measures while it waits, and a resume or a step must not wait for that.
+   */
+  remeasure(shouldAbort?: () => boolean): void {
     const lab = this.lab;
-    this.trainQuality = this.measurePart('train');
+    const t = this.measurePart('train', shouldAbort);
+    const v = lab.validation.n > 0 ? this.measurePart('validation', shouldAbort) : null;
+    this.trainQuality = t;
     this.workSinceTrainEval = 0;
-    if (lab.validation.n > 0) this.validationQuality = this.measurePart('validation');
+    if (v) this.validationQuality = v;
   }
 
   /**
    * The training or validation set's figures at the current weights, on every sample, on the
-   * engine's threads if it can; `deferrable` lets shouldDefer abandon it between blocks.
+   * engine's threads if it can; `abort`, asked between blocks, abandons it (AbortedError).
    */
-  private measurePart(part: 'train' | 'validation', deferrable = false): PartMetrics {
+  private measurePart(part: 'train' | 'validation', abort?: () => boolean): PartMetrics {
     const lab = this.lab;
     const engine = this.engine;
     const logits = engine.logits ? (row0: number, m: number) => engine.logits!(part, row0, m) : undefined;
-    const abort = deferrable ? this.shouldDefer : undefined;
     const data = part === 'train' ? lab.data : lab.validation;
     return { ...evaluate(lab.net, data, data.n, logits, abort), step: this.weightsStep };
   }
@@ -371,8 +376,8 @@ export class Trainer {
     const lab = this.lab;
     // Measured before anything is kept, so a deferred checkpoint leaves no trace until redone.
     const due = !this.trainQuality || this.workSinceTrainEval >= TRAIN_EVAL_EVERY_WORK * this.trainEvalWork;
-    const t = due ? this.measurePart('train', true) : this.trainQuality;
-    const v = lab.validation.n === 0 ? null : this.measurePart('validation', true);
+    const t = due ? this.measurePart('train', this.shouldDefer) : this.trainQuality;
+    const v = lab.validation.n === 0 ? null : this.measurePart('validation', this.shouldDefer);
     this.trainQuality = t;
     if (due) this.workSinceTrainEval = 0;
     if (!v) return;

@@ -220,6 +220,7 @@ class RunLoop {
     this.seconds = 0;
     this.stepsAtLastProgress = 0;
     this.paused = true;
+    this.measured = false; // the initial weights' figures follow while it waits
     // Main knows the initial weights: the reset state is all it needs to show them.
     this.announce('paused', true);
   }
@@ -231,13 +232,22 @@ class RunLoop {
       this.paused = true;
       this.measured = false;
     }
-    if (!this.measured) {
-      // Paused, the weights hold still: their figures on the whole sets are worth the pass.
-      this.measured = true;
-      this.trainer.remeasure();
-      this.progress(true);
-    }
+    // Said at once, before the figures: a pause must not wait for them.
     this.announce('paused');
+    if (!this.measured) {
+      // The weights (new since the pause or the last granted step) go out first too.
+      this.progress(true);
+      // Paused, the weights hold still: their figures on the whole sets are worth the pass, which
+      // a resume, a step, a stop or a reset abandons (then nothing is reported; the loop goes on).
+      try {
+        this.trainer.remeasure(() => this.control.command !== COMMAND.PAUSE || this.control.hasSteps);
+      } catch (e) {
+        if (e instanceof AbortedError) return;
+        throw e;
+      }
+      this.measured = true;
+      this.progress(false);
+    }
     const seen = this.control.wakeCount;
     if (this.control.command === COMMAND.PAUSE && !this.control.hasSteps) this.control.sleep(seen, 1000);
   }

@@ -288,4 +288,33 @@ describe('a run\'s figures are the run\'s own', () => {
       expect(r.metrics!.recent).not.toBe(train.EPerSample);
     }
   });
+
+  it('a pause is said at once, and the figures of the paused weights on every sample follow; a resume abandons them', async () => {
+    // 60,000 samples through 64 tanh units: measuring them takes a while, a pause must not wait for it.
+    const n = 60_000;
+    const spec = xorSpec({ data: { builtin: 'xor-quadrants', n } }, { optimizer: 'adam', learningRate: 0.01, batchSize: 32, steps: 1e9 });
+    spec.network.hidden[0].units = 64;
+    const raw = generateBuiltin('xor-quadrants', n, 3);
+    const id = service.start(spec, raw);
+    await waitFor(() => (service.summary(id).metrics?.step ?? 0) > 50, 'some steps');
+    const from = events.length;
+    service.pause(id);
+    const pausedAt = () => events.findIndex((e, i) => i >= from && e.runId === id && e.type === 'run-state' && e.status === 'paused');
+    const measuredAt = () => events.findIndex((e, i) => i >= from && e.runId === id && e.type === 'run-progress' && e.metrics.train?.step === e.metrics.step);
+    await waitFor(() => measuredAt() >= 0, 'the figures of the paused weights');
+    expect(pausedAt()).toBeGreaterThanOrEqual(0);
+    expect(pausedAt()).toBeLessThan(measuredAt());
+    const measured = events[measuredAt()] as Extract<RunEvent, { type: 'run-progress' }>;
+    const step = measured.metrics.step;
+    // They are the whole training set's at the paused weights.
+    const weights = (events.filter((e) => e.runId === id && e.type === 'run-snapshot' && e.step === step).at(-1) as Extract<RunEvent, { type: 'run-snapshot' }>).weights;
+    const lab = createLab(spec, raw, weights);
+    expect(measured.metrics.train).toEqual({ ...evaluate(lab.net, lab.data), step });
+    // Resumed and paused again at once, then resumed: the run goes on (nothing waits for a measurement).
+    service.resume(id);
+    service.pause(id);
+    service.resume(id);
+    await waitFor(() => (service.summary(id).metrics?.step ?? 0) > step + 50, 'the run to go on');
+    await service.stop(id);
+  });
 });
