@@ -14,6 +14,7 @@ import { EvidenceSchedule } from '../evidence-training';
 import { FloatList } from '../float-list';
 import type { Lab } from '../lab';
 import type { CostCurve, PartMetrics, RunMetrics, RunStatus } from '../run';
+import { allFinite, divergenceMessage, divergenceThreshold } from './divergence';
 import { evaluate } from './evaluation';
 import { gradientEngineFor } from './fused-gradient';
 import { flopsPerSample, type GradientEngine, gatherRows } from './gradient';
@@ -211,7 +212,9 @@ export class Trainer {
       // The weights at the start of this step already gave a non-finite or runaway E (or the
       // update overflowed): keep the last weights that were good.
       net.params.set(overflowed ? this.startOfStep : this.lastFinite);
-      this.state = { status: 'diverged', message: this.divergenceMessage(e, ePerSample, overflowed) };
+      const optimizer = { name: this.optimizer.name, learningRate: this.optimizer.learningRate };
+      const message = divergenceMessage({ step: this.step, e, ePerSample, startEPerSample: this.divergesAboveFrom, overflowed, optimizer, data: this.lab.data });
+      this.state = { status: 'diverged', message };
       return NaN;
     }
     // The start of this step gave a finite E: it becomes the fallback (a swap, not a copy: the
@@ -236,20 +239,6 @@ export class Trainer {
     if (this.step % tr.validateEvery === 0 || this.step >= tr.steps) this.runCheckpoint();
     if (!this.done && this.step >= tr.steps) this.finish();
     return ePerSample;
-  }
-
-  /** What went wrong when a step diverged, and what to do (see `divergenceThreshold`). */
-  private divergenceMessage(e: number, ePerSample: number, overflowed: boolean): string {
-    const at = this.step + 1;
-    if (this.step === 0 && !Number.isFinite(e)) {
-      // Nothing was updated yet: the data, not the learning rate, is out of range.
-      return `E is not a finite number at the initial weights, before any update: the data's values are too large for the network (the largest input is ${largest(this.lab.data.inputs).toPrecision(3)}, the largest target ${largest(this.lab.data.targets).toPrecision(3)}); normalise or rescale the inputs and targets`;
-    }
-    const advice = ['gd', 'sgd', 'momentum', 'adam'].includes(this.optimizer.name)
-      ? `with learning rate ${this.optimizer.learningRate}: try a smaller learning rate`
-      : 'try another optimizer, or weight decay';
-    const what = overflowed ? 'the weights overflowed' : Number.isFinite(e) ? `E/N rose to ${ePerSample.toPrecision(3)}, from ${this.divergesAboveFrom.toPrecision(3)} at the start` : `E became ${e}`;
-    return `diverged at step ${at}: ${what} ${advice} (the last good weights, of step ${overflowed ? at - 1 : Math.max(0, at - 2)}, are kept)`;
   }
 
   /** The checkpoint, or (AbortedError from shouldDefer) a note that it is still due. */
@@ -440,32 +429,4 @@ export class Trainer {
     this.batchT = this.tb;
     this.batchN = b;
   }
-}
-
-/**
- * Divergence, for every cost: a step's E/N that is not finite, or that rises above the start's by
- * more than DIVERGENCE_RISE times the start's size (at least 1): E/N = s at the first step gives
- * the threshold s + 1000 max(1, |s|). Training that works never comes near it (a mini-batch's
- * E/N varies by a few times, not a thousand); a learning rate far too large passes it within a
- * few steps, long before E overflows.
- */
-export const DIVERGENCE_RISE = 1000;
-
-/** The E/N above which a run with first-step E/N `start` has diverged. */
-export function divergenceThreshold(start: number): number {
-  return Number.isFinite(start) ? start + DIVERGENCE_RISE * Math.max(1, Math.abs(start)) : Number.POSITIVE_INFINITY;
-}
-
-function largest(v: Float64Array): number {
-  let m = 0;
-  for (let i = 0; i < v.length; i++) {
-    const a = Math.abs(v[i]);
-    if (!(a <= m)) m = a;
-  }
-  return m;
-}
-
-function allFinite(v: Float64Array): boolean {
-  for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) return false;
-  return true;
 }
