@@ -8,28 +8,16 @@
  */
 import { targetWidth } from './engine/cost-types';
 import { symmetricEigen } from './engine/eigen';
-import { type Hyperparameters, laplaceTask, type LaplaceTask } from './engine/evidence';
+import { type Hyperparameters, laplaceTask } from './engine/evidence';
 import { checkHessianSize, hessian } from './engine/hessian';
-import { laplace, maximumLikelihoodBeta } from './engine/laplace';
+import { laplace, type LaplaceResult, maximumLikelihoodBeta } from './engine/laplace';
 import type { Lab } from './lab';
 
-/** The Laplace approximation as the window uses it. */
-export interface LaplaceSummary {
-  task: LaplaceTask;
-  alpha: number;
-  /** Null for a classifier. */
-  beta: number | null;
-  gamma: number;
-  logEvidence: number;
-  iterations: number;
-  converged: boolean;
-  /** Negative eigenvalues of the Hessian of E_D, counted as 0. */
-  negativeEigenvalues: number;
+/** The Laplace approximation as the window uses it: the engine's result without its history and eigenvalues. */
+export type LaplaceSummary = Pick<LaplaceResult, 'task' | 'alpha' | 'beta' | 'gamma' | 'logEvidence' | 'iterations' | 'converged' | 'negativeEigenvalues' | 'covariance'> & {
   /** Where the evidence procedure started: the run's own re-estimates, the spec's weight decay, or alpha = 0.01. */
   start: 'run' | 'weight decay' | 'default';
-  /** A^-1, P x P row-major, in the parameter order. */
-  covariance: Float64Array;
-}
+};
 
 /** The curvature at one set of weights. */
 export interface CurvatureReport {

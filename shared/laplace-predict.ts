@@ -10,7 +10,7 @@ import { moderatedProbability } from './engine/evidence';
 import { logitVariances } from './engine/laplace';
 import type { Network } from './engine/network';
 import { covarianceOf, type LaplaceSection } from './laplace-section';
-import { networkFromWeights, WeightsError, type WeightsFile } from './weights-format';
+import { networkFromWeights, normalizedInputs, WeightsError, type WeightsFile } from './weights-format';
 
 /** Per sample and output (n x outputs): error bars of a regression, or moderated probabilities. */
 export interface Uncertainty {
@@ -50,12 +50,5 @@ export function uncertaintyFromWeights(file: WeightsFile, x: Float64Array, n: nu
   if (!file.laplace) {
     throw new WeightsError('the weights file has no "laplace" section: make one with mlp-lab laplace SPEC --weights W.json --out W2.json, then predict with W2.json');
   }
-  let input = x;
-  if (file.normalization) {
-    const { mean, std } = file.normalization;
-    const d = mean.length;
-    input = new Float64Array(n * d);
-    for (let r = 0; r < n; r++) for (let j = 0; j < d; j++) input[r * d + j] = (x[r * d + j] - mean[j]) / std[j];
-  }
-  return uncertaintyOf(networkFromWeights(file), file.laplace, input, n);
+  return uncertaintyOf(networkFromWeights(file), file.laplace, normalizedInputs(file, x, n), n);
 }

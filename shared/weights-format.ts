@@ -283,12 +283,15 @@ function numbers(v: unknown, what: string): number[] {
  * behind `mlp-lab predict`, the app's predictions and exported-model checks.
  */
 export function predictFromWeights(file: WeightsFile, x: Float64Array, n: number, net = networkFromWeights(file)): Float64Array {
-  let input = x;
-  if (file.normalization) {
-    const { mean, std } = file.normalization;
-    const d = mean.length;
-    input = new Float64Array(n * d);
-    for (let r = 0; r < n; r++) for (let j = 0; j < d; j++) input[r * d + j] = (x[r * d + j] - mean[j]) / std[j];
-  }
-  return net.predict(input, n);
+  return net.predict(normalizedInputs(file, x, n), n);
+}
+
+/** n rows of raw inputs as the network takes them: z-scored with the file's normalisation, if it has one. */
+export function normalizedInputs(file: WeightsFile, x: Float64Array, n: number): Float64Array {
+  if (!file.normalization) return x;
+  const { mean, std } = file.normalization;
+  const d = mean.length;
+  const input = new Float64Array(n * d);
+  for (let r = 0; r < n; r++) for (let j = 0; j < d; j++) input[r * d + j] = (x[r * d + j] - mean[j]) / std[j];
+  return input;
 }

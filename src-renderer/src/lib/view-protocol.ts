@@ -5,13 +5,13 @@
  * transfer list (moved, not copied), as between main and the trainer threads.
  */
 import type { DatasetPayload } from '@shared/ipc';
-import type { WeightSnapshot } from '@shared/run';
 import type { LabSpec } from '@shared/spec';
 import type { Rgb } from './colormap';
 import type { HeatOptions } from './field-paint';
 import type { Plane } from './plane';
 import type { Quality } from './quality';
 import type { LayerMaps } from './unit-maps';
+import type { AnimationSource } from './learning-animation';
 
 /** A network to evaluate: its spec (for the shapes and the cost), its data's widths, and its weights. */
 export interface NetworkRef {
@@ -75,15 +75,7 @@ export interface QualityResult {
 }
 
 /** The learning animation of a run as an animated GIF, drawn from the data the worker holds. */
-export interface AnimationRequest {
-  kind: 'animation';
-  spec: LabSpec;
-  label: string;
-  initialWeights: Float64Array;
-  snapshots: WeightSnapshot[];
-  weights: Float64Array;
-  finalStep: number;
-}
+export type AnimationRequest = { kind: 'animation' } & Omit<AnimationSource, 'data'>;
 
 /** The GIF and its frame count. */
 export interface AnimationResult {
