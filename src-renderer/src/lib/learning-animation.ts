@@ -6,10 +6,9 @@
  * points drawn are the window's sample of the data (DatasetPayload).
  */
 import { taskOf } from '@shared/engine/cost-types';
-import type { DatasetPayload } from '@shared/ipc';
 import { networkFor } from '@shared/lab';
 import type { WeightSnapshot } from '@shared/run';
-import type { LabSpec } from '@shared/spec';
+import type { AnimationSource } from './view-protocol';
 import { type Ctx2D, drawPoints, drawSegments, type Frame, type PlotPoints } from './boundary-render';
 import { classColor, type Rgb } from './colormap';
 import { boundarySegments, type FieldMode, paintField } from './field-paint';
@@ -17,18 +16,6 @@ import { encodeGif, type GifFrame } from './gif-encoder';
 import { axisRange, padRange } from './plane';
 import { evaluatePlaneField } from './plane-field';
 
-/** What to animate. */
-export interface AnimationSource {
-  spec: LabSpec;
-  /** Run label for the caption ("Run 3"). */
-  label: string;
-  initialWeights: Float64Array;
-  snapshots: WeightSnapshot[];
-  /** The run's final (latest) weights and step. */
-  weights: Float64Array;
-  finalStep: number;
-  data: DatasetPayload;
-}
 
 /** Grid points per side of the heatmap. */
 const RESOLUTION = 80;

@@ -5,13 +5,13 @@
  * transfer list (moved, not copied), as between main and the trainer threads.
  */
 import type { DatasetPayload } from '@shared/ipc';
+import type { WeightSnapshot } from '@shared/run';
 import type { LabSpec } from '@shared/spec';
 import type { Rgb } from './colormap';
 import type { HeatOptions } from './field-paint';
 import type { Plane } from './plane';
 import type { Quality } from './quality';
 import type { LayerMaps } from './unit-maps';
-import type { AnimationSource } from './learning-animation';
 
 /** A network to evaluate: its spec (for the shapes and the cost), its data's widths, and its weights. */
 export interface NetworkRef {
@@ -72,6 +72,19 @@ export interface QualityResult {
   /** Samples in the part. */
   total: number;
   ms: number;
+}
+
+/** What to animate. */
+export interface AnimationSource {
+  spec: LabSpec;
+  /** Run label for the caption ("Run 3"). */
+  label: string;
+  initialWeights: Float64Array;
+  snapshots: WeightSnapshot[];
+  /** The run's final (latest) weights and step. */
+  weights: Float64Array;
+  finalStep: number;
+  data: DatasetPayload;
 }
 
 /** The learning animation of a run as an animated GIF, drawn from the data the worker holds. */
