@@ -33,7 +33,7 @@ export interface GalleryEntry {
 
 const fig53 = (part: string, f: string, what: string): string =>
   `PRML figure 5.3 (${part}): a network with three tanh hidden units and a linear output fitted by least squares to N = 50 points of ${f} at x ~ U(-1, 1). ` +
-  `Look at the regression view: the red curve is the network's fit and the dashed curves are the hidden units' contributions w_j z_j(x); the fit is their sum plus the output bias. ${what}`;
+  `Look at the regression view: the red curve is the network's fit, the green curve the true function f(x) the points were drawn from, and the dashed curves the three hidden units' outputs z_j(x) = tanh(a_j), read on the right axis from -1 to 1 as the book draws them (choose "contributions w_j z_j" to see the fit as their weighted sum plus the output bias). ${what}`;
 
 /** The examples, in the order of the book. */
 export const GALLERY: readonly GalleryEntry[] = [

@@ -12,6 +12,8 @@
 import { Rng } from '../engine/rng';
 import type { BuiltinInfo, Dataset } from './dataset';
 import { generatePrml, PRML_BUILTINS, PRML_NAMES } from './prml';
+// The sine curves' f(x) is the one the regression view draws as the true function (issue 16, item 18).
+import { TRUE_FUNCTIONS } from './true-functions';
 
 /** The built-in dataset names a spec may use. */
 export const BUILTIN_NAMES = ['xor-quadrants', 'sine-regression', 'circle', 'spiral', 'blobs', 'two-moons', 'sine-curve', ...PRML_NAMES] as const;
@@ -165,10 +167,11 @@ function xorQuadrants(n: number, noise: number, rng: Rng): Dataset {
 function sineRegression(n: number, noise: number, rng: Rng): Dataset {
   const inputs = new Float64Array(n);
   const targets = new Float64Array(n);
+  const f = TRUE_FUNCTIONS['sine-regression'].f;
   for (let i = 0; i < n; i++) inputs[i] = rng.uniform();
   for (let i = 0; i < n; i++) {
     const x = inputs[i];
-    targets[i] = x + 0.3 * Math.sin(2 * Math.PI * x) + rng.uniformIn(-noise, noise);
+    targets[i] = f(x) + rng.uniformIn(-noise, noise);
   }
   return { inputs, targets, n, inputNames: ['x'], targetNames: ['t'] };
 }
@@ -252,7 +255,7 @@ function sineCurve(n: number, noise: number, rng: Rng): Dataset {
   for (let i = 0; i < n; i++) {
     const x = n > 1 ? i / (n - 1) : 0;
     inputs[i] = x;
-    targets[i] = Math.sin(2 * Math.PI * x) + noise * rng.normal();
+    targets[i] = TRUE_FUNCTIONS['sine-curve'].f(x) + noise * rng.normal();
   }
   return { inputs, targets, n, inputNames: ['x'], targetNames: ['t'] };
 }

@@ -13,6 +13,8 @@
  */
 import type { Rng } from '../engine/rng';
 import type { BuiltinInfo, Dataset } from './dataset';
+// Figure 5.3's curves come from the one definition the regression view also draws (issue 16, item 18).
+import { TRUE_FUNCTIONS } from './true-functions';
 
 /** The PRML figure datasets' names, in gallery order. */
 export const PRML_NAMES = ['prml-x-squared', 'prml-sin-pi-x', 'prml-abs-x', 'prml-heaviside', 'prml-two-class', 'sine-regression-inverse'] as const;
@@ -105,10 +107,10 @@ export const PRML_BUILTINS: readonly BuiltinInfo<PrmlName>[] = [
 /** Generates PRML figure dataset `name` with n samples from `rng` (noise as its table entry says). */
 export function generatePrml(name: PrmlName, n: number, noise: number, rng: Rng): Dataset {
   switch (name) {
-    case 'prml-x-squared': return curve(n, noise, rng, (x) => x * x);
-    case 'prml-sin-pi-x': return curve(n, noise, rng, (x) => Math.sin(Math.PI * x));
-    case 'prml-abs-x': return curve(n, noise, rng, (x) => Math.abs(x));
-    case 'prml-heaviside': return curve(n, noise, rng, (x) => (x >= 0 ? 1 : 0));
+    case 'prml-x-squared':
+    case 'prml-sin-pi-x':
+    case 'prml-abs-x':
+    case 'prml-heaviside': return curve(n, noise, rng, TRUE_FUNCTIONS[name].f);
     case 'prml-two-class': return twoClass(n, noise, rng);
     case 'sine-regression-inverse': return inverseSine(n, noise, rng);
   }

@@ -2,9 +2,10 @@
  * Takes the README's screenshots of the real app (docs/screenshots/*.png) in headless Chromium
  * against the real services. Not a test: run it after `npm run build` with
  *
- *   npx tsx test/e2e/screenshots.ts [outDir] [--only bayes|large]
+ *   npx tsx test/e2e/screenshots.ts [outDir] [--only bayes|large|fig5.3]
  *
  * `--only bayes` takes only the PRML §5.7 views, each also at 1280 x 720 and 1920 x 1080;
+ * `--only fig5.3` only PRML figure 5.3's four regression views, two by two;
  * `--only large` only the digits and MNIST-sized labs (issue 18), each at 1280 x 720 and
  * 1920 x 1080, the whole page with every view drawn.
  */
@@ -68,6 +69,44 @@ async function sine(browser: Browser): Promise<void> {
     await page.getByRole('table', { name: 'Largest relative error per layer' }).waitFor({ timeout: 30_000 });
     await page.waitForTimeout(500);
     await page.screenshot({ path: join(out, 'lab-sine-dark.png'), fullPage: true });
+    await page.close();
+  } finally {
+    await server.close();
+  }
+}
+
+/**
+ * PRML figure 5.3 as the gallery draws it (issue 16, item 18): its four examples trained, each
+ * regression panel (data, fit, true function, the hidden units' outputs on the right axis) shot
+ * and laid out two by two as the book's figure is: docs/screenshots/prml-fig5.3.png.
+ */
+async function fig53(browser: Browser): Promise<void> {
+  const server = await startServer();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, colorScheme: 'light', deviceScaleFactor: 1 });
+    await openLab(page, server.url);
+    const shots: string[] = [];
+    for (const part of ['a', 'b', 'c', 'd']) {
+      await page.getByRole('button', { name: 'PRML gallery…' }).click();
+      const dialog = page.getByRole('dialog').filter({ hasText: 'PRML chapter 5 gallery' });
+      await dialog.getByRole('button', { name: new RegExp(`^Open figure 5\\.3 \\(${part}\\)`) }).click();
+      const discard = dialog.getByRole('button', { name: 'Discard and open' });
+      await waitFor(async () => (await discard.count()) > 0 || !(await dialog.isVisible()), 'the example to open');
+      if (await discard.count()) await discard.click();
+      await dialog.waitFor({ state: 'hidden' });
+      await page.getByRole('button', { name: 'Train', exact: true }).click();
+      await waitFor(async () => (await statusText(page)).includes('finished'), 'the run to finish', 60_000);
+      // The Laplace band would cover the fit: this figure is the book's, without error bars.
+      const band = page.getByRole('checkbox', { name: 'Show the Laplace predictive band' });
+      await band.waitFor({ timeout: 30_000 });
+      await band.uncheck();
+      await page.waitForTimeout(300);
+      shots.push((await page.locator('section.regression').screenshot()).toString('base64'));
+    }
+    const grid = await browser.newPage({ viewport: { width: 1060, height: 600 }, colorScheme: 'light', deviceScaleFactor: 1 });
+    await grid.setContent(`<body style="margin:0;background:#fff"><div style="display:grid;grid-template-columns:auto auto;gap:8px;padding:8px;width:max-content">${shots.map((b) => `<img src="data:image/png;base64,${b}">`).join('')}</div></body>`);
+    await grid.locator('div').screenshot({ path: join(out, 'prml-fig5.3.png') });
+    await grid.close();
     await page.close();
   } finally {
     await server.close();
@@ -258,6 +297,8 @@ async function main(): Promise<void> {
         await bayes(browser, [[1280, 720], [1920, 1080]]);
         return;
       }
+      if (only === 'fig5.3') return await fig53(browser);
+      await fig53(browser);
       await xor(browser);
       await sine(browser);
       await data(browser);
