@@ -2,7 +2,7 @@
  * The window's layout end to end (issue 16, item 13): at 1280 x 720 and at 1920 x 1080 the
  * network builder, the cost chart and the data view are fully visible at once without scrolling,
  * before and after a run; no two panels overlap, nothing is wider than the window, and every
- * panel can be scrolled into view. At 1024 x 768 the window falls back to fewer columns and still
+ * panel can be scrolled into view; a ten-class confusion matrix stays inside its column. At 1024 x 768 the window falls back to fewer columns and still
  * shows every panel. Negative controls: the same check reports a layout forced to one column of
  * views, a panel wider than the window, and two panels pushed onto each other.
  */
@@ -124,6 +124,26 @@ describe.skipIf(noBrowser)('the lab window at desktop sizes', () => {
     const narrow = await layoutAt(page, 800, 700);
     expect(layoutProblems({ ...narrow, mustSee: [] })).toEqual([]);
     expect(await unreachablePanels(page, narrow)).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('fits a ten-class lab: its confusion matrix stays inside the metrics column, nothing scrolls sideways', async () => {
+    const { page, errors } = lab.get();
+    await page.getByRole('button', { name: 'New…' }).click();
+    const gallery = page.getByRole('dialog', { name: 'New lab' });
+    await gallery.getByRole('button', { name: /^Gaussian blobs/ }).click();
+    await gallery.getByRole('spinbutton', { name: 'Classes' }).fill('10');
+    // 200 samples a class: three-digit counts in the matrix, as on real data.
+    await gallery.getByRole('spinbutton', { name: 'Samples' }).fill('2000');
+    await gallery.getByRole('button', { name: 'Create lab' }).click();
+    await page.getByRole('table', { name: /Confusion matrix/ }).locator('thead th').nth(10).waitFor();
+    for (const [w, h] of [[1280, 720], [1920, 1080]]) {
+      const g = await layoutAt(page, w, h);
+      expect(layoutProblems(g), `${w}x${h}`).toEqual([]);
+      const table = (await page.getByRole('table', { name: /Confusion matrix/ }).boundingBox())!;
+      const metrics = g.panels.find((p) => p.name === 'Metrics')!.box;
+      expect(table.x + table.width, `${w}x${h}`).toBeLessThanOrEqual(metrics.x + metrics.width);
+    }
     expect(errors).toEqual([]);
   });
 
