@@ -127,6 +127,18 @@ describe.skipIf(noBrowser)('the lab window at desktop sizes', () => {
     expect(errors).toEqual([]);
   });
 
+  it('opens an explanation inside the setup column at 1280x720: not cut off, nothing scrolls sideways', async () => {
+    const { page, errors } = lab.get();
+    await layoutAt(page, 1280, 720);
+    await page.getByRole('button', { name: 'Explain the tanh activation' }).click();
+    const note = (await page.getByRole('note', { name: 'About tanh' }).boundingBox())!;
+    const setup = (await page.getByRole('complementary', { name: 'Lab setup' }).boundingBox())!;
+    expect(note.x).toBeGreaterThanOrEqual(setup.x);
+    expect(note.x + note.width).toBeLessThanOrEqual(setup.x + setup.width);
+    expect(layoutProblems(await readLayout(page, []))).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
   it('fits a ten-class lab: its confusion matrix stays inside the metrics column, nothing scrolls sideways', async () => {
     const { page, errors } = lab.get();
     await page.getByRole('button', { name: 'New…' }).click();
