@@ -5,6 +5,7 @@ import { createPinia } from 'pinia';
 import { loadKernelsAsync } from '@shared/engine/kernel-backend';
 import App from './App.vue';
 import './styles.css';
+import './layout.css'; // after styles.css: where the panels sit at each window size
 
 createApp(App).use(createPinia()).mount('#app');
 // The engine's WebAssembly kernels (issue 17), for the renderer's own forward passes (heatmaps,

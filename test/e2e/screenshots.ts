@@ -2,12 +2,17 @@
  * Takes the README's screenshots of the real app (docs/screenshots/*.png) in headless Chromium
  * against the real services. Not a test: run it after `npm run build` with
  *
- *   npx tsx test/e2e/screenshots.ts [outDir] [--only bayes|large|fig5.3]
+ *   npx tsx test/e2e/screenshots.ts [outDir] [--only bayes|large|fig5.3|window]
  *
  * `--only bayes` takes only the PRML §5.7 views, each also at 1280 x 720 and 1920 x 1080;
  * `--only fig5.3` only PRML figure 5.3's four regression views, two by two;
  * `--only large` only the digits and MNIST-sized labs (issue 18), each at 1280 x 720 and
- * 1920 x 1080, the whole page with every view drawn.
+ * 1920 x 1080; `--only window` only the trained two moons lab at 1280 x 720 and 1920 x 1080, light
+ * and dark (issue 16, item 13).
+ *
+ * The window is a desktop layout whose setup column and stage scroll on their own (layout.css),
+ * so a screenshot shows the window as it is. Shots of the whole lab first make the window as tall
+ * as its content (`fitToContent`), as on a tall screen.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,10 +20,34 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { findChromium, launchChromium, ROOT, startServer } from './harness';
 import { digitsLab, mnistLab } from './image-labs';
 import { choose, menuItem, openLab, runsEnded, setNumber, shownStep, statusText, waitFor } from './lab-page';
+import { scrollAllToTop } from './layout-check';
 
 const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--only');
 const out = positional[0] ?? join(ROOT, 'docs/screenshots');
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
+
+/**
+ * Makes the window as tall as the lab's content, so that neither the setup column nor the stage
+ * scrolls and a screenshot holds every panel (the plots grow with the room, up to their largest).
+ */
+async function fitToContent(page: Page): Promise<void> {
+  for (let i = 0; i < 5; i++) {
+    await scrollAllToTop(page);
+    const more = (await page.evaluate(`Math.max(0, ...[...document.querySelectorAll('.sidebar, .stage')].map((el) => el.scrollHeight - el.clientHeight))`)) as number;
+    if (more <= 1) return;
+    const { width, height } = page.viewportSize() ?? { width: 1440, height: 1000 };
+    await page.setViewportSize({ width, height: height + more });
+    await page.waitForTimeout(400);
+  }
+}
+
+/** Every container at the top, no focus ring, the pointer off the views: the window at rest. */
+async function atRest(page: Page): Promise<void> {
+  await page.evaluate('document.activeElement && document.activeElement.blur && document.activeElement.blur()');
+  await scrollAllToTop(page);
+  const { width, height } = page.viewportSize() ?? { width: 1440, height: 1000 };
+  await page.mouse.move(width - 2, height - 2);
+}
 
 async function xor(browser: Browser): Promise<void> {
   const server = await startServer();
@@ -38,11 +67,12 @@ async function xor(browser: Browser): Promise<void> {
     await waitFor(async () => (await shownStep(page)) >= 2500, 'step 2500', 60_000);
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
     await waitFor(async () => (await statusText(page)).includes('paused'), 'paused');
+    await fitToContent(page);
     await page.getByRole('button', { name: 'Explain the tanh activation' }).first().click();
-    await page.evaluate('window.scrollTo(0, 0)');
     await page.mouse.move(900, 300);
     await page.waitForTimeout(500);
     await page.screenshot({ path: join(out, 'lab-xor.png'), fullPage: true });
+    await page.setViewportSize({ width: 1440, height: 1100 });
     await page.getByRole('button', { name: 'Explain the tanh activation' }).first().click();
     await page.getByRole('button', { name: /Equations/ }).click();
     await page.waitForTimeout(300);
@@ -67,6 +97,8 @@ async function sine(browser: Browser): Promise<void> {
     await waitFor(async () => (await statusText(page)).includes('finished'), 'the run to finish', 60_000);
     await page.getByRole('button', { name: 'Check gradient' }).click();
     await page.getByRole('table', { name: 'Largest relative error per layer' }).waitFor({ timeout: 30_000 });
+    await fitToContent(page);
+    await atRest(page);
     await page.waitForTimeout(500);
     await page.screenshot({ path: join(out, 'lab-sine-dark.png'), fullPage: true });
     await page.close();
@@ -115,8 +147,9 @@ async function fig53(browser: Browser): Promise<void> {
 
 /** A screenshot of the smallest rectangle holding all `parts`, with a margin. */
 async function shootAround(page: Page, parts: Locator[], path: string, margin = 8): Promise<void> {
-  // Scrolled to the top, viewport coordinates are page coordinates (what a full-page clip takes).
-  await page.evaluate('window.scrollTo(0, 0)');
+  // The whole lab in the window, scrolled to the top: viewport coordinates are page coordinates.
+  await fitToContent(page);
+  await scrollAllToTop(page);
   const boxes = (await Promise.all(parts.map((p) => p.boundingBox()))).filter((b) => b !== null);
   const x = Math.max(0, Math.min(...boxes.map((b) => b.x)) - margin);
   const y = Math.max(0, Math.min(...boxes.map((b) => b.y)) - margin);
@@ -236,13 +269,16 @@ async function bayes(browser: Browser, sizes: [number, number][] = []): Promise<
       if (name === 'bayes-regression') await page.getByRole('checkbox', { name: 'Show the Laplace predictive band' }).waitFor();
       else await page.getByRole('heading', { name: wait }).waitFor();
       await page.getByTestId('evidence-caption').waitFor();
+      await fitToContent(page);
+      await atRest(page);
       await page.waitForTimeout(800);
-      await page.evaluate('window.scrollTo(0, 0)');
       await page.screenshot({ path: join(out, `${name}.png`), fullPage: true });
       for (const [w, h] of sizes) {
         await page.setViewportSize({ width: w, height: h });
+        await atRest(page);
         await page.waitForTimeout(600);
         await page.screenshot({ path: join(out, `${name}-${w}x${h}.png`) });
+        await fitToContent(page);
         await page.screenshot({ path: join(out, `${name}-${w}x${h}-full.png`), fullPage: true });
       }
       await page.close();
@@ -254,7 +290,7 @@ async function bayes(browser: Browser, sizes: [number, number][] = []): Promise<
 
 /**
  * The digits (64-128-64-10) and MNIST-sized (784-256-10) labs trained for a while and paused,
- * the whole page at 1280 x 720 and at 1920 x 1080: every view drawn from the same weights.
+ * the window at 1280 x 720 and at 1920 x 1080: every view drawn from the same weights.
  */
 async function largeLabs(browser: Browser): Promise<void> {
   const labs = [
@@ -273,10 +309,44 @@ async function largeLabs(browser: Browser): Promise<void> {
       await waitFor(async () => (await statusText(page)).includes('paused'), 'paused', 30_000);
       for (const [w, h] of [[1280, 720], [1920, 1080]]) {
         await page.setViewportSize({ width: w, height: h });
-        await page.evaluate('window.scrollTo(0, 0)');
+        await atRest(page);
         // The views redraw for the new size (a frame or two) and the metrics are measured again.
         await page.waitForTimeout(1500);
-        await page.screenshot({ path: join(out, `lab-${lab.name}-${w}x${h}.png`), fullPage: true });
+        await page.screenshot({ path: join(out, `lab-${lab.name}-${w}x${h}.png`) });
+      }
+      await page.close();
+    } finally {
+      await server.close();
+    }
+  }
+}
+
+/**
+ * The lab as a person sees it at 1280 x 720 and at 1920 x 1080 (issue 16, item 13): the two
+ * moons lab from the gallery trained to the end with a validation split, the window's viewport
+ * only (lab-WxH.png, and lab-WxH-dark.png in the dark theme).
+ */
+async function windowSizes(browser: Browser): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    const server = await startServer({ threads: 2 });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 720 }, colorScheme: scheme, deviceScaleFactor: 1 });
+      await openLab(page, server.url);
+      await page.getByRole('button', { name: 'New…' }).click();
+      const gallery = page.getByRole('dialog', { name: 'New lab' });
+      await gallery.getByRole('button', { name: /^Two moons/ }).click();
+      await gallery.getByRole('button', { name: 'Create lab' }).click();
+      await waitFor(async () => ((await page.getByRole('group', { name: /^Network: / }).getAttribute('aria-label')) ?? '').includes('8 tanh'), 'the moons lab');
+      await setNumber(page, 'Validation split', 0.2);
+      await setNumber(page, 'Steps', 2000);
+      await page.getByRole('button', { name: 'Train', exact: true }).click();
+      await waitFor(async () => (await statusText(page)).includes('finished'), 'the run to finish', 120_000);
+      for (const [w, h] of [[1280, 720], [1920, 1080]]) {
+        await page.setViewportSize({ width: w, height: h });
+        await atRest(page);
+        // The views follow the new size (a frame or two), the curvature after the run is computed.
+        await page.waitForTimeout(1500);
+        await page.screenshot({ path: join(out, `lab-${w}x${h}${scheme === 'dark' ? '-dark' : ''}.png`) });
       }
       await page.close();
     } finally {
@@ -291,6 +361,10 @@ async function main(): Promise<void> {
   mkdirSync(out, { recursive: true });
   const browser = await launchChromium(exe);
   try {
+    if (only === 'window') {
+      await windowSizes(browser);
+      return;
+    }
     if (only !== 'large') {
       // `--only bayes`: the PRML §5.7 views, at 1280x720 and 1920x1080 too.
       if (only === 'bayes') {
@@ -298,6 +372,7 @@ async function main(): Promise<void> {
         return;
       }
       if (only === 'fig5.3') return await fig53(browser);
+      await windowSizes(browser);
       await fig53(browser);
       await xor(browser);
       await sine(browser);
