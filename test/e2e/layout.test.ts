@@ -3,7 +3,7 @@
  * network builder, the cost chart and the data view are fully visible at once without scrolling,
  * before and after a run; no two panels overlap, nothing is wider than the window, and every
  * panel can be scrolled into view; a ten-class confusion matrix stays inside its column. At 1024 x 768 the window falls back to fewer columns and still
- * shows every panel. Negative controls: the same check reports a layout forced to one column of
+ * shows every panel; in a portrait window (1440 x 2560) the first row is as tall as its plot, not the window. Negative controls: the same check reports a layout forced to one column of
  * views, a panel wider than the window, and two panels pushed onto each other.
  */
 import { describe, expect, it } from 'vitest';
@@ -156,6 +156,17 @@ describe.skipIf(noBrowser)('the lab window at desktop sizes', () => {
       const metrics = g.panels.find((p) => p.name === 'Metrics')!.box;
       expect(table.x + table.width, `${w}x${h}`).toBeLessThanOrEqual(metrics.x + metrics.width);
     }
+    expect(errors).toEqual([]);
+  });
+
+  it('keeps the first row as tall as the plot needs in a window taller than wide (1440x2560): the diagram and metrics in view too', async () => {
+    const { page, errors } = lab.get();
+    const g = await layoutAt(page, 1440, 2560);
+    const all = [...WATCHED, 'Network diagram', 'Metrics'];
+    expect(layoutProblems({ ...g, mustSee: all })).toEqual([]);
+    // The cost chart beside the data view is as tall as it, not as tall as the window.
+    const box = (name: string) => g.panels.find((p) => p.name === name)!.box;
+    expect(box('Cost').height).toBeLessThan(box('Decision boundary').width * 1.6);
     expect(errors).toEqual([]);
   });
 
