@@ -226,7 +226,7 @@ async function main(): Promise<void> {
         `ours ${ours.w3f32.gflops.toFixed(2)} GFLOP/s in float32 against numpy's float64 (whole epoch took ${ours.w3f32.elapsed.toFixed(2)} s)`]);
     }
     if (threads) {
-      rows.push(['W3 float64, trainer on 1 worker thread', sec(threads.one), npCell, ratio(threads.one, npSec), '', 'the app\'s training service: E every step, progress reports, and one pass over all 60,000 samples at the first checkpoint (a forward pass: about half an epoch's work; later passes at most a tenth of the training work)']);
+      rows.push(['W3 float64, trainer on 1 worker thread', sec(threads.one), npCell, ratio(threads.one, npSec), '', 'the app\'s training service: E every step, progress reports, and one pass over all 60,000 samples at the first checkpoint (a forward pass: about half an epoch\'s work; later passes at most a tenth of the training work)']);
       rows.push(['W3 float64, trainer on 2 worker threads', sec(threads.two), npCell, ratio(threads.two, npSec), '<= 0.9',
         `speed-up over 1 thread ${threads.speedups.map((r) => `${r.toFixed(2)}x`).join(', ')} (target >= 1.8x); numpy on 1 thread`]);
     }

@@ -13,8 +13,12 @@
  * one Float64 (the learning rate), read only after the settings version changes.
  */
 
-/** What main wants the loop to do. */
-export const COMMAND = { RUN: 0, PAUSE: 1, STOP: 2, RESET: 3 } as const;
+/**
+ * What main wants the loop to do. STOP ends the run with its figures measured on its final
+ * weights (a pass over the data: a second on an MNIST-sized set); END ends it without that pass,
+ * for a run nobody will look at again (deleted, its project closed, the app quitting).
+ */
+export const COMMAND = { RUN: 0, PAUSE: 1, STOP: 2, RESET: 3, END: 4 } as const;
 /** One of COMMAND's values. */
 export type Command = (typeof COMMAND)[keyof typeof COMMAND];
 
@@ -88,10 +92,10 @@ export class RunControl {
     return Atomics.load(this.ints, SLOT.COMMAND) as Command;
   }
 
-  /** True when main asked to stop or reset: a step in progress may be abandoned. */
+  /** True when main asked to stop, end or reset: a step in progress may be abandoned. */
   get interrupted(): boolean {
     const c = this.command;
-    return c === COMMAND.STOP || c === COMMAND.RESET;
+    return c === COMMAND.STOP || c === COMMAND.END || c === COMMAND.RESET;
   }
 
   /** Changes the command from `from` to `to` only if it is still `from` (main may have changed it). */

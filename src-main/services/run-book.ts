@@ -34,7 +34,8 @@ export class RunBook {
   /** Forgets the current runs (live ones are stopped and removed) and takes `runs` from a file. */
   async replace(runs: readonly ProjectRun[]): Promise<void> {
     const live = this.order.filter((id) => this.isLive(id));
-    await Promise.all(live.filter((id) => !isFinal(this.training.status(id))).map((id) => this.training.stop(id)));
+    // Forgotten runs need no final figures: they end as soon as their steps do.
+    await Promise.all(live.filter((id) => !isFinal(this.training.status(id))).map((id) => this.training.stop(id, { measure: false })));
     for (const id of live) this.training.remove(id);
     this.order = runs.map((r) => r.id);
     this.stored = new Map(runs.map((r) => [r.id, r]));
@@ -189,7 +190,7 @@ export class RunBook {
   async delete(id: string): Promise<void> {
     this.record(id);
     if (this.isLive(id)) {
-      if (!isFinal(this.training.status(id))) await this.training.stop(id);
+      if (!isFinal(this.training.status(id))) await this.training.stop(id, { measure: false });
       this.training.remove(id);
     }
     this.stored.delete(id);

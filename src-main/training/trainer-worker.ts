@@ -141,7 +141,7 @@ class RunLoop {
     const { control } = this;
     for (;;) {
       const command = control.command;
-      if (command === COMMAND.STOP) return this.finish('stopped');
+      if (command === COMMAND.STOP || command === COMMAND.END) return this.finish('stopped');
       if (command === COMMAND.RESET) {
         this.reset();
         continue;
@@ -154,7 +154,6 @@ class RunLoop {
       if (command === COMMAND.PAUSE) {
         if (control.takeStep()) {
           if (!this.step()) return;
-          this.measured = false;
           // A burst of granted steps reports as a running run does, and at its end with the
           // figures of its weights.
           if (!control.hasSteps) this.sleepPaused();
@@ -186,6 +185,7 @@ class RunLoop {
       if (e instanceof AbortedError) return true; // stop or reset arrived mid-step: the loop handles it
       throw e;
     }
+    this.measured = false;
     if (!this.trainer.done) return true;
     this.finish(this.trainer.state.status as 'finished' | 'diverged', this.trainer.state.message);
     return false;
@@ -199,8 +199,16 @@ class RunLoop {
     trainer.ensureFinite();
     // Every run that ends is evaluated at its final (or restored) weights on its whole training
     // and validation sets: the figures kept with it are the run's own. (The steps have stopped
-    // already; this is one forward pass over the data. A failed run reports what it had.)
-    if (status !== 'failed') trainer.remeasure();
+    // already; this is one forward pass over the data.) Not again when a pause measured these
+    // weights already; not at all for a run that is ended (END: deleted, closed, quitting), and a
+    // failed run reports what it had. Figures not redone keep their step, and say it.
+    if (status !== 'failed' && !this.measured && this.control.command !== COMMAND.END) {
+      try {
+        trainer.remeasure(() => this.control.command === COMMAND.END);
+      } catch (e) {
+        if (!(e instanceof AbortedError)) throw e;
+      }
+    }
     post({
       type: 'done',
       runId: this.runId,

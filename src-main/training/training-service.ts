@@ -328,12 +328,14 @@ export class TrainingService {
   }
 
   /** Stops a run for good; its weights at that moment are its result. Resolves when it has ended. */
-  stop(id: string): Promise<RunRecord> {
+  stop(id: string, { measure = true }: { measure?: boolean } = {}): Promise<RunRecord> {
     const e = this.entry(id);
     if (e.status === 'queued' && !e.worker) {
       this.end(e, 'stopped');
     } else if (!isFinal(e.status)) {
-      e.control.send(COMMAND.STOP);
+      // Measured, the record's figures are the final weights' (a pass over the data first);
+      // not, it ends as soon as the steps do, its figures those last measured (with their step).
+      e.control.send(measure ? COMMAND.STOP : COMMAND.END);
     }
     return this.wait(id);
   }
@@ -414,9 +416,9 @@ export class TrainingService {
     return new Promise((resolve) => e.settle.push(() => resolve(this.record(id))));
   }
 
-  /** Stops every run still going; resolves when all have ended. */
+  /** Ends every run still going, without a last measurement (the app is closing); resolves when all have ended. */
   async stopAll(): Promise<void> {
-    await Promise.all(this.list().filter((id) => !isFinal(this.status(id))).map((id) => this.stop(id)));
+    await Promise.all(this.list().filter((id) => !isFinal(this.status(id))).map((id) => this.stop(id, { measure: false })));
   }
 
   /** Forgets an ended run. */

@@ -317,4 +317,23 @@ describe('a run\'s figures are the run\'s own', () => {
     await waitFor(() => (service.summary(id).metrics?.step ?? 0) > step + 50, 'the run to go on');
     await service.stop(id);
   });
+
+  it('a stop measures the final weights; ending a run nobody will look at (measure: false) skips that pass', async () => {
+    // No checkpoint before the end: the only figures a run can have are those its end measures.
+    const spec = xorSpec({}, { optimizer: 'adam', learningRate: 0.01, batchSize: 32, steps: 1e9, validateEvery: 1e9 });
+    const raw = generateBuiltin('xor-quadrants', 2000, 3);
+    const measured = service.start(spec, raw);
+    await waitFor(() => (service.summary(measured).metrics?.step ?? 0) > 50, 'some steps');
+    const stopped = await service.stop(measured);
+    expect(stopped.status).toBe('stopped');
+    const lab = createLab(spec, raw, stopped.finalWeights!);
+    expect(stopped.metrics!.train).toEqual({ ...evaluate(lab.net, lab.data), step: stopped.metrics!.step });
+    // Negative control: ended without the pass, it has no training-set figures to show.
+    const ended = service.start(spec, raw);
+    await waitFor(() => (service.summary(ended).metrics?.step ?? 0) > 50, 'some steps');
+    const r = await service.stop(ended, { measure: false });
+    expect(r.status).toBe('stopped');
+    expect(r.metrics!.step).toBeGreaterThan(50);
+    expect(r.metrics!.train).toBeUndefined();
+  });
 });
