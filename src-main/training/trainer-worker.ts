@@ -179,13 +179,14 @@ class RunLoop {
   /** One update; false once the run has ended (and `done` was posted). */
   private step(): boolean {
     stepCommand = this.control.command;
+    // The weights may change even when the step is then abandoned (a checkpoint put off).
+    this.measured = false;
     try {
       this.trainer.advance();
     } catch (e) {
       if (e instanceof AbortedError) return true; // stop or reset arrived mid-step: the loop handles it
       throw e;
     }
-    this.measured = false;
     if (!this.trainer.done) return true;
     this.finish(this.trainer.state.status as 'finished' | 'diverged', this.trainer.state.message);
     return false;
@@ -196,7 +197,7 @@ class RunLoop {
     const { trainer } = this;
     if (!this.paused) this.seconds += (performance.now() - this.segmentStart) / 1000;
     this.paused = true;
-    trainer.ensureFinite();
+    if (trainer.ensureFinite()) this.measured = false;
     // Every run that ends is evaluated at its final (or restored) weights on its whole training
     // and validation sets: the figures kept with it are the run's own. (The steps have stopped
     // already; this is one forward pass over the data.) Not again when a pause measured these

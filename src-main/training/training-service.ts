@@ -59,6 +59,8 @@ interface RunEntry {
   initial: Float64Array;
   control: RunControl;
   status: RunStatus;
+  /** Set once a stop was asked (STOP or END): nothing else is sent to the run after it. */
+  ending?: 'stop' | 'end';
   step: number;
   message?: string;
   metrics: RunMetrics | null;
@@ -301,21 +303,21 @@ export class TrainingService {
   /** Pauses a run after its current step. */
   pause(id: string): void {
     const e = this.entry(id);
-    if (isFinal(e.status)) return;
+    if (isFinal(e.status) || e.ending) return;
     e.control.send(COMMAND.PAUSE);
   }
 
   /** Resumes a paused (or queued-paused) run. */
   resume(id: string): void {
     const e = this.entry(id);
-    if (isFinal(e.status)) throw new NotAvailable(`run ${id} has ${e.status}: start a new run`);
+    if (isFinal(e.status) || e.ending) throw new NotAvailable(`run ${id} has ${e.ending ? 'been stopped' : e.status}: start a new run`);
     e.control.send(COMMAND.RUN);
   }
 
   /** Lets a paused run take `count` steps (default 1), then pause again. */
   step(id: string, count = 1): void {
     const e = this.entry(id);
-    if (isFinal(e.status)) throw new NotAvailable(`run ${id} has ${e.status}`);
+    if (isFinal(e.status) || e.ending) throw new NotAvailable(`run ${id} has ${e.ending ? 'been stopped' : e.status}`);
     e.control.grantSteps(count);
   }
 
@@ -332,9 +334,12 @@ export class TrainingService {
     const e = this.entry(id);
     if (e.status === 'queued' && !e.worker) {
       this.end(e, 'stopped');
-    } else if (!isFinal(e.status)) {
+    } else if (!isFinal(e.status) && e.ending !== 'end' && !(e.ending === 'stop' && measure)) {
       // Measured, the record's figures are the final weights' (a pass over the data first);
       // not, it ends as soon as the steps do, its figures those last measured (with their step).
+      // An END overrides a STOP (the pass is abandoned), never the other way round; no later
+      // pause, step or reset is sent (they would overwrite the command before the loop reads it).
+      e.ending = measure ? 'stop' : 'end';
       e.control.send(measure ? COMMAND.STOP : COMMAND.END);
     }
     return this.wait(id);
@@ -343,7 +348,7 @@ export class TrainingService {
   /** Back to the run's initial weights, paused at step 0 (the same run id). */
   reset(id: string): void {
     const e = this.entry(id);
-    if (isFinal(e.status)) throw new NotAvailable(`run ${id} has ${e.status}: start a new run from the same spec instead`);
+    if (isFinal(e.status) || e.ending) throw new NotAvailable(`run ${id} has ${e.ending ? 'been stopped' : e.status}: start a new run from the same spec instead`);
     e.control.send(COMMAND.RESET);
   }
 

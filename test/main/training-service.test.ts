@@ -328,10 +328,27 @@ describe('a run\'s figures are the run\'s own', () => {
     expect(stopped.status).toBe('stopped');
     const lab = createLab(spec, raw, stopped.finalWeights!);
     expect(stopped.metrics!.train).toEqual({ ...evaluate(lab.net, lab.data), step: stopped.metrics!.step });
+    // Paused, measured, stepped once and paused, then stopped: the figures are the last step's weights'.
+    const paused = service.start(spec, raw);
+    await waitFor(() => (service.summary(paused).metrics?.step ?? 0) > 50, 'some steps');
+    service.pause(paused);
+    await waitFor(() => { const m = service.summary(paused).metrics; return !!m?.train && m.train.step === m.step; }, 'the paused weights measured');
+    const before = service.summary(paused).metrics!.step;
+    service.step(paused);
+    await waitFor(() => (service.summary(paused).metrics?.step ?? 0) > before, 'the granted step');
+    const afterStep = await service.stop(paused);
+    expect(afterStep.metrics!.step).toBe(before + 1);
+    const stepped = createLab(spec, raw, afterStep.finalWeights!);
+    expect(afterStep.metrics!.train).toEqual({ ...evaluate(stepped.net, stepped.data), step: before + 1 });
     // Negative control: ended without the pass, it has no training-set figures to show.
     const ended = service.start(spec, raw);
     await waitFor(() => (service.summary(ended).metrics?.step ?? 0) > 50, 'some steps');
-    const r = await service.stop(ended, { measure: false });
+    const ending = service.stop(ended, { measure: false });
+    // Once asked to end, nothing overwrites that: a reset or a step is refused, a pause ignored.
+    expect(() => service.reset(ended)).toThrow(/been stopped/);
+    expect(() => service.step(ended)).toThrow(/been stopped/);
+    service.pause(ended);
+    const r = await ending;
     expect(r.status).toBe('stopped');
     expect(r.metrics!.step).toBeGreaterThan(50);
     expect(r.metrics!.train).toBeUndefined();
