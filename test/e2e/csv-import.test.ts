@@ -150,5 +150,30 @@ describe.skipIf(noBrowser)('CSV import in a browser', () => {
     await wizard.getByRole('table', { name: 'Preview of the first rows' }).waitFor();
     expect(await wizard.textContent()).toContain('dropped.csv');
     expect(await wizard.getByRole('combobox', { name: 'Role of klasse' }).inputValue()).toBe('target');
+    await wizard.getByRole('button', { name: 'Cancel', exact: true }).click();
+  });
+
+  it('initialises an imported lab for its activations (Xavier for tanh) unless told to keep the lab\'s', async () => {
+    const { page, errors } = lab.get();
+    const init = page.getByRole('combobox', { name: 'Initialisation of hidden layer 1' });
+    for (const scaled of [false, true]) {
+      // The lab's own init before each import: the seed's truncated normal.
+      await choose(page, 'Initialisation of hidden layer 1', 'truncated-normal');
+      await page.getByRole('toolbar', { name: 'Project' }).getByRole('button', { name: 'Import CSV…' }).click();
+      const wizard = page.getByRole('dialog', { name: 'Import a CSV file' });
+      await wizard.getByLabel('Choose a CSV file').setInputFiles(FIXTURE);
+      await wizard.getByRole('table', { name: 'Preview of the first rows' }).waitFor();
+      const box = wizard.getByRole('checkbox', { name: 'Initialise the weights for the activations' });
+      // On by default; the wizard then remembers the choice.
+      expect(await box.isChecked()).toBe(!scaled);
+      await box.setChecked(scaled);
+      await wizard.getByRole('button', { name: 'Import', exact: true }).click();
+      const summary = page.getByRole('dialog', { name: /^Dataset summary/ });
+      await summary.waitFor({ timeout: 30_000 });
+      await summary.getByRole('button', { name: 'Done' }).click();
+      expect(await page.getByRole('group', { name: /^Network: / }).getAttribute('aria-label')).toMatch(/tanh/);
+      await waitFor(async () => (await init.inputValue()) === (scaled ? 'xavier' : 'truncated-normal'), `the init to be ${scaled ? 'Xavier' : 'kept'}`);
+    }
+    expect(errors).toEqual([]);
   });
 });
