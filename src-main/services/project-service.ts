@@ -322,14 +322,14 @@ export class ProjectService {
     return weights;
   }
 
-  /** Stops the run the window replaces, if it is this project's and still going. */
-  private async stopReplaced(id: string | undefined): Promise<void> {
-    if (id && this.runs.has(id) && this.runs.isLive(id) && !isFinal(this.training.status(id))) await this.training.stop(id);
+  /** Stops the run the window replaces, if this project's and going; its final figures follow (not waited for). */
+  private stopReplaced(id: string | undefined): void {
+    if (id && this.runs.has(id) && this.runs.isLive(id) && !isFinal(this.training.status(id))) void this.training.stop(id);
   }
 
   /** Starts a run of the current spec (from waiting initial weights, if any). */
   async startRun(request: StartRequest = {}): Promise<RunSummary> {
-    await this.stopReplaced(request.replaces);
+    this.stopReplaced(request.replaces);
     const initialWeights = this.takePendingWeights();
     const id = this.training.start(this.spec, this.raw, {
       number: this.runs.nextNumber(),
@@ -360,7 +360,7 @@ export class ProjectService {
         throw withContext(e, `run ${i + 1} (${describeOverrides(o)})`);
       }
     });
-    await this.stopReplaced(request.replaces);
+    this.stopReplaced(request.replaces);
     const pending = this.pendingWeights?.file;
     const first = this.runs.nextNumber();
     const ids = prepared.map(({ spec, raw, checked }, i) =>

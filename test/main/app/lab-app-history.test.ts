@@ -94,6 +94,27 @@ describe('new projects from the gallery', () => {
   });
 });
 
+describe('a new run that replaces the running one', () => {
+  it('starts it at once; the replaced run ends stopped with its figures measured on its final weights', async () => {
+    const { app } = start(2);
+    const spec = (await call<ProjectSummary>(app, 'lab:getProject')).spec;
+    await call(app, 'lab:updateSpec', { spec: { ...spec, data: { ...spec.data, n: 2000 }, training: { ...spec.training, optimizer: 'adam', batchSize: 32, steps: 1e9 } } });
+    const old = await call<RunSummary>(app, 'lab:startRun', {});
+    for (;;) {
+      const p = await call<ProjectSummary>(app, 'lab:getProject');
+      if ((p.runs.find((r) => r.id === old.id)?.metrics?.step ?? 0) > 20) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const next = await call<RunSummary>(app, 'lab:startRun', { replaces: old.id });
+    expect(next.id).not.toBe(old.id);
+    const [ended] = await finished(app, [old.id]);
+    expect(ended.status).toBe('stopped');
+    // Measured when it stopped, at the step it stopped at: not an older checkpoint's figures.
+    expect(ended.metrics!.train!.step).toBe(ended.metrics!.step);
+    await call(app, 'lab:stopRun', { runId: next.id });
+  });
+});
+
 describe('parallel runs', () => {
   it('starts one run per override, each with its own learning rate, side by side on the pool', async () => {
     const { app } = start(2);
