@@ -101,3 +101,20 @@ export async function runsEnded(page: Page, n: number, timeoutMs = 60_000): Prom
     return rows.length === n && rows.every((r) => /finished|stopped|diverged|failed/.test(r[3] ?? ''));
   }, `${n} runs to end`, timeoutMs);
 }
+
+/**
+ * A new lab from the gallery (Ctrl+N) on the dataset whose button matches `dataset`, with the
+ * parameters given (the gallery's defaults otherwise); answers Don't Save if the window asks.
+ */
+export async function newLab(page: Page, dataset: RegExp, params: { n?: number; noise?: number; seed?: number } = {}): Promise<void> {
+  await page.keyboard.press('Control+n');
+  const gallery = page.getByRole('dialog', { name: 'New lab' });
+  await gallery.getByRole('button', { name: dataset }).click();
+  if (params.noise !== undefined) await gallery.getByRole('spinbutton', { name: 'Noise' }).fill(String(params.noise));
+  if (params.seed !== undefined) await gallery.getByRole('spinbutton', { name: 'Seed' }).fill(String(params.seed));
+  if (params.n !== undefined) await gallery.getByRole('spinbutton', { name: 'Samples' }).fill(String(params.n));
+  await gallery.getByRole('button', { name: 'Create lab' }).click();
+  const ask = page.getByRole('button', { name: /Don.t Save/ });
+  await Promise.race([ask.waitFor({ timeout: 3000 }).then(() => ask.click()), gallery.waitFor({ state: 'hidden', timeout: 3000 })]).catch(() => {});
+  await gallery.waitFor({ state: 'hidden' });
+}

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { findChromium, launchChromium, ROOT, startServer } from './harness';
 import { digitsLab, mnistLab } from './image-labs';
-import { choose, menuItem, openLab, runsEnded, setNumber, shownStep, statusText, waitFor } from './lab-page';
+import { choose, menuItem, newLab, openLab, runsEnded, setNumber, shownStep, statusText, waitFor } from './lab-page';
 import { scrollAllToTop } from './layout-check';
 
 const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--only');
@@ -212,10 +212,7 @@ async function runs(browser: Browser): Promise<void> {
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, colorScheme: 'light', deviceScaleFactor: 1, acceptDownloads: true });
     await openLab(page, server.url);
-    await page.getByRole('button', { name: 'New…' }).click();
-    const gallery = page.getByRole('dialog', { name: 'New lab' });
-    await gallery.getByRole('button', { name: /^Two moons/ }).click();
-    await gallery.getByRole('button', { name: 'Create lab' }).click();
+    await newLab(page, /^Two moons/);
     await waitFor(async () => ((await page.getByRole('group', { name: /^Network: / }).getAttribute('aria-label')) ?? '').includes('8 tanh'), 'the moons lab');
     await setNumber(page, 'Validation split', 0.2);
     await setNumber(page, 'Steps', 1500);
@@ -333,10 +330,7 @@ async function windowSizes(browser: Browser): Promise<void> {
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 720 }, colorScheme: scheme, deviceScaleFactor: 1 });
       await openLab(page, server.url);
-      await page.getByRole('button', { name: 'New…' }).click();
-      const gallery = page.getByRole('dialog', { name: 'New lab' });
-      await gallery.getByRole('button', { name: /^Two moons/ }).click();
-      await gallery.getByRole('button', { name: 'Create lab' }).click();
+      await newLab(page, /^Two moons/);
       await waitFor(async () => ((await page.getByRole('group', { name: /^Network: / }).getAttribute('aria-label')) ?? '').includes('8 tanh'), 'the moons lab');
       await setNumber(page, 'Validation split', 0.2);
       await setNumber(page, 'Steps', 2000);

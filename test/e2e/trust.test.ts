@@ -15,24 +15,10 @@ import { isCsvData } from '../../shared/spec';
 import { starterSpec } from '../../shared/starter-specs';
 import { parseWeightsFile } from '../../shared/weights-format';
 import { referenceMetrics } from '../support/reference';
-import { choose, diagramSummary, menuItem, notice, setNumber, statusText, waitFor } from './lab-page';
+import { choose, diagramSummary, menuItem, newLab, notice, setNumber, statusText, waitFor } from './lab-page';
 import { noBrowser, requireBrowser, useLab } from './setup';
 
 requireBrowser();
-
-/** A new lab from the New lab gallery (Ctrl+N) on `dataset` with the given samples, noise and seed. */
-async function newLab(page: Page, dataset: RegExp, params: { n: number; noise: number; seed: number }): Promise<void> {
-  await page.keyboard.press('Control+n');
-  const gallery = page.getByRole('dialog', { name: 'New lab' });
-  await gallery.getByRole('button', { name: dataset }).click();
-  await gallery.getByRole('spinbutton', { name: 'Noise' }).fill(String(params.noise));
-  await gallery.getByRole('spinbutton', { name: 'Seed' }).fill(String(params.seed));
-  await gallery.getByRole('spinbutton', { name: 'Samples' }).fill(String(params.n));
-  await gallery.getByRole('button', { name: 'Create lab' }).click();
-  const ask = page.getByRole('button', { name: /Don.t Save/ });
-  await Promise.race([ask.waitFor({ timeout: 3000 }).then(() => ask.click()), gallery.waitFor({ state: 'hidden', timeout: 3000 })]).catch(() => {});
-  await gallery.waitFor({ state: 'hidden' });
-}
 
 /** The value the status bar's "E/N train" holds (full precision, from its data-value). */
 async function statusTrainE(page: Page): Promise<number> {
