@@ -9,7 +9,6 @@
  * W3  an MNIST-sized epoch: 60000 x 784 -> 256 tanh -> 10 softmax, mini-batches of 128, plain
  *     SGD, on synthetic data from the engine's seeded generator.
  */
-import { readFileSync } from 'node:fs';
 import { cost } from '../shared/engine/costs';
 import { initialize } from '../shared/engine/init';
 import { Network } from '../shared/engine/network';
@@ -17,6 +16,7 @@ import { Rng } from '../shared/engine/rng';
 import { Float32Gradient } from '../shared/training/float32-gradient';
 import { FusedGradient, gradientEngineFor } from '../shared/training/fused-gradient';
 import type { Precision } from '../shared/engine/wasm/fused-network';
+import { type SeedRun, seedRuns } from '../test/support/seed-runs';
 
 /**
  * One gradient-descent step w <- w - eta dE/dw on rows [0, n) of x and t, in place, by the
@@ -40,25 +40,8 @@ export function engineStep(net: Network, precision: Precision = 'float64'): { st
   };
 }
 
-/** One of the seed's runs in test/fixtures/seed-runs.json. */
-export interface SeedRun {
-  inputs: number;
-  layers: { units: number; activation: string }[];
-  costName: string;
-  n: number;
-  x: number[];
-  t: number[];
-  params0: number[];
-  lr: number;
-  steps: number;
-  checkpoints: { step: number; E: number }[];
-  paramsFinal: number[];
-}
-
-/** The seed's two runs, keyed 'xor' (W1) and 'sine' (W2). */
-export function seedRuns(): Record<'xor' | 'sine', SeedRun> {
-  return JSON.parse(readFileSync(new URL('../test/fixtures/seed-runs.json', import.meta.url), 'utf8')) as Record<'xor' | 'sine', SeedRun>;
-}
+export type { SeedRun };
+export { seedRuns };
 
 /** Seconds per full-batch step and E after the timed steps. */
 export interface FullBatchTiming {

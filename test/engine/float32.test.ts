@@ -4,7 +4,6 @@
  * (shared/engine/float32-reference.ts), bit for bit; the seed's runs against numpy's float64
  * fixtures to a float32 tolerance; and the spec field.
  */
-import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { activation } from '../../shared/engine/activations';
 import { cost } from '../../shared/engine/costs';
@@ -17,6 +16,7 @@ import { FusedGradient, gradientEngineFor } from '../../shared/training/fused-gr
 import { type KernelInstance, kernelInstance } from '../../shared/engine/wasm/runtime';
 import { ACT_ID, COST_ID } from '../../shared/engine/wasm/wat-math';
 import { parseSpec, SpecError } from '../../shared/spec';
+import { type SeedRun, seedRuns } from '../support/seed-runs';
 
 let k: KernelInstance;
 beforeAll(() => {
@@ -227,12 +227,7 @@ describe('float32 training engine', () => {
   // 100 000 steps the runs drift from numpy's float64 by 7e-4 and 6e-4 relative (E at every
   // checkpoint and every final weight; measured): a float32 tolerance of 2e-3.
   it('replays the seed\'s runs in float32 within 2e-3 relative of numpy\'s float64 (XOR 10 000 steps, sine 100 000)', () => {
-    interface SeedRun {
-      inputs: number; layers: { units: number; activation: string }[]; costName: string; n: number;
-      x: number[]; t: number[]; params0: number[]; lr: number; steps: number;
-      checkpoints: { step: number; E: number }[]; paramsFinal: number[];
-    }
-    const runs = JSON.parse(readFileSync(new URL('../fixtures/seed-runs.json', import.meta.url), 'utf8')) as Record<'xor' | 'sine', SeedRun>;
+    const runs = seedRuns();
     for (const [run, tol] of [[runs.sine, 2e-3], [runs.xor, 2e-3]] as [SeedRun, number][]) {
       const net = new Network(run.inputs, run.layers, cost(run.costName));
       const fused = new FusedGradient(net, undefined, kernelInstance(), 'float32');

@@ -5,7 +5,6 @@
  * batches cut into chunks and lanes; the seed's two runs still match numpy to 8 digits on it; and
  * the trainer picks it by default (MLP_LAB_KERNELS=js picks LocalGradient).
  */
-import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cost } from '../../shared/engine/costs';
 import { setKernelBackend } from '../../shared/engine/kernel-backend';
@@ -15,6 +14,7 @@ import { ChunkGradients } from '../../shared/engine/wasm/chunk-gradient';
 import { FusedGradient, gradientEngineFor } from '../../shared/training/fused-gradient';
 import { fusable } from '../../shared/engine/wasm/fused-network';
 import { chunkPlan, flopsPerSample, LocalGradient } from '../../shared/training/gradient';
+import { seedRuns } from '../support/seed-runs';
 
 /** Throws at the first entry whose bits differ (any NaN equals any NaN). */
 function expectSameBits(actual: Float64Array, expected: Float64Array, what: string): void {
@@ -147,12 +147,7 @@ describe('fused WebAssembly gradient engine', () => {
   });
 
   it('replays the seed\'s runs on the fused engine to numpy\'s 8 digits (XOR 10 000 steps, sine 100 000)', () => {
-    interface SeedRun {
-      inputs: number; layers: { units: number; activation: string }[]; costName: string; n: number;
-      x: number[]; t: number[]; params0: number[]; lr: number; steps: number;
-      checkpoints: { step: number; E: number }[]; paramsFinal: number[];
-    }
-    const runs = JSON.parse(readFileSync(new URL('../fixtures/seed-runs.json', import.meta.url), 'utf8')) as Record<'xor' | 'sine', SeedRun>;
+    const runs = seedRuns();
     const sig8 = (a: number, e: number): boolean => Math.abs(a - e) <= 5e-9 * Math.max(Math.abs(e), 1e-3);
     for (const run of [runs.xor, runs.sine]) {
       const net = new Network(run.inputs, run.layers, cost(run.costName));

@@ -11,18 +11,9 @@ import { describe, expect, it } from 'vitest';
 import { cost } from '../../shared/engine/costs';
 import { Network } from '../../shared/engine/network';
 import { GradientDescent, Lbfgs, type Objective } from '../../shared/engine/optimizers';
+import { seedRuns } from '../support/seed-runs';
 
-interface SeedRun {
-  inputs: number;
-  layers: { units: number; activation: string }[];
-  costName: string;
-  n: number;
-  x: number[];
-  t: number[];
-  params0: number[];
-}
-
-const runs = JSON.parse(readFileSync(new URL('../fixtures/seed-runs.json', import.meta.url), 'utf8')) as { sine: SeedRun };
+const runs = seedRuns();
 const scipy = JSON.parse(readFileSync(new URL('../fixtures/lbfgs-sine.json', import.meta.url), 'utf8')) as { E0: number; E: number; nit: number; nfev: number; trace: number[] };
 
 /** The seed's sine regression at its fixed initial weights, with a counting objective. */

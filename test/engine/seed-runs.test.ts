@@ -3,28 +3,14 @@
  * descent at learning rate 0.001 must reproduce numpy to 8 significant digits (sine regression
  * after 100,000 steps; XOR quadrants after 10,000, past which the run is chaotic at this rate).
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fullBatchObjective } from '../support/reference';
 import { cost } from '../../shared/engine/costs';
 import { Network } from '../../shared/engine/network';
 import { GradientDescent } from '../../shared/engine/optimizers';
+import { type SeedRun, seedRuns } from '../support/seed-runs';
 
-interface SeedRun {
-  inputs: number;
-  layers: { units: number; activation: string }[];
-  costName: string;
-  n: number;
-  x: number[];
-  t: number[];
-  params0: number[];
-  lr: number;
-  steps: number;
-  checkpoints: { step: number; E: number }[];
-  paramsFinal: number[];
-}
-
-const runs = JSON.parse(readFileSync(new URL('../fixtures/seed-runs.json', import.meta.url), 'utf8')) as Record<'xor' | 'sine', SeedRun>;
+const runs = seedRuns();
 
 /** Same leading 8 significant digits: relative error below 5e-9 (absolute near zero). */
 function sig8(actual: number, expected: number): boolean {

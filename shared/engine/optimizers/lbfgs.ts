@@ -1,4 +1,5 @@
 import type { Objective, Optimizer } from './types';
+import { dot, sameBits } from './vectors';
 
 /** Sufficient decrease (Armijo) and curvature constants of the strong Wolfe conditions (Nocedal & Wright (3.7)). */
 const C1 = 1e-4;
@@ -275,16 +276,4 @@ function cubicMinimizer(a: number, fa: number, da: number, b: number, fb: number
   if (!(disc >= 0)) return NaN;
   const d2 = Math.sign(b - a) * Math.sqrt(disc);
   return b - ((b - a) * (db + d2 - d1)) / (db - da + 2 * d2);
-}
-
-function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}
-
-function sameBits(a: Float64Array, b: Float64Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

@@ -1,4 +1,5 @@
 import type { Objective, Optimizer } from './types';
+import { dot, sameBits } from './vectors';
 
 /** Length of the finite-difference step for the curvature estimate, in weight space (sigma0). */
 const SIGMA0 = 1e-4;
@@ -186,17 +187,4 @@ export class ScaledConjugateGradients implements Optimizer {
     this.mu = this.kappa = this.theta = 0;
     this.started = true;
   }
-}
-
-function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}
-
-/** Same length and the same value in every slot. */
-function sameBits(a: Float64Array, b: Float64Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

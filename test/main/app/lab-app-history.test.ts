@@ -17,6 +17,7 @@ import { readProjectFile } from '../../../src-main/storage/project-file';
 import { appendRuns, saveProjectFile } from '../../../src-main/storage/project-save';
 import { fakeRun } from '../../support/projects';
 import { workerUrl } from '../../support/worker';
+import { call } from '../../support/lab-app-call';
 
 const dirs: string[] = [];
 const apps: LabApp[] = [];
@@ -39,12 +40,6 @@ afterEach(async () => {
   await Promise.all(apps.splice(0).map((a) => a.close()));
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-
-async function call<T>(a: LabApp, name: string, payload: unknown = {}): Promise<T> {
-  const r = await a.router.call(name, payload);
-  if (!r.ok) throw Object.assign(new Error(r.error.message), r.error);
-  return r.value as T;
-}
 
 async function finished(a: LabApp, ids: string[]): Promise<RunDetail[]> {
   for (;;) {

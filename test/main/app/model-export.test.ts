@@ -16,6 +16,7 @@ import { predictFromWeights, type WeightsFile } from '../../../shared/weights-fo
 import { type Dialogs, dialogFiles, workspaceFiles } from '../../../src-main/app/file-access';
 import { createLabApp, type LabApp } from '../../../src-main/app/lab-app';
 import { workerUrl } from '../../support/worker';
+import { call } from '../../support/lab-app-call';
 const dirs: string[] = [];
 const apps: LabApp[] = [];
 
@@ -37,12 +38,6 @@ afterEach(async () => {
   await Promise.all(apps.splice(0).map((a) => a.close()));
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-
-async function call<T>(a: LabApp, name: string, payload: unknown = {}): Promise<T> {
-  const r = await a.router.call(name, payload);
-  if (!r.ok) throw Object.assign(new Error(r.error.message), r.error);
-  return r.value as T;
-}
 
 /** The seed's XOR quadrants trained for 300 steps; returns the run's id. */
 async function trainedRun(app: LabApp): Promise<string> {

@@ -15,6 +15,7 @@ import { workspaceFiles } from '../../../src-main/app/file-access';
 import { createAppStorage } from '../../../src-main/storage/app-storage';
 import { createLabApp, type LabApp } from '../../../src-main/app/lab-app';
 import { workerUrl } from '../../support/worker';
+import { call } from '../../support/lab-app-call';
 
 const dirs: string[] = [];
 const apps: LabApp[] = [];
@@ -34,12 +35,6 @@ afterEach(async () => {
   await Promise.all(apps.splice(0).map((a) => a.close()));
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-
-async function call<T>(a: LabApp, name: string, payload: unknown = {}): Promise<T> {
-  const r = await a.router.call(name, payload);
-  if (!r.ok) throw Object.assign(new Error(r.error.message), r.error);
-  return r.value as T;
-}
 
 describe('lab:listExamples and lab:openExample', () => {
   it('lists the PRML figures with a note each', async () => {
