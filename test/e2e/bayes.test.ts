@@ -6,21 +6,10 @@
  * two-class example shows the MAP and moderated contours of figure 5.23.
  */
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { statusText, waitFor } from './lab-page';
+import { openExample, pixels, statusText, waitFor } from './lab-page';
 import { noBrowser, requireBrowser, useLab } from './setup';
 
 requireBrowser();
-
-async function openExample(page: Page, name: RegExp): Promise<void> {
-  await page.getByRole('button', { name: 'PRML gallery…' }).click();
-  await page.getByRole('button', { name }).click();
-  await page.getByRole('dialog').filter({ hasText: 'PRML chapter 5 gallery' }).waitFor({ state: 'hidden' });
-}
-
-function pixels(page: Page, selector: string): Promise<string> {
-  return page.locator(selector).evaluate((c) => (c as unknown as { toDataURL(): string }).toDataURL());
-}
 
 describe.skipIf(noBrowser)('Bayesian neural networks in a browser', () => {
   const lab = useLab();

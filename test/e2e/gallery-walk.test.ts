@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { GALLERY, type GalleryEntry } from '../../shared/gallery';
 import { launchChromium, type LabServer, startServer } from './harness';
-import { openLab, shownStep, waitFor } from './lab-page';
+import { openExample, openLab, shownStep, waitFor } from './lab-page';
 import { collectProblems } from './page-problems';
 import { chromiumPath, noBrowser, requireBrowser } from './setup';
 
@@ -35,17 +35,6 @@ async function runStatus(page: Page): Promise<string> {
   const badge = page.getByRole('status', { name: 'Run status' }).locator('.badge');
   if (!(await badge.count())) return '';
   return (/(queued|running|paused|finished|stopped|diverged|failed)/.exec((await badge.first().textContent()) ?? '')?.[1]) ?? '';
-}
-
-/** Opens example `e` from the gallery dialog, discarding the previous example's unsaved run if asked. */
-async function openExample(page: Page, e: GalleryEntry): Promise<void> {
-  await page.getByRole('button', { name: 'PRML gallery…' }).click();
-  const dialog = page.getByRole('dialog').filter({ hasText: 'PRML chapter 5 gallery' });
-  await dialog.getByRole('button', { name: openLabel(e), exact: true }).click();
-  const discard = dialog.getByRole('button', { name: 'Discard and open' });
-  await waitFor(async () => (await discard.count()) > 0 || !(await dialog.isVisible()), `${e.id} to open`, 15_000);
-  if (await discard.count()) await discard.click();
-  await dialog.waitFor({ state: 'hidden' });
 }
 
 /**
@@ -98,7 +87,7 @@ describe.skipIf(noBrowser)('a walk through the PRML gallery', () => {
     await dialog.getByRole('button', { name: 'Close the gallery' }).click();
 
     for (const e of GALLERY) {
-      await openExample(page, e);
+      await openExample(page, openLabel(e));
       const fig53 = e.id.startsWith('fig5.3');
       const canvas = page.locator('canvas.regression-canvas');
       if (fig53) {

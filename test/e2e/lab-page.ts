@@ -62,9 +62,28 @@ export async function accuracy(page: Page): Promise<number> {
   return v === null ? Number.NaN : Number(v);
 }
 
+/** A canvas's pixels as a data URL (compare two moments). */
+export function pixels(page: Page, selector: string): Promise<string> {
+  return page.locator(selector).evaluate((c) => (c as unknown as { toDataURL(): string }).toDataURL());
+}
+
 /** The pixels of the decision-boundary canvas as a data URL (compare two moments). */
-export async function boundaryPixels(page: Page): Promise<string> {
-  return page.locator('canvas.boundary-canvas').evaluate((c) => (c as unknown as { toDataURL(): string }).toDataURL());
+export function boundaryPixels(page: Page): Promise<string> {
+  return pixels(page, 'canvas.boundary-canvas');
+}
+
+/**
+ * Opens the PRML gallery example whose button is `name` (a string matches exactly) as a new
+ * project, discarding the previous example's unsaved run if the gallery asks.
+ */
+export async function openExample(page: Page, name: string | RegExp): Promise<void> {
+  await page.getByRole('button', { name: 'PRML gallery…' }).click();
+  const dialog = page.getByRole('dialog').filter({ hasText: 'PRML chapter 5 gallery' });
+  await dialog.getByRole('button', { name, exact: typeof name === 'string' }).click();
+  const discard = dialog.getByRole('button', { name: 'Discard and open' });
+  await waitFor(async () => (await discard.count()) > 0 || !(await dialog.isVisible()), `${name} to open`, 15_000);
+  if (await discard.count()) await discard.click();
+  await dialog.waitFor({ state: 'hidden' });
 }
 
 /** Opens the menu button called `menu` and picks its item `item`. */

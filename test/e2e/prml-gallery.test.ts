@@ -4,22 +4,10 @@
  * parameters, changing live while the network trains; figure 5.4 shows the Bayes-optimal boundary.
  */
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { shownStep, waitFor } from './lab-page';
+import { openExample, pixels, shownStep, waitFor } from './lab-page';
 import { noBrowser, requireBrowser, useLab } from './setup';
 
 requireBrowser();
-
-async function openExample(page: Page, name: RegExp): Promise<void> {
-  await page.getByRole('button', { name: 'PRML gallery…' }).click();
-  await page.getByRole('button', { name }).click();
-  await page.getByRole('dialog').filter({ hasText: 'PRML chapter 5 gallery' }).waitFor({ state: 'hidden' });
-}
-
-/** A canvas's pixels as a data URL (compare two moments). */
-function pixels(page: Page, selector: string): Promise<string> {
-  return page.locator(selector).evaluate((c) => (c as unknown as { toDataURL(): string }).toDataURL());
-}
 
 describe.skipIf(noBrowser)('the PRML gallery in a browser', () => {
   const lab = useLab();

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { findChromium, launchChromium, ROOT, startServer } from './harness';
 import { digitsLab, mnistLab } from './image-labs';
-import { choose, menuItem, newLab, openLab, runsEnded, setNumber, shownStep, statusText, waitFor } from './lab-page';
+import { choose, menuItem, newLab, openExample, openLab, runsEnded, setNumber, shownStep, statusText, waitFor } from './lab-page';
 import { scrollAllToTop } from './layout-check';
 
 const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--only');
@@ -120,13 +120,7 @@ async function fig53(browser: Browser): Promise<void> {
     await openLab(page, server.url);
     const shots: string[] = [];
     for (const part of ['a', 'b', 'c', 'd']) {
-      await page.getByRole('button', { name: 'PRML gallery…' }).click();
-      const dialog = page.getByRole('dialog').filter({ hasText: 'PRML chapter 5 gallery' });
-      await dialog.getByRole('button', { name: new RegExp(`^Open figure 5\\.3 \\(${part}\\)`) }).click();
-      const discard = dialog.getByRole('button', { name: 'Discard and open' });
-      await waitFor(async () => (await discard.count()) > 0 || !(await dialog.isVisible()), 'the example to open');
-      if (await discard.count()) await discard.click();
-      await dialog.waitFor({ state: 'hidden' });
+      await openExample(page, new RegExp(`^Open figure 5\\.3 \\(${part}\\)`));
       await page.getByRole('button', { name: 'Train', exact: true }).click();
       await waitFor(async () => (await statusText(page)).includes('finished'), 'the run to finish', 60_000);
       // The Laplace band would cover the fit: this figure is the book's, without error bars.
@@ -235,13 +229,6 @@ async function runs(browser: Browser): Promise<void> {
   } finally {
     await server.close();
   }
-}
-
-/** Opens a PRML gallery example as a new project. */
-async function openExample(page: Page, name: RegExp): Promise<void> {
-  await page.getByRole('button', { name: 'PRML gallery…' }).click();
-  await page.getByRole('button', { name }).click();
-  await page.getByRole('dialog').filter({ hasText: 'PRML chapter 5 gallery' }).waitFor({ state: 'hidden' });
 }
 
 /**
