@@ -83,6 +83,12 @@ export class FusedGradient implements GradientEngine {
       fn.forward(0, n);
       if (withError) for (let c = 0; c < chunks; c++) e += fn.error(c * rows, Math.min(rows, n - c * rows));
       else e = Number.NaN;
+      if (descent !== undefined) {
+        fn.stepLanes(n, rows, descent, keep !== undefined);
+        fn.storeParams(w);
+        if (keep) fn.storeKeep(keep);
+        return e;
+      }
       fn.backwardLanes(n, rows, 2, false);
     } else {
       for (let c = 0; c < chunks; c++) {

@@ -161,6 +161,7 @@ const CASES: Case[] = [
   { name: 'sine net 1-6 tanh-1, sum of squares, 100 rows', inputs: 1, layers: [{ units: 6, activation: 'tanh' }, { units: 1, activation: 'linear' }], costName: 'sum-of-squares', n: 100 },
   { name: '7-9 relu-5 sigmoid-3 softmax, 37 rows', inputs: 7, layers: [{ units: 9, activation: 'relu' }, { units: 5, activation: 'sigmoid' }, { units: 3, activation: 'linear' }], costName: 'softmax-cross-entropy', n: 37 },
   { name: '200-64 tanh-10 softmax, 800 rows in four chunks', inputs: 200, layers: [{ units: 64, activation: 'tanh' }, { units: 10, activation: 'linear' }], costName: 'softmax-cross-entropy', n: 800 },
+  { name: '203-66 tanh-3 softmax, 700 rows in three chunks (ragged tiles in the step kernel)', inputs: 203, layers: [{ units: 66, activation: 'tanh' }, { units: 3, activation: 'linear' }], costName: 'softmax-cross-entropy', n: 700 },
 ];
 
 function problem(c: Case, seed: number): { net: Network; x: Float64Array; t: Float64Array; w: Float64Array } {

@@ -40,6 +40,7 @@ const CASES: Case[] = [
   { name: 'a linear hidden layer, two sigmoid outputs (3-2-2, 1 row)', inputs: 3, layers: [{ units: 2, activation: 'linear' }, { units: 2, activation: 'linear' }], costName: 'sigmoid-cross-entropy', n: 1 },
   { name: 'a batch cut into four chunks on two lanes (200-64 tanh-10 softmax, 800 rows)', inputs: 200, layers: [{ units: 64, activation: 'tanh' }, { units: 10, activation: 'linear' }], costName: 'softmax-cross-entropy', n: 800 },
   { name: 'a batch cut into three chunks (200-64 relu-10 sum of squares, 601 rows)', inputs: 200, layers: [{ units: 64, activation: 'relu' }, { units: 10, activation: 'linear' }], costName: 'sum-of-squares', n: 601 },
+  { name: 'ragged tiles in the step kernel: rows and columns no multiple of its tile (203-66 tanh-3 softmax, 700 rows in three chunks)', inputs: 203, layers: [{ units: 66, activation: 'tanh' }, { units: 3, activation: 'linear' }], costName: 'softmax-cross-entropy', n: 700 },
 ];
 
 function problem(c: Case, seed: number): { net: Network; x: Float64Array; t: Float64Array; w: Float64Array } {
@@ -65,6 +66,7 @@ describe('fused WebAssembly gradient engine', () => {
     const big = problem(CASES[4], 1).net;
     expect(chunkPlan(800, flopsPerSample(big)).chunks).toBe(4);
     expect(chunkPlan(601, flopsPerSample(problem(CASES[5], 1).net)).chunks).toBe(3);
+    expect(chunkPlan(700, flopsPerSample(problem(CASES[6], 1).net)).chunks).toBe(3);
   });
 
   for (const c of CASES) {

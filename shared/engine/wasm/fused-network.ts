@@ -67,6 +67,7 @@ interface Functions {
   forward(pDesc: number, n: number, pX: number): void;
   backward(pDesc: number, r0: number, m: number, pX: number, pT: number, pInto: number, add: number): void;
   backwardLanes(pDesc: number, n: number, pX: number, pT: number, pLane0: number, pLane1: number, segRows: number, lanes: number, add0: number): void;
+  stepLanes(pDesc: number, n: number, pX: number, pT: number, pLane0: number, pLane1: number, segRows: number, eta: number, pKeep: number): void;
   descend(pW: number, pA: number, pB: number, eta: number, len: number, pKeep: number): void;
   addBuf(pA: number, pB: number, pOut: number, len: number): void;
 }
@@ -74,8 +75,8 @@ interface Functions {
 function functionsOf(k: KernelInstance, precision: Precision): Functions {
   const x = k.exports;
   return precision === 'float64'
-    ? { gemmWork: x.gemm_work_f64, forward: x.mlp_forward, backward: x.mlp_backward, backwardLanes: x.mlp_backward_lanes, descend: x.descend, addBuf: x.add_buf }
-    : { gemmWork: x.gemm_work_f32, forward: x.mlp_forward_f32, backward: x.mlp_backward_f32, backwardLanes: x.mlp_backward_lanes_f32, descend: x.descend_f32, addBuf: x.add_buf_f32 };
+    ? { gemmWork: x.gemm_work_f64, forward: x.mlp_forward, backward: x.mlp_backward, backwardLanes: x.mlp_backward_lanes, stepLanes: x.mlp_step_lanes, descend: x.descend, addBuf: x.add_buf }
+    : { gemmWork: x.gemm_work_f32, forward: x.mlp_forward_f32, backward: x.mlp_backward_f32, backwardLanes: x.mlp_backward_lanes_f32, stepLanes: x.mlp_step_lanes_f32, descend: x.descend_f32, addBuf: x.add_buf_f32 };
 }
 
 /** The network's working copy in kernel memory; see the file comment. */
@@ -274,6 +275,16 @@ export class FusedNetwork {
   backwardLanes(n: number, segRows: number, lanes: 1 | 2, add0: boolean): void {
     const lay = this.lay();
     this.fns.backwardLanes(lay.desc, n, lay.x, lay.t, lay.lanes[0], lay.lanes[1], segRows, lanes, add0 ? 1 : 0);
+  }
+
+  /**
+   * After `forward(0, n)` with n > segRows: `backwardLanes(n, segRows, 2, false)` then
+   * `descend(eta, 2)`, the same bits, in one call that never writes the weights' gradient out
+   * (wat-mlp.ts mlp_step_lanes); the old parameters are kept when `keep`.
+   */
+  stepLanes(n: number, segRows: number, eta: number, keep: boolean): void {
+    const lay = this.lay();
+    this.fns.stepLanes(lay.desc, n, lay.x, lay.t, lay.lanes[0], lay.lanes[1], segRows, eta, keep ? lay.keep : 0);
   }
 
   /** w = w - eta (lane 0 (+ lane 1 when `lanes` is 2)) on the loaded parameters, the old ones kept. */

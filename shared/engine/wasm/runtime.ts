@@ -83,10 +83,13 @@ export interface KernelExports {
   mlp_forward_f32(pDesc: number, n: number, pX: number): void;
   mlp_backward_f32(pDesc: number, r0: number, m: number, pX: number, pT: number, pInto: number, add: number): void;
   mlp_backward_lanes_f32(pDesc: number, n: number, pX: number, pT: number, pLane0: number, pLane1: number, segRows: number, lanes: number, add0: number): void;
+  mlp_step_lanes_f32(pDesc: number, n: number, pX: number, pT: number, pLane0: number, pLane1: number, segRows: number, eta: number, pKeep: number): void;
   /** Forward propagation of n rows at pX for the network described at pDesc (wat-mlp.ts). */
   mlp_forward(pDesc: number, n: number, pX: number): void;
   /** After mlp_forward of n rows: all their deltas, the gradient summed per chunk of segRows rows into lanes (wat-mlp.ts). */
   mlp_backward_lanes(pDesc: number, n: number, pX: number, pT: number, pLane0: number, pLane1: number, segRows: number, lanes: number, add0: number): void;
+  /** After mlp_forward of n rows: one descent step w = w - eta g, g as mlp_backward_lanes forms it (lanes 2), old weights kept at pKeep unless 0 (wat-mlp.ts). */
+  mlp_step_lanes(pDesc: number, n: number, pX: number, pT: number, pLane0: number, pLane1: number, segRows: number, eta: number, pKeep: number): void;
   /** After mlp_forward: the gradient of rows [r0, r0 + m) into pInto (added when add = 1). */
   mlp_backward(pDesc: number, r0: number, m: number, pX: number, pT: number, pInto: number, add: number): void;
 }

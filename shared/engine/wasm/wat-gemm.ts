@@ -22,7 +22,8 @@
  * equals the plain kernels bit for bit (test/engine/wasm-kernels.test.ts).
  *
  * Work area (`pWork`, laid out by `gemm_work_<t>`): packed B (nb panels of k x NR), packed A (mb
- * panels of k x MR), the bias padded to nb x NR, and one tile for the ragged edges.
+ * panels of k x MR), the bias padded to nb x NR, one tile for the ragged edges, and two tiles of
+ * lanes for the descent variant.
  */
 import { add, F32, F64, forLoop, get, i32, ifElse, type LaneType, mul, set, shl } from './wat';
 
@@ -94,14 +95,9 @@ export function gemmWat(L: LaneType): string {
          (then ${load(add(get('pBias'), shl(get('q'), sh)))})
          (else (${L.t}.const 0)))`)}`));
 
-  // The register tile: ten sums over p, one p per iteration.
-  const micro = `
-    ${accs.flat().map((c) => set(c, zero)).join(' ')}
-    ${set('pa', get('pa0'))}
-    ${set('pb', add(get('pPB'), shl(mul(mul(get('jb'), get('k')), i32(NR)), sh)))}
-    ${set('pbEnd', add(get('pb'), get('kbB')))}
-    ${ifElse(`(i32.gt_s ${get('k')} ${i32(0)})`, `
-      (loop $p_tile
+  // The register tile's loop: every sum one p further per iteration, from pa and pb to pbEnd.
+  const pLoop = (label: string): string => `
+      (loop $${label}
         ${set('b0', vload(get('pb')))}
         ${set('b1', vload(get('pb'), 16))}
         ${accs.map(([c0, c1], r) => `
@@ -110,7 +106,16 @@ export function gemmWat(L: LaneType): string {
         ${set(c1, vadd(get(c1), vmul(get('a'), get('b1'))))}`).join('')}
         ${set('pa', add(get('pa'), i32(paStep)))}
         ${set('pb', add(get('pb'), i32(pbStep)))}
-        (br_if $p_tile (i32.lt_u ${get('pb')} ${get('pbEnd')})))`)}
+        (br_if $${label} (i32.lt_u ${get('pb')} ${get('pbEnd')})))`;
+
+  // The register tile: the sums over p, one p per iteration.
+  const micro = `
+    ${accs.flat().map((c) => set(c, zero)).join(' ')}
+    ${set('pa', get('pa0'))}
+    ${set('pb', add(get('pPB'), shl(mul(mul(get('jb'), get('k')), i32(NR)), sh)))}
+    ${set('pbEnd', add(get('pb'), get('kbB')))}
+    ${ifElse(`(i32.gt_s ${get('k')} ${i32(0)})`, `
+      ${pLoop('p_tile')}`)}
     ${ifElse(get('pBias'), `
       ${set('b0', vload(add(get('pBP'), shl(mul(get('jb'), i32(NR)), sh))))}
       ${set('b1', vload(add(get('pBP'), shl(mul(get('jb'), i32(NR)), sh)), 16))}
@@ -226,7 +231,7 @@ export function gemmWat(L: LaneType): string {
         ${ifElse(`(i32.and (i32.eq ${get('rows')} ${i32(MR)}) (i32.eq ${get('cols')} ${i32(NR)}))`, storeFull, storeRagged)}`)}`)}`;
 
   // The lanes variant: per tile, one register sum per segment of p, stored into its lane.
-  const segment = `
+  const segmentSum = `
     ${set('p0', mul(get('seg'), get('segRows')))}
     ${set('len', `(select ${get('segRows')} (i32.sub ${get('k')} ${get('p0')}) (i32.le_s ${add(get('p0'), get('segRows'))} ${get('k')}))`)}
     ${accs.flat().map((c) => set(c, zero)).join(' ')}
@@ -234,20 +239,45 @@ export function gemmWat(L: LaneType): string {
     ${set('pb', add(add(get('pPB'), shl(mul(mul(get('jb'), get('k')), i32(NR)), sh)), mul(get('p0'), i32(pbStep))))}
     ${set('pbEnd', add(get('pb'), mul(get('len'), i32(pbStep))))}
     ${ifElse(`(i32.gt_s ${get('len')} ${i32(0)})`, `
-      (loop $p_seg
-        ${set('b0', vload(get('pb')))}
-        ${set('b1', vload(get('pb'), 16))}
-        ${accs.map(([c0, c1], r) => `
-        ${set('a', `(${L.splat} offset=${r * b} ${get('pa')})`)}
-        ${set(c0, vadd(get(c0), vmul(get('a'), get('b0'))))}
-        ${set(c1, vadd(get(c1), vmul(get('a'), get('b1'))))}`).join('')}
-        ${set('pa', add(get('pa'), i32(paStep)))}
-        ${set('pb', add(get('pb'), i32(pbStep)))}
-        (br_if $p_seg (i32.lt_u ${get('pb')} ${get('pbEnd')})))`)}
+      ${pLoop('p_seg')}`)}`;
+  const segment = `
+    ${segmentSum}
     ${set('pC', `(select ${get('pLane1')} ${get('pLane0')} (i32.and (i32.eq ${get('lanes')} ${i32(2)}) (i32.and ${get('seg')} ${i32(1)})))`)}
     ${set('acc', `(i32.or ${get('add0')} (i32.ge_s ${get('seg')} ${get('lanes')}))`)}
     ${ifElse(`(i32.and (i32.eq ${get('rows')} ${i32(MR)}) (i32.eq ${get('cols')} ${i32(NR)}))`, storeFull, storeRagged)}`;
-  const lanesBody = `
+
+  // The descent variant: a segment's sum goes into the tile's own two lanes in the work area
+  // (T0, T1: whole tiles, lane seg mod 2, written by segments 0 and 1 and added to after), and
+  // once the tile's segments are done, w = w - eta (T0 + T1) on its weights at pC (T0 alone
+  // when there was one segment), the old weights kept at pKeep unless 0: per entry the
+  // arithmetic of the lanes, then descend (wat-math.ts), without the round trip of two
+  // gradient-sized lanes through memory. (eta is splatted per tile: a vector held across the
+  // p loop would take a register the tile needs.)
+  const tileOff = (r: number, h: number): number => r * NR * b + h * 16;
+  const segmentToTile = `
+    ${segmentSum}
+    ${set('dst', `(select ${get('pT1')} ${get('pT0')} (i32.and ${get('seg')} ${i32(1)}))`)}
+    ${ifElse(`(i32.ge_s ${get('seg')} ${i32(2)})`,
+      accs.map(([c0, c1], r) => `${vstore(get('dst'), vadd(vload(get('dst'), tileOff(r, 0)), get(c0)), tileOff(r, 0))} ${vstore(get('dst'), vadd(vload(get('dst'), tileOff(r, 1)), get(c1)), tileOff(r, 1))}`).join('\n'),
+      accs.map(([c0, c1], r) => `${vstore(get('dst'), get(c0), tileOff(r, 0))} ${vstore(get('dst'), get(c1), tileOff(r, 1))}`).join('\n'))}`;
+  const twoSegs = `(i32.ge_s ${get('nseg')} ${i32(2)})`;
+  const descendFull = accs.map((_, r) => [0, 1].map((h) => `
+    ${set('a', vload(get('pT0'), tileOff(r, h)))}
+    ${ifElse(twoSegs, set('a', vadd(get('a'), vload(get('pT1'), tileOff(r, h)))))}
+    ${set('dst', rowAddr(r))}
+    ${set('b0', vload(get('dst'), h * 16))}
+    ${ifElse(get('pKeep'), vstore(add(get('pKeep'), `(i32.sub ${get('dst')} ${get('pC')})`), get('b0'), h * 16))}
+    ${vstore(get('dst'), `(${V}.sub ${get('b0')} ${vmul(get('e'), get('a'))})`, h * 16)}`).join('')).join('');
+  const descendRagged = forLoop('r', i32(0), get('rows'), forLoop('q', i32(0), get('cols'), `
+    ${set('src', add(get('pT0'), shl(add(mul(get('r'), i32(NR)), get('q')), sh)))}
+    ${set('s', load(get('src')))}
+    ${ifElse(twoSegs, set('s', `(${L.t}.add ${get('s')} ${load(add(get('src'), i32(MR * NR * b)))})`))}
+    ${set('dst', add(get('pC'), shl(add(mul(add(get('i0'), get('r')), get('n')), add(get('j0'), get('q'))), sh)))}
+    ${set('w', load(get('dst')))}
+    ${ifElse(get('pKeep'), store(add(get('pKeep'), `(i32.sub ${get('dst')} ${get('pC')})`), get('w')))}
+    ${store(get('dst'), `(${L.t}.sub ${get('w')} (${L.t}.mul ${get('eta')} ${get('s')}))`)}`));
+
+  const lanesBody = (toTile: boolean): string => `
     ${set('pBias', i32(0))}
     ${set('nb', `(i32.div_u ${add(get('n'), i32(NR - 1))} ${i32(NR)})`)}
     ${set('mb', `(i32.div_u ${add(get('m'), i32(MR - 1))} ${i32(MR)})`)}
@@ -257,6 +287,8 @@ export function gemmWat(L: LaneType): string {
     ${set('pPA', add(get('pPB'), mul(get('nb'), get('kbB'))))}
     ${set('pBP', add(get('pPA'), shl(mul(mul(get('mb'), get('k')), i32(MR)), sh)))}
     ${set('pT', add(get('pBP'), shl(mul(get('nb'), i32(NR)), sh)))}
+    ${set('pT0', add(get('pT'), i32(MR * NR * b)))}
+    ${set('pT1', add(get('pT0'), i32(MR * NR * b)))}
     ${packB}
     ${packA}
     ${forLoop('jb', i32(0), get('nb'), `
@@ -266,7 +298,10 @@ export function gemmWat(L: LaneType): string {
         ${set('i0', mul(get('ib'), i32(MR)))}
         ${set('rows', `(select ${i32(MR)} (i32.sub ${get('m')} ${get('i0')}) (i32.le_s ${add(get('i0'), i32(MR))} ${get('m')}))`)}
         ${set('pa0', add(get('pPA'), shl(mul(mul(get('ib'), get('k')), i32(MR)), sh)))}
-        ${forLoop('seg', i32(0), get('nseg'), segment)}`)}`)}`;
+        ${toTile ? `
+        ${forLoop('seg', i32(0), get('nseg'), segmentToTile)}
+        ${ifElse(`(i32.and (i32.eq ${get('rows')} ${i32(MR)}) (i32.eq ${get('cols')} ${i32(NR)}))`, `${set('e', `(${V}.splat ${get('eta')})`)} ${descendFull}`, descendRagged)}`
+        : forLoop('seg', i32(0), get('nseg'), segment)}`)}`)}`;
 
   const i32Locals = ['nb', 'mb', 'kbB', 'pPB', 'pPA', 'pBP', 'pT', 'jb', 'ib', 'j0', 'i0', 'p', 'q', 'r', 'rows', 'cols', 'src', 'dst', 'pa', 'pa0', 'pb', 'pbEnd'];
   const vLocals = ['a', 'b0', 'b1', ...accs.flat()];
@@ -293,13 +328,30 @@ export function gemmWat(L: LaneType): string {
     ${i32Locals.map((l) => `(local $${l} i32)`).join(' ')}
     ${vLocals.map((l) => `(local $${l} v128)`).join(' ')}
     (local $pC i32) (local $acc i32) (local $pBias i32) (local $seg i32) (local $nseg i32) (local $p0 i32) (local $len i32)
-    ${lanesBody})
+    (local $pT0 i32) (local $pT1 i32)
+    ${lanesBody(false)})
+
+  ;; One gradient-descent step on a layer's weights at pC, w = w - eta g, with g the product
+  ;; summed per segment of segRows into two lanes as gemm_${L.t}_lanes forms it (lanes 2, add0 0)
+  ;; and the lanes added, as descend adds them; the old weights kept at pKeep unless 0. The
+  ;; lanes live per tile in the work area, never as gradient-sized vectors.
+  (func $${gemmName(L)}_descend (export "${gemmName(L)}_descend")
+    (param $m i32) (param $n i32) (param $k i32)
+    (param $pA i32) (param $aRow i32) (param $aP i32)
+    (param $pB i32) (param $bP i32) (param $bCol i32)
+    (param $pC i32) (param $segRows i32) (param $eta ${L.t}) (param $pKeep i32) (param $pWork i32)
+    ${i32Locals.map((l) => `(local $${l} i32)`).join(' ')}
+    ${vLocals.map((l) => `(local $${l} v128)`).join(' ')}
+    (local $s ${L.t}) (local $w ${L.t})
+    (local $pBias i32) (local $seg i32) (local $nseg i32) (local $p0 i32) (local $len i32)
+    (local $pT0 i32) (local $pT1 i32) (local $e v128)
+    ${lanesBody(true)})
 
   (func $${gemmWorkName(L)} (export "${gemmWorkName(L)}") (param $m i32) (param $n i32) (param $k i32) (result i32)
     (local $nb i32) (local $mb i32)
     ${set('nb', `(i32.div_u ${add(get('n'), i32(NR - 1))} ${i32(NR)})`)}
     ${set('mb', `(i32.div_u ${add(get('m'), i32(MR - 1))} ${i32(MR)})`)}
-    ${shl(add(add(mul(mul(get('nb'), get('k')), i32(NR)), mul(mul(get('mb'), get('k')), i32(MR))), add(mul(get('nb'), i32(NR)), i32(MR * NR))), sh)})`;
+    ${shl(add(add(mul(mul(get('nb'), get('k')), i32(NR)), mul(mul(get('mb'), get('k')), i32(MR))), add(mul(get('nb'), i32(NR)), i32(3 * MR * NR))), sh)})`;
 }
 
 /** Both lane types' product kernels. */

@@ -170,5 +170,64 @@ export function mlpWat(L: LaneType): string {
             (i32.mul (local.get $n) (local.get $inputs)) (local.get $actBelow))))
       (local.set $l (i32.sub (local.get $l) (i32.const 1)))
       (br $bwd)))
+    )
+
+  ;; One gradient-descent step after mlp_forward of n rows, w = w - eta g with g the gradient as
+  ;; mlp_backward_lanes forms it in two lanes (lanes 2, add0 0) and descend takes it: the same
+  ;; bits as those two calls. A layer's deltas below are formed first, from its weights before
+  ;; they move; its weights then descend tile by tile (gemm_descend, no gradient-sized lanes);
+  ;; its bias gradient goes through the lanes and descend as before. With pKeep (unless 0), the
+  ;; old parameters are kept there.
+  (func $mlp_step_lanes${sfx} (export "mlp_step_lanes${sfx}") (param $pDesc i32) (param $n i32) (param $pX i32) (param $pT i32)
+    (param $pLane0 i32) (param $pLane1 i32) (param $segRows i32) (param $eta ${L.t}) (param $pKeep i32)
+    (local $L i32) (local $l i32) (local $d i32) (local $inputs i32) (local $units i32) (local $pW i32) (local $pIn i32)
+    (local $pParams i32) (local $pWork i32) (local $off i32) (local $pDelta i32) (local $pBelow i32) (local $pZBelow i32) (local $actBelow i32)
+    (local $twoLanes i32)
+    (local.set $d (local.get $pDesc))
+    (local.set $L ${word(0)})
+    (local.set $pParams ${word(3)})
+    (local.set $pWork ${word(4)})
+    (local.set $twoLanes (i32.gt_s (local.get $n) (local.get $segRows)))
+    ${layer('(i32.sub (local.get $L) (i32.const 1))')}
+    (local.set $pBelow (local.get $d))
+    (local.set $d (local.get $pDesc))
+    (call $cost_delta${sfx} (i32.load offset=16 (local.get $pBelow)) (local.get $pT) (i32.load offset=20 (local.get $pBelow)) (local.get $n) ${word(2)} ${word(1)})
+    (local.set $l (i32.sub (local.get $L) (i32.const 1)))
+    (block $step_done (loop $step
+      (br_if $step_done (i32.lt_s (local.get $l) (i32.const 0)))
+      ${layer('(local.get $l)')}
+      (local.set $inputs ${word(0)})
+      (local.set $units ${word(1)})
+      (local.set $pW (i32.add (local.get $pParams) (i32.shl ${word(3)} (i32.const ${L.shift}))))
+      (local.set $off (i32.shl ${word(3)} (i32.const ${L.shift})))
+      (local.set $pDelta ${word(5)})
+      (local.set $pIn (local.get $pX))
+      (if (i32.gt_s (local.get $l) (i32.const 0))
+        (then
+          (local.set $pBelow (i32.sub (local.get $d) (i32.const ${DESC_LAYER * 4})))
+          (local.set $pZBelow (i32.load offset=16 (local.get $pBelow)))
+          (local.set $actBelow (i32.load offset=8 (local.get $pBelow)))
+          (local.set $pIn (local.get $pZBelow))
+          (call ${gemm} (local.get $n) (local.get $inputs) (local.get $units)
+            (local.get $pDelta) (local.get $units) (i32.const 1)
+            (local.get $pW) (i32.const 1) (local.get $units)
+            (i32.load offset=20 (local.get $pBelow)) (i32.const 0) (i32.const 0) (local.get $pWork))
+          (call $act_backward${sfx} (local.get $pZBelow) (i32.load offset=20 (local.get $pBelow))
+            (i32.mul (local.get $n) (local.get $inputs)) (local.get $actBelow))))
+      (call ${gemm}_descend (local.get $inputs) (local.get $units) (local.get $n)
+        (local.get $pIn) (i32.const 1) (local.get $inputs)
+        (local.get $pDelta) (local.get $units) (i32.const 1)
+        (local.get $pW) (local.get $segRows) (local.get $eta)
+        (select (i32.add (local.get $pKeep) (local.get $off)) (i32.const 0) (local.get $pKeep)) (local.get $pWork))
+      (local.set $off (i32.add (local.get $off) (i32.shl (i32.mul (local.get $inputs) (local.get $units)) (i32.const ${L.shift}))))
+      (call $sum_rows_lanes${sfx} (local.get $n) (local.get $units) (local.get $pDelta)
+        (i32.add (local.get $pLane0) (local.get $off)) (i32.add (local.get $pLane1) (local.get $off))
+        (local.get $segRows) (i32.const 2) (i32.const 0))
+      (call $descend${sfx} (i32.add (local.get $pParams) (local.get $off)) (i32.add (local.get $pLane0) (local.get $off))
+        (select (i32.add (local.get $pLane1) (local.get $off)) (i32.const 0) (local.get $twoLanes))
+        (local.get $eta) (local.get $units)
+        (select (i32.add (local.get $pKeep) (local.get $off)) (i32.const 0) (local.get $pKeep)))
+      (local.set $l (i32.sub (local.get $l) (i32.const 1)))
+      (br $step)))
     )`;
 }
