@@ -3,7 +3,9 @@
  * layer in float64 and float32, operands already in the kernel memory (no copies), packing
  * included. The same shapes are timed in numpy (bench/numpy_seed.py, job "gemm": OpenBLAS, whose
  * AVX-512 FMA kernels are this machine's measured peak on one core) for comparison.
+ * `simdCeiling` measures the other bound: what 128-bit WebAssembly SIMD allows here at all.
  */
+import wabtInit from 'wabt';
 import { kernelInstance } from '../shared/engine/wasm/runtime';
 
 /** One product: C[m x n] = A(i,p) B(p,j) with the layout's strides, as the network calls it. */
@@ -49,4 +51,38 @@ export function kernelRates(shapes: KernelShape[], float32 = false, repeat = 30)
     for (const p of [pA, pB, pC, pW]) k.arena.release(p);
     return (2 * m * n * kk) / best / 1e9;
   });
+}
+
+/**
+ * This machine's ceiling for the product kernels' kind of arithmetic: GFLOP/s of 128-bit
+ * WebAssembly SIMD multiplies and adds, kept separate as the kernels keep them (no FMA), with
+ * nothing else in the way: ten independent sums c = c + x b per loop iteration, x loaded from
+ * memory (as the kernels load their operands) and b in a register, so the processor's vector
+ * units are the only limit. No product kernel of ours can run faster than this; numpy's BLAS
+ * (256/512-bit vectors with FMA) is not bound by it.
+ */
+export async function simdCeiling(float32 = false): Promise<number> {
+  const wabt = await wabtInit();
+  const V = float32 ? 'f32x4' : 'f64x2';
+  const sums = Array.from({ length: 10 }, (_, i) => `c${i}`);
+  const wat = `(module (memory 1)
+    (func (export "run") (param $n i32) (result f64)
+      (local $i i32) (local $b v128) ${sums.map((c) => `(local $${c} v128)`).join(' ')}
+      (local.set $b (${V}.splat (${float32 ? 'f32' : 'f64'}.const 0.9999999)))
+      (loop $next
+        ${sums.map((c, i) => `(local.set $${c} (${V}.add (local.get $${c}) (${V}.mul (v128.load offset=${16 * i} (i32.const 0)) (local.get $b))))`).join('\n')}
+        (br_if $next (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+      (f64x2.extract_lane 0 ${sums.map((c) => `(local.get $${c})`).reduce((x, y) => `(f64x2.add ${x} ${y})`)})))`;
+  const { buffer } = wabt.parseWat('simd-ceiling.wat', wat, { simd: true }).toBinary({});
+  const { instance } = await WebAssembly.instantiate(buffer);
+  const run = instance.exports.run as (n: number) => number;
+  const n = 5e6;
+  run(n);
+  let best = Infinity;
+  for (let r = 0; r < 10; r++) {
+    const t = process.hrtime.bigint();
+    run(n);
+    best = Math.min(best, Number(process.hrtime.bigint() - t) / 1e9);
+  }
+  return (n * sums.length * 2 * (float32 ? 4 : 2)) / best / 1e9;
 }

@@ -27,7 +27,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kernelBackend } from '../shared/engine/kernel-backend';
-import { kernelRates, W3_SHAPES } from './kernels';
+import { kernelRates, simdCeiling, W3_SHAPES } from './kernels';
 import { type ThreadTimings, timeThreads } from './threads';
 import {
   CHUNKS, checkFixture, type EpochTiming, type FixtureCheck, flopsPerSample, type FullBatchTiming,
@@ -174,6 +174,8 @@ async function main(): Promise<void> {
   let threadNote = '';
   let kernels: number[] | null = null;
   let kernels32: number[] | null = null;
+  /** GFLOP/s of 128-bit WebAssembly SIMD multiply and add here, float64 and float32. */
+  let ceiling: [number, number] | null = null;
   if (o.only.has('w3')) {
     problem = mnistProblem();
     ours.w3 = timeEpoch(problem, o.epochs);
@@ -181,6 +183,7 @@ async function main(): Promise<void> {
     if (backend === 'wasm') ours.w3f32 = timeEpoch(problem, o.epochs, 'float32');
     if (backend === 'wasm') kernels = kernelRates(W3_SHAPES);
     if (backend === 'wasm') kernels32 = kernelRates(W3_SHAPES, true);
+    if (backend === 'wasm') ceiling = [await simdCeiling(), await simdCeiling(true)];
     if (o.threads) {
       try {
         threads = await timeThreads(problem, o.threadSteps, o.threadPairs);
@@ -244,19 +247,34 @@ async function main(): Promise<void> {
     console.log(`(the seed's fit also computes dE/dx for the first layer, ${(extra / 1e9).toFixed(1)} GFLOP/epoch more, not counted in its GFLOP/s)`);
   }
   if (kernels) {
-    const krows: string[][] = [['product kernel alone', 'shape', 'ours GFLOP/s', 'numpy BLAS GFLOP/s', 'ours/BLAS']];
-    const add = (precision: string, ours: number[], blas: number[] | undefined): void => {
+    const krows: string[][] = [['product kernel alone', 'shape', 'ours GFLOP/s', 'of the SIMD ceiling', 'numpy BLAS GFLOP/s', 'ours/BLAS']];
+    const pct = (a: number, b: number | undefined): string => (b ? `${((100 * a) / b).toFixed(0)}%` : '-');
+    const add = (precision: string, ours: number[], top: number | undefined, blas: number[] | undefined): void => {
       W3_SHAPES.forEach((s, i) => {
         const b = blas?.[i];
-        krows.push([`${precision} ${s.name}`, `${s.layout} ${s.m}x${s.n}x${s.k}`, ours[i].toFixed(1), b ? b.toFixed(1) : '-', b ? `${((100 * ours[i]) / b).toFixed(0)}%` : '-']);
+        krows.push([`${precision} ${s.name}`, `${s.layout} ${s.m}x${s.n}x${s.k}`, ours[i].toFixed(1), pct(ours[i], top), b ? b.toFixed(1) : '-', pct(ours[i], b)]);
       });
     };
-    add('float64', kernels, np?.gemm);
-    if (kernels32) add('float32', kernels32, np?.gemm32);
+    add('float64', kernels, ceiling?.[0], np?.gemm);
+    if (kernels32) add('float32', kernels32, ceiling?.[1], np?.gemm32);
     console.log('');
     console.log(table(krows));
     console.log('(numpy\'s BLAS, one thread, is this machine\'s measured peak here: AVX-512 with FMA. Ours is 128-bit WebAssembly SIMD with separate' +
       ' multiply and add, summing in textbook order so the bits match the plain kernels everywhere)');
+    if (ceiling) {
+      console.log(`SIMD ceiling (bench/kernels.ts simdCeiling: 128-bit WebAssembly multiply and add, separate, nothing else in the way): ` +
+        `float64 ${ceiling[0].toFixed(1)} GFLOP/s, float32 ${ceiling[1].toFixed(1)} GFLOP/s on this machine`);
+      const npSec = np?.w3 && problem ? np.w3.secondsPerRow * problem.n : undefined;
+      if (npSec && problem) {
+        const flops = flopsPerSample(problem.inputs, problem.layers) * problem.n;
+        const need = (label: string, target: number, top: number): string => {
+          const rate = flops / (target * npSec) / 1e9;
+          return `${label} <= ${target} x numpy = ${(target * npSec).toFixed(2)} s/epoch needs ${rate.toFixed(1)} GFLOP/s over the whole epoch, ` +
+            `${((100 * rate) / top).toFixed(0)}% of the ceiling (its products alone at the ceiling: ${(flops / top / 1e9).toFixed(2)} s)`;
+        };
+        console.log(`What the W3 targets ask of one thread: ${need('float64', 1.6, ceiling[0])}; ${need('float32', 0.8, ceiling[1])}`);
+      }
+    }
   }
 
   if (o.check) {
