@@ -287,8 +287,7 @@ export function gemmWat(L: LaneType): string {
     ${set('pPA', add(get('pPB'), mul(get('nb'), get('kbB'))))}
     ${set('pBP', add(get('pPA'), shl(mul(mul(get('mb'), get('k')), i32(MR)), sh)))}
     ${set('pT', add(get('pBP'), shl(mul(get('nb'), i32(NR)), sh)))}
-    ${set('pT0', add(get('pT'), i32(MR * NR * b)))}
-    ${set('pT1', add(get('pT0'), i32(MR * NR * b)))}
+    ${toTile ? `${set('pT0', add(get('pT'), i32(MR * NR * b)))} ${set('pT1', add(get('pT0'), i32(MR * NR * b)))}` : ''}
     ${packB}
     ${packA}
     ${forLoop('jb', i32(0), get('nb'), `
@@ -328,7 +327,6 @@ export function gemmWat(L: LaneType): string {
     ${i32Locals.map((l) => `(local $${l} i32)`).join(' ')}
     ${vLocals.map((l) => `(local $${l} v128)`).join(' ')}
     (local $pC i32) (local $acc i32) (local $pBias i32) (local $seg i32) (local $nseg i32) (local $p0 i32) (local $len i32)
-    (local $pT0 i32) (local $pT1 i32)
     ${lanesBody(false)})
 
   ;; One gradient-descent step on a layer's weights at pC, w = w - eta g, with g the product
