@@ -11,9 +11,10 @@
  * chunk's weight and bias sums formed on their own and kept in their lanes: the weights are
  * packed once per step instead of once per chunk, and the same bits come out, since rows do not
  * interact except in those sums, which keep their order. Larger batches go chunk by chunk.
- * A gradient step on such a batch (the trainer's SGD) goes back in mlp_step_lanes instead: each
- * layer's weights descend tile by tile where their gradient is formed, so the gradient-sized
- * lanes are never written and read back (the same bits again).
+ * A gradient-descent step on such a batch (`step`, or `gradient` with a learning rate: the
+ * trainer's SGD) goes back in mlp_step_lanes instead: each layer's weights descend tile by tile
+ * where their gradient is formed, so the gradient-sized lanes are never written and read back
+ * (the same bits again).
  *
  * Per step the parameters and the batch are copied into the kernel memory and the new weights
  * (and the fallback copy the trainer keeps) copied back out: memcpy, ~0.1 ms for a 200 000-weight

@@ -13,6 +13,7 @@ import { Rng } from '../../shared/engine/rng';
 import { activate32, backward32, costDelta32, product32, sumRows32 } from '../../shared/engine/float32-reference';
 import { Float32Gradient } from '../../shared/training/float32-gradient';
 import { FusedGradient, gradientEngineFor } from '../../shared/training/fused-gradient';
+import { chunkPlan, flopsPerSample } from '../../shared/training/gradient';
 import { type KernelInstance, kernelInstance } from '../../shared/engine/wasm/runtime';
 import { ACT_ID, COST_ID } from '../../shared/engine/wasm/wat-math';
 import { parseSpec, SpecError } from '../../shared/spec';
@@ -162,6 +163,7 @@ const CASES: Case[] = [
   { name: '7-9 relu-5 sigmoid-3 softmax, 37 rows', inputs: 7, layers: [{ units: 9, activation: 'relu' }, { units: 5, activation: 'sigmoid' }, { units: 3, activation: 'linear' }], costName: 'softmax-cross-entropy', n: 37 },
   { name: '200-64 tanh-10 softmax, 800 rows in four chunks', inputs: 200, layers: [{ units: 64, activation: 'tanh' }, { units: 10, activation: 'linear' }], costName: 'softmax-cross-entropy', n: 800 },
   { name: '203-66 tanh-3 softmax, 700 rows in three chunks (ragged tiles in the step kernel)', inputs: 203, layers: [{ units: 66, activation: 'tanh' }, { units: 3, activation: 'linear' }], costName: 'softmax-cross-entropy', n: 700 },
+  { name: '61-37 tanh-19 relu-2 softmax, 4003 rows in four chunks (a middle layer in the step kernel)', inputs: 61, layers: [{ units: 37, activation: 'tanh' }, { units: 19, activation: 'relu' }, { units: 2, activation: 'linear' }], costName: 'softmax-cross-entropy', n: 4003 },
 ];
 
 function problem(c: Case, seed: number): { net: Network; x: Float64Array; t: Float64Array; w: Float64Array } {
@@ -183,6 +185,11 @@ describe('float32 training engine', () => {
     setKernelBackend('wasm');
   });
 
+  it('the last two cases really are cut into chunks (so the fused step kernel runs)', () => {
+    expect(chunkPlan(700, flopsPerSample(problem(CASES[4], 1).net)).chunks).toBe(3);
+    expect(chunkPlan(4003, flopsPerSample(problem(CASES[5], 1).net)).chunks).toBe(4);
+  });
+
   for (const c of CASES) {
     it(`${c.name}: the WebAssembly engine gives the Math.fround engine's gradient, E, steps and kept weights`, () => {
       const { net, x, t, w } = problem(c, 5);
@@ -202,6 +209,11 @@ describe('float32 training engine', () => {
       }
       // Every weight is a float32 value now.
       expect(w2.every((v) => Math.fround(v) === v)).toBe(true);
+      // A step without E and without kept weights (the seed's fit) moves them the same way.
+      const w3 = Float64Array.from(w1);
+      expect(Number.isNaN(fused.step(w3, x, t, c.n, 0.01, false))).toBe(true);
+      ref.gradient(w1, x, t, c.n, g1, 0.01);
+      same(w3, w1, 'weights after a step without E');
     });
   }
 

@@ -5,14 +5,14 @@
  * batches cut into chunks and lanes; the seed's two runs still match numpy to 8 digits on it; and
  * the trainer picks it by default (MLP_LAB_KERNELS=js picks LocalGradient).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cost } from '../../shared/engine/costs';
 import { setKernelBackend } from '../../shared/engine/kernel-backend';
 import { Network } from '../../shared/engine/network';
 import { Rng } from '../../shared/engine/rng';
 import { ChunkGradients } from '../../shared/engine/wasm/chunk-gradient';
 import { FusedGradient, gradientEngineFor } from '../../shared/training/fused-gradient';
-import { fusable } from '../../shared/engine/wasm/fused-network';
+import { fusable, FusedNetwork } from '../../shared/engine/wasm/fused-network';
 import { chunkPlan, flopsPerSample, LocalGradient } from '../../shared/training/gradient';
 import { seedRuns } from '../support/seed-runs';
 
@@ -41,6 +41,7 @@ const CASES: Case[] = [
   { name: 'a batch cut into four chunks on two lanes (200-64 tanh-10 softmax, 800 rows)', inputs: 200, layers: [{ units: 64, activation: 'tanh' }, { units: 10, activation: 'linear' }], costName: 'softmax-cross-entropy', n: 800 },
   { name: 'a batch cut into three chunks (200-64 relu-10 sum of squares, 601 rows)', inputs: 200, layers: [{ units: 64, activation: 'relu' }, { units: 10, activation: 'linear' }], costName: 'sum-of-squares', n: 601 },
   { name: 'ragged tiles in the step kernel: rows and columns no multiple of its tile (203-66 tanh-3 softmax, 700 rows in three chunks)', inputs: 203, layers: [{ units: 66, activation: 'tanh' }, { units: 3, activation: 'linear' }], costName: 'softmax-cross-entropy', n: 700 },
+  { name: 'a middle layer in the step kernel: its deltas below come from its weights before they move (61-37 tanh-19 relu-2 sigmoid CE, 2701 rows in three chunks)', inputs: 61, layers: [{ units: 37, activation: 'tanh' }, { units: 19, activation: 'relu' }, { units: 2, activation: 'linear' }], costName: 'sigmoid-cross-entropy', n: 2701 },
 ];
 
 function problem(c: Case, seed: number): { net: Network; x: Float64Array; t: Float64Array; w: Float64Array } {
@@ -67,6 +68,23 @@ describe('fused WebAssembly gradient engine', () => {
     expect(chunkPlan(800, flopsPerSample(big)).chunks).toBe(4);
     expect(chunkPlan(601, flopsPerSample(problem(CASES[5], 1).net)).chunks).toBe(3);
     expect(chunkPlan(700, flopsPerSample(problem(CASES[6], 1).net)).chunks).toBe(3);
+    expect(chunkPlan(2701, flopsPerSample(problem(CASES[7], 1).net)).chunks).toBe(3);
+  });
+
+  it('a step on a batch cut into chunks goes through the fused step kernel; a gradient alone does not', () => {
+    const c = CASES[4];
+    const { net, x, t, w } = problem(c, 2);
+    const fused = new FusedGradient(net);
+    const spy = vi.spyOn(FusedNetwork.prototype, 'stepLanes');
+    try {
+      fused.gradient(Float64Array.from(w), x, t, c.n, new Float64Array(net.size));
+      expect(spy).not.toHaveBeenCalled();
+      fused.gradient(Float64Array.from(w), x, t, c.n, new Float64Array(net.size), 0.01, new Float64Array(net.size));
+      fused.step(Float64Array.from(w), x, t, c.n, 0.01, false);
+      expect(spy).toHaveBeenCalledTimes(2);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   for (const c of CASES) {

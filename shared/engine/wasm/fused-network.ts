@@ -304,7 +304,7 @@ export class FusedNetwork {
     this.store(this.lay().params, this.size, w);
   }
 
-  /** Copies the weights before the last `descend` out. */
+  /** Copies the weights before the last `descend` (or `stepLanes` with `keep`) out. */
   storeKeep(keep: Float64Array): void {
     this.store(this.lay().keep, this.size, keep);
   }

@@ -48,6 +48,12 @@ export interface KernelExports {
   gemm_f32(m: number, n: number, k: number, pA: number, aRow: number, aP: number, pB: number, bP: number, bCol: number, pC: number, acc: number, pBias: number, pWork: number): void;
   /** Bytes of work area gemm_f32 needs. */
   gemm_work_f32(m: number, n: number, k: number): number;
+  /** gemm with the shared index cut in segments of segRows, segment s summed on its own into lane (s mod lanes) at pLane0 / pLane1 (wat-gemm.ts). */
+  gemm_f64_lanes(m: number, n: number, k: number, pA: number, aRow: number, aP: number, pB: number, bP: number, bCol: number, pLane0: number, pLane1: number, segRows: number, lanes: number, add0: number, pWork: number): void;
+  gemm_f32_lanes(m: number, n: number, k: number, pA: number, aRow: number, aP: number, pB: number, bP: number, bCol: number, pLane0: number, pLane1: number, segRows: number, lanes: number, add0: number, pWork: number): void;
+  /** One descent step w = w - eta g on the m x n weights at pC, g summed as gemm_f64_lanes sums it into two lanes and the lanes added; k >= 1 (wat-gemm.ts). */
+  gemm_f64_descend(m: number, n: number, k: number, pA: number, aRow: number, aP: number, pB: number, bP: number, bCol: number, pC: number, segRows: number, eta: number, pKeep: number, pWork: number): void;
+  gemm_f32_descend(m: number, n: number, k: number, pA: number, aRow: number, aP: number, pB: number, bP: number, bCol: number, pC: number, segRows: number, eta: number, pKeep: number, pWork: number): void;
   /** Where fastTanh's (tanh, sech^2) pairs, 2^(j/256), 2^m, and the tanh and sech^2 columns apart are (wat-math.ts). */
   set_tables(pTanh: number, pFrac: number, pInt: number, pTanhT: number, pTanhS: number): void;
   /** out[i] = fastExp(in[i]) for i < len (the WebAssembly twin). */

@@ -332,7 +332,8 @@ export function gemmWat(L: LaneType): string {
   ;; One gradient-descent step on a layer's weights at pC, w = w - eta g, with g the product
   ;; summed per segment of segRows into two lanes as gemm_${L.t}_lanes forms it (lanes 2, add0 0)
   ;; and the lanes added, as descend adds them; the old weights kept at pKeep unless 0. The
-  ;; lanes live per tile in the work area, never as gradient-sized vectors.
+  ;; lanes live per tile in the work area (gemm_work_${L.t}(m, n, k) bytes), never as
+  ;; gradient-sized vectors. k >= 1 (with no segment there is no gradient to step along).
   (func $${gemmName(L)}_descend (export "${gemmName(L)}_descend")
     (param $m i32) (param $n i32) (param $k i32)
     (param $pA i32) (param $aRow i32) (param $aP i32)

@@ -6,7 +6,9 @@
  * forward pass would), for a network described by a table in memory (laid out by
  * shared/engine/wasm/fused-network.ts). It runs the same steps in the same order as
  * Network.gradientInto (shared/engine/network.ts) with the twins of its kernels, activations and
- * costs (wat-gemm.ts, wat-math.ts), so the gradient is the same bits.
+ * costs (wat-gemm.ts, wat-math.ts), so the gradient is the same bits. A gradient-descent step
+ * can go back in mlp_step_lanes instead, which updates the weights where their gradient is formed
+ * (the bits of backpropagating into lanes and then descending).
  *
  * Descriptor, 32-bit words at pDesc: [0] layers L, [1] cost id (COST_ID), [2] outputs k,
  * [3] address of the parameter vector, [4] address of the product kernel's work area; then per
@@ -28,7 +30,8 @@ export function allMlpWat(): string {
 
 /**
  * The orchestrating functions for lane type L: forward over rows, backward over a chunk of them,
- * backward over all rows into lanes. float32 names end in _f32 and call the float32 twins.
+ * backward over all rows into lanes, and a descent step over all rows. float32 names end in _f32
+ * and call the float32 twins.
  */
 export function mlpWat(L: LaneType): string {
   const gemm = `$${gemmName(L)}`;
