@@ -38,6 +38,43 @@ export function mlpWat(L: LaneType): string {
   const sfx = L.t === 'f64' ? '' : '_f32';
   const word = (i: number): string => `(i32.load offset=${i * 4} (local.get $d))`;
   const layer = (l: string): string => `(local.set $d (i32.add (local.get $pDesc) (i32.shl (i32.add (i32.const ${DESC_HEAD}) (i32.mul ${l} (i32.const ${DESC_LAYER}))) (i32.const 2))))`;
+  // The passes back over all n rows (mlp_backward_lanes, mlp_step_lanes) share their locals, their
+  // start (the output deltas of every row, the top layer first) and, per layer, where its weights,
+  // gradient offset, deltas and inputs are, and the deltas below it.
+  const allRowsLocals = `(local $L i32) (local $l i32) (local $d i32) (local $inputs i32) (local $units i32) (local $pW i32) (local $pIn i32)
+    (local $pParams i32) (local $pWork i32) (local $off i32) (local $pDelta i32) (local $pBelow i32) (local $pZBelow i32) (local $actBelow i32)`;
+  const allRowsStart = `
+    (local.set $d (local.get $pDesc))
+    (local.set $L ${word(0)})
+    (local.set $pParams ${word(3)})
+    (local.set $pWork ${word(4)})
+    ${layer('(i32.sub (local.get $L) (i32.const 1))')}
+    (local.set $pBelow (local.get $d))
+    (local.set $d (local.get $pDesc))
+    (call $cost_delta${sfx} (i32.load offset=16 (local.get $pBelow)) (local.get $pT) (i32.load offset=20 (local.get $pBelow)) (local.get $n) ${word(2)} ${word(1)})
+    (local.set $l (i32.sub (local.get $L) (i32.const 1)))`;
+  const allRowsLayer = `
+      ${layer('(local.get $l)')}
+      (local.set $inputs ${word(0)})
+      (local.set $units ${word(1)})
+      (local.set $pW (i32.add (local.get $pParams) (i32.shl ${word(3)} (i32.const ${L.shift}))))
+      (local.set $off (i32.shl ${word(3)} (i32.const ${L.shift})))
+      (local.set $pDelta ${word(5)})
+      (local.set $pIn (local.get $pX))
+      (if (i32.gt_s (local.get $l) (i32.const 0))
+        (then
+          (local.set $pBelow (i32.sub (local.get $d) (i32.const ${DESC_LAYER * 4})))
+          (local.set $pZBelow (i32.load offset=16 (local.get $pBelow)))
+          (local.set $actBelow (i32.load offset=8 (local.get $pBelow)))
+          (local.set $pIn (local.get $pZBelow))))`;
+  // delta below = h'(a) (delta . W^T), PRML (5.56), from the layer's weights as they are.
+  const deltasBelow = `
+          (call ${gemm} (local.get $n) (local.get $inputs) (local.get $units)
+            (local.get $pDelta) (local.get $units) (i32.const 1)
+            (local.get $pW) (i32.const 1) (local.get $units)
+            (i32.load offset=20 (local.get $pBelow)) (i32.const 0) (i32.const 0) (local.get $pWork))
+          (call $act_backward${sfx} (local.get $pZBelow) (i32.load offset=20 (local.get $pBelow))
+            (i32.mul (local.get $n) (local.get $inputs)) (local.get $actBelow))`;
   return `
   ;; Forward propagation of n rows at pX: z = h(x . W + b) layer by layer into the layers' output
   ;; buffers (row i of layer l at its pZ + i units 8); the last layer's z are the logits.
@@ -128,32 +165,11 @@ export function mlpWat(L: LaneType): string {
   ;; layers' delta buffers hold n rows.
   (func $mlp_backward_lanes${sfx} (export "mlp_backward_lanes${sfx}") (param $pDesc i32) (param $n i32) (param $pX i32) (param $pT i32)
     (param $pLane0 i32) (param $pLane1 i32) (param $segRows i32) (param $lanes i32) (param $add0 i32)
-    (local $L i32) (local $l i32) (local $d i32) (local $inputs i32) (local $units i32) (local $pW i32) (local $pIn i32)
-    (local $pParams i32) (local $pWork i32) (local $off i32) (local $pDelta i32) (local $pBelow i32) (local $pZBelow i32) (local $actBelow i32)
-    (local.set $d (local.get $pDesc))
-    (local.set $L ${word(0)})
-    (local.set $pParams ${word(3)})
-    (local.set $pWork ${word(4)})
-    ${layer('(i32.sub (local.get $L) (i32.const 1))')}
-    (local.set $pBelow (local.get $d))
-    (local.set $d (local.get $pDesc))
-    (call $cost_delta${sfx} (i32.load offset=16 (local.get $pBelow)) (local.get $pT) (i32.load offset=20 (local.get $pBelow)) (local.get $n) ${word(2)} ${word(1)})
-    (local.set $l (i32.sub (local.get $L) (i32.const 1)))
+    ${allRowsLocals}
+    ${allRowsStart}
     (block $bwd_done (loop $bwd
       (br_if $bwd_done (i32.lt_s (local.get $l) (i32.const 0)))
-      ${layer('(local.get $l)')}
-      (local.set $inputs ${word(0)})
-      (local.set $units ${word(1)})
-      (local.set $pW (i32.add (local.get $pParams) (i32.shl ${word(3)} (i32.const ${L.shift}))))
-      (local.set $off (i32.shl ${word(3)} (i32.const ${L.shift})))
-      (local.set $pDelta ${word(5)})
-      (local.set $pIn (local.get $pX))
-      (if (i32.gt_s (local.get $l) (i32.const 0))
-        (then
-          (local.set $pBelow (i32.sub (local.get $d) (i32.const ${DESC_LAYER * 4})))
-          (local.set $pZBelow (i32.load offset=16 (local.get $pBelow)))
-          (local.set $actBelow (i32.load offset=8 (local.get $pBelow)))
-          (local.set $pIn (local.get $pZBelow))))
+      ${allRowsLayer}
       (call ${gemm}_lanes (local.get $inputs) (local.get $units) (local.get $n)
         (local.get $pIn) (i32.const 1) (local.get $inputs)
         (local.get $pDelta) (local.get $units) (i32.const 1)
@@ -163,14 +179,7 @@ export function mlpWat(L: LaneType): string {
       (call $sum_rows_lanes${sfx} (local.get $n) (local.get $units) (local.get $pDelta)
         (i32.add (local.get $pLane0) (local.get $off)) (i32.add (local.get $pLane1) (local.get $off))
         (local.get $segRows) (local.get $lanes) (local.get $add0))
-      (if (i32.gt_s (local.get $l) (i32.const 0))
-        (then
-          (call ${gemm} (local.get $n) (local.get $inputs) (local.get $units)
-            (local.get $pDelta) (local.get $units) (i32.const 1)
-            (local.get $pW) (i32.const 1) (local.get $units)
-            (i32.load offset=20 (local.get $pBelow)) (i32.const 0) (i32.const 0) (local.get $pWork))
-          (call $act_backward${sfx} (local.get $pZBelow) (i32.load offset=20 (local.get $pBelow))
-            (i32.mul (local.get $n) (local.get $inputs)) (local.get $actBelow))))
+      (if (i32.gt_s (local.get $l) (i32.const 0)) (then ${deltasBelow}))
       (local.set $l (i32.sub (local.get $l) (i32.const 1)))
       (br $bwd)))
     )
@@ -183,40 +192,14 @@ export function mlpWat(L: LaneType): string {
   ;; old parameters are kept there.
   (func $mlp_step_lanes${sfx} (export "mlp_step_lanes${sfx}") (param $pDesc i32) (param $n i32) (param $pX i32) (param $pT i32)
     (param $pLane0 i32) (param $pLane1 i32) (param $segRows i32) (param $eta ${L.t}) (param $pKeep i32)
-    (local $L i32) (local $l i32) (local $d i32) (local $inputs i32) (local $units i32) (local $pW i32) (local $pIn i32)
-    (local $pParams i32) (local $pWork i32) (local $off i32) (local $pDelta i32) (local $pBelow i32) (local $pZBelow i32) (local $actBelow i32)
+    ${allRowsLocals}
     (local $twoLanes i32)
-    (local.set $d (local.get $pDesc))
-    (local.set $L ${word(0)})
-    (local.set $pParams ${word(3)})
-    (local.set $pWork ${word(4)})
     (local.set $twoLanes (i32.gt_s (local.get $n) (local.get $segRows)))
-    ${layer('(i32.sub (local.get $L) (i32.const 1))')}
-    (local.set $pBelow (local.get $d))
-    (local.set $d (local.get $pDesc))
-    (call $cost_delta${sfx} (i32.load offset=16 (local.get $pBelow)) (local.get $pT) (i32.load offset=20 (local.get $pBelow)) (local.get $n) ${word(2)} ${word(1)})
-    (local.set $l (i32.sub (local.get $L) (i32.const 1)))
+    ${allRowsStart}
     (block $step_done (loop $step
       (br_if $step_done (i32.lt_s (local.get $l) (i32.const 0)))
-      ${layer('(local.get $l)')}
-      (local.set $inputs ${word(0)})
-      (local.set $units ${word(1)})
-      (local.set $pW (i32.add (local.get $pParams) (i32.shl ${word(3)} (i32.const ${L.shift}))))
-      (local.set $off (i32.shl ${word(3)} (i32.const ${L.shift})))
-      (local.set $pDelta ${word(5)})
-      (local.set $pIn (local.get $pX))
-      (if (i32.gt_s (local.get $l) (i32.const 0))
-        (then
-          (local.set $pBelow (i32.sub (local.get $d) (i32.const ${DESC_LAYER * 4})))
-          (local.set $pZBelow (i32.load offset=16 (local.get $pBelow)))
-          (local.set $actBelow (i32.load offset=8 (local.get $pBelow)))
-          (local.set $pIn (local.get $pZBelow))
-          (call ${gemm} (local.get $n) (local.get $inputs) (local.get $units)
-            (local.get $pDelta) (local.get $units) (i32.const 1)
-            (local.get $pW) (i32.const 1) (local.get $units)
-            (i32.load offset=20 (local.get $pBelow)) (i32.const 0) (i32.const 0) (local.get $pWork))
-          (call $act_backward${sfx} (local.get $pZBelow) (i32.load offset=20 (local.get $pBelow))
-            (i32.mul (local.get $n) (local.get $inputs)) (local.get $actBelow))))
+      ${allRowsLayer}
+      (if (i32.gt_s (local.get $l) (i32.const 0)) (then ${deltasBelow}))
       (call ${gemm}_descend (local.get $inputs) (local.get $units) (local.get $n)
         (local.get $pIn) (i32.const 1) (local.get $inputs)
         (local.get $pDelta) (local.get $units) (i32.const 1)
