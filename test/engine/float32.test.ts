@@ -53,7 +53,7 @@ const strides = (l: Layout, m: number, n: number, kk: number): [number, number, 
 
 describe('float32 WebAssembly kernels against the Math.fround definition', () => {
   const rng = new Rng(32);
-  const SHAPES: [number, number, number][] = [[1, 1, 1], [7, 13, 5], [129, 257, 3], [5, 9, 0], [3, 1, 17], [2, 7, 33], [37, 41, 64], [128, 256, 200]];
+  const SHAPES: [number, number, number][] = [[1, 1, 1], [7, 13, 5], [129, 257, 3], [5, 9, 0], [3, 1, 17], [2, 7, 33], [37, 41, 64], [128, 256, 200], [1101, 6, 250]]; // the last: packed A over A_BLOCK_BYTES, two blocks
   for (const [m, n, kk] of SHAPES) {
     it(`product ${m}x${n}x${kk} in NN, TN and NT: the same bits, overwriting and accumulating, with and without bias`, () => {
       for (const layout of ['NN', 'TN', 'NT'] as Layout[]) {

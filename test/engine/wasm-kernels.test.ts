@@ -67,6 +67,8 @@ function random(len: number, rng: Rng): Float64Array {
 const SHAPES: [number, number, number][] = [
   [1, 1, 1], [7, 13, 5], [129, 257, 3], [5, 4, 0], [3, 2, 1], [1, 9, 1000], [13, 1, 7], [11, 17, 19],
   [6, 5, 2], [4, 3, 64], [10, 8, 33], [2, 7, 33], [2, 4, 1000], [5, 1, 1], [4, 1, 1000], [128, 256, 784],
+  // Packed A over A_BLOCK_BYTES (1.1 MB): rows in two blocks, the last ragged.
+  [701, 6, 200],
 ];
 const LAYOUTS: Layout[] = ['NN', 'TN', 'NT'];
 
