@@ -27,6 +27,7 @@ import {
 } from './data/csv-options';
 import { UserError } from './errors';
 import { defaultInit } from './default-init'; // issue 16: Xavier/He by default on CSV data
+import { type SpecSection, unknownField } from './spec-keys';
 
 /** A spec that cannot be used; `path` names the field ("training.learningRate"). */
 export class SpecError extends UserError {
@@ -205,6 +206,7 @@ export function parseSpec(json: unknown): LabSpec {
     const v = typeof o.version === 'number' && o.version > SPEC_VERSION ? ' (written by a newer MLP Lab: update this app)' : '';
     throw new SpecError('version', `must be ${SPEC_VERSION}, got ${show(o.version)}${v}`);
   }
+  known(o, '', '');
   const seed = o.seed === undefined ? 1 : int(o.seed, 'seed', 0);
   const data = parseData(o.data);
   const spec: LabSpec = {
@@ -234,6 +236,7 @@ function parseData(v: unknown): DataSpec {
     if (typeof name !== 'string' || !(BUILTIN_NAMES as readonly string[]).includes(name)) {
       throw new SpecError('data.builtin', `must be one of ${BUILTIN_NAMES.join(', ')}, got ${show(name)}`);
     }
+    known(o, 'data (builtin)', 'data');
     const info = builtinInfo(name as BuiltinName);
     const n = o.n === undefined ? info.defaultN : int(o.n, 'data.n', 2, LIMITS.samples);
     const noise = o.noise === undefined ? info.noise.default : num(o.noise, 'data.noise');
@@ -249,6 +252,7 @@ function parseData(v: unknown): DataSpec {
   }
   if ('csv' in o) {
     if (typeof o.csv !== 'string' || o.csv === '') throw new SpecError('data.csv', 'must be a file path');
+    known(o, 'data (csv)', 'data');
     const inputs = names(o.inputs, 'data.inputs');
     const targets = names(o.targets, 'data.targets');
     const both = inputs.filter((c) => targets.includes(c));
@@ -274,7 +278,7 @@ function parseData(v: unknown): DataSpec {
 
 function parseSplit(v: unknown): SplitSpec {
   if (v === undefined) return { validation: 0, test: 0 };
-  const o = obj(v, 'data.split');
+  const o = known(obj(v, 'data.split'), 'data.split', 'data.split');
   const validation = o.validation === undefined ? 0 : num(o.validation, 'data.split.validation');
   const test = o.test === undefined ? 0 : num(o.test, 'data.split.test');
   for (const [k, f] of [['validation', validation], ['test', test]] as const) {
@@ -286,13 +290,13 @@ function parseSplit(v: unknown): SplitSpec {
 
 /** `csvData`: a layer without an `init` gets Xavier or He (issue 16; default-init.ts), else the seed's std 1. */
 function parseNetwork(v: unknown, csvData: boolean): NetworkSpec {
-  const o = obj(v, 'network');
+  const o = known(obj(v, 'network'), 'network', 'network');
   const hiddenRaw = o.hidden === undefined ? [] : o.hidden;
   if (!Array.isArray(hiddenRaw)) throw new SpecError('network.hidden', 'must be a list of layers');
   if (hiddenRaw.length > LIMITS.hiddenLayers) throw new SpecError('network.hidden', `has ${hiddenRaw.length} layers; at most ${LIMITS.hiddenLayers} are allowed`);
   const hidden = hiddenRaw.map((h, i): HiddenLayerSpec => {
     const p = `network.hidden[${i}]`;
-    const l = obj(h, p);
+    const l = known(obj(h, p), 'hidden', p);
     const act = l.activation === undefined ? 'tanh' : l.activation;
     if (!isActivationName(act)) {
       throw new SpecError(`${p}.activation`, `must be one of ${ACTIVATION_NAMES.join(', ')}, got ${show(act)}`);
@@ -304,7 +308,7 @@ function parseNetwork(v: unknown, csvData: boolean): NetworkSpec {
   if (between > LIMITS.parameters) {
     throw new SpecError('network.hidden', `needs ${shown(between)} weights between its layers; at most ${shown(LIMITS.parameters)} parameters are allowed: use fewer or narrower layers`);
   }
-  const out = obj(o.output, 'network.output');
+  const out = known(obj(o.output, 'network.output'), 'network.output', 'network.output');
   if (!isCostName(out.cost)) {
     throw new SpecError('network.output.cost', `must be one of ${COST_NAMES.join(', ')}, got ${show(out.cost)}`);
   }
@@ -320,7 +324,7 @@ function parseNetwork(v: unknown, csvData: boolean): NetworkSpec {
 
 function parseInit(v: unknown, path: string, fallback: InitSpec): InitSpec {
   if (v === undefined) return fallback;
-  const o = obj(v, path);
+  const o = known(obj(v, path), 'init', path);
   // No scheme: a given std means the truncated normal; else the layer's default scheme.
   const scheme = o.scheme === undefined ? (o.std === undefined ? fallback.scheme : 'truncated-normal') : o.scheme;
   if (typeof scheme !== 'string' || !(INIT_SCHEMES as readonly string[]).includes(scheme)) {
@@ -333,7 +337,7 @@ function parseInit(v: unknown, path: string, fallback: InitSpec): InitSpec {
 }
 
 function parseTraining(v: unknown): TrainingSpec {
-  const o = v === undefined ? {} : obj(v, 'training');
+  const o = v === undefined ? {} : known(obj(v, 'training'), 'training', 'training');
   const optimizer = o.optimizer === undefined ? 'gd' : o.optimizer;
   if (typeof optimizer !== 'string' || !(OPTIMIZER_NAMES as readonly string[]).includes(optimizer)) {
     throw new SpecError('training.optimizer', `must be one of ${OPTIMIZER_NAMES.join(', ')}, got ${show(optimizer)}`);
@@ -356,7 +360,7 @@ function parseTraining(v: unknown): TrainingSpec {
   const validateEvery = o.validateEvery === undefined ? 100 : int(o.validateEvery, 'training.validateEvery', 1, LIMITS.validateEvery);
   let earlyStopping: EarlyStoppingSpec | null = null;
   if (o.earlyStopping !== undefined && o.earlyStopping !== null && o.earlyStopping !== false) {
-    const e = obj(o.earlyStopping, 'training.earlyStopping');
+    const e = known(obj(o.earlyStopping, 'training.earlyStopping'), 'training.earlyStopping', 'training.earlyStopping');
     earlyStopping = { patience: e.patience === undefined ? 10 : int(e.patience, 'training.earlyStopping.patience', 1, LIMITS.patience) };
   }
   let threads: number | 'auto' = 'auto';
@@ -381,7 +385,7 @@ function secondOrderTraining(o: Record<string, unknown>, optimizer: string, full
   const out: Pick<TrainingSpec, 'memory' | 'evidence'> = {};
   if (o.memory !== undefined || optimizer === 'lbfgs') out.memory = o.memory === undefined ? 10 : int(o.memory, 'training.memory', 1);
   if (o.evidence === undefined || o.evidence === null || o.evidence === false) return out;
-  const e = obj(o.evidence, 'training.evidence');
+  const e = known(obj(o.evidence, 'training.evidence'), 'training.evidence', 'training.evidence');
   if (!fullBatch) {
     throw new SpecError('training.evidence', `needs the whole training set in every step (its alpha/beta weigh the whole E_D): choose gd, scg or lbfgs, not ${optimizer}`);
   }
@@ -393,6 +397,13 @@ function secondOrderTraining(o: Record<string, unknown>, optimizer: string, full
   if (!(beta > 0)) throw new SpecError('training.evidence.beta', `must be greater than 0, got ${beta}`);
   out.evidence = { every, alpha, beta };
   return out;
+}
+
+/** `o`, once every key of it is a field of `section` (spec-keys.ts); else a SpecError naming the first that is not. */
+function known(o: Record<string, unknown>, section: SpecSection, path: string): Record<string, unknown> {
+  const u = unknownField(o, section, path);
+  if (u) throw new SpecError(u.path, u.message);
+  return o;
 }
 
 function obj(v: unknown, path: string): Record<string, unknown> {
