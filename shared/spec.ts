@@ -25,17 +25,11 @@ import {
   type TextEncoding,
   withAuto,
 } from './data/csv-options';
-import { UserError } from './errors';
 import { defaultInit } from './default-init'; // issue 16: Xavier/He by default on CSV data
-import { type SpecSection, unknownField } from './spec-keys';
+import { SpecError } from './spec-error';
+import { known, unknownField } from './spec-keys';
 
-/** A spec that cannot be used; `path` names the field ("training.learningRate"). */
-export class SpecError extends UserError {
-  override name = 'SpecError';
-  constructor(readonly path: string, message: string) {
-    super(path ? `${path} ${message}` : message);
-  }
-}
+export { SpecError } from './spec-error';
 
 /**
  * How the samples are divided, by a shuffle drawn from the spec's seed: `validation` and `test`
@@ -199,6 +193,11 @@ export function isCsvData(d: DataSpec): d is CsvDataSpec {
 /** Parses and validates untrusted spec JSON, filling defaults; throws `SpecError`. */
 export function parseSpec(json: unknown): LabSpec {
   const o = obj(json, '');
+  // A misspelt format or version is named as such, not taken for a file of another kind.
+  if (o.format === undefined || o.version === undefined) {
+    const u = unknownField(o, '', '');
+    if (u && /did you mean (format|version)\?/.test(u.message)) throw new SpecError(u.path, u.message, true);
+  }
   if (o.format !== 'mlp-lab-spec') {
     throw new SpecError('format', `must be "mlp-lab-spec" (got ${show(o.format)}): is this an MLP Lab spec file?`);
   }
@@ -273,7 +272,8 @@ function parseData(v: unknown): DataSpec {
     const categorical = o.categorical === undefined || (Array.isArray(o.categorical) && o.categorical.length === 0) ? [] : names(o.categorical, 'data.categorical');
     return { csv: o.csv, inputs, targets, normalize, split: parseSplit(o.split), delimiter, decimal, header, encoding, missing, categorical };
   }
-  throw new SpecError('data', 'needs either "builtin" (a generated dataset) or "csv" (a file)');
+  const hint = [unknownField(o, 'data (builtin)', 'data'), unknownField(o, 'data (csv)', 'data')].find((u) => u?.message.includes('did you mean'));
+  throw new SpecError('data', `needs either "builtin" (a generated dataset) or "csv" (a file)${hint ? `; ${hint.path} ${hint.message}` : ''}`, hint !== undefined);
 }
 
 function parseSplit(v: unknown): SplitSpec {
@@ -397,13 +397,6 @@ function secondOrderTraining(o: Record<string, unknown>, optimizer: string, full
   if (!(beta > 0)) throw new SpecError('training.evidence.beta', `must be greater than 0, got ${beta}`);
   out.evidence = { every, alpha, beta };
   return out;
-}
-
-/** `o`, once every key of it is a field of `section` (spec-keys.ts); else a SpecError naming the first that is not. */
-function known(o: Record<string, unknown>, section: SpecSection, path: string): Record<string, unknown> {
-  const u = unknownField(o, section, path);
-  if (u) throw new SpecError(u.path, u.message);
-  return o;
 }
 
 function obj(v: unknown, path: string): Record<string, unknown> {

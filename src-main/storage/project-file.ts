@@ -12,7 +12,7 @@
 import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { isFinal, type RunStatus } from '../../shared/run';
-import { parseSpec } from '../../shared/spec';
+import { parseSpec, type SpecError } from '../../shared/spec';
 import { BlobError } from './blobs';
 import { migrate, type Migration, MIGRATIONS } from './migrations';
 import type { Project } from './project';
@@ -145,6 +145,11 @@ export function readProjectFile(path: string, options: ReadOptions = {}): { proj
   } catch (e) {
     if (e instanceof ProjectFileError) throw e;
     const err = e as Error;
+    // A field this build does not know was most likely written by a newer MLP Lab (fields are
+    // added without a new schema): say so, rather than call the file damaged.
+    if (err.name === 'SpecError' && (err as SpecError).unknownField) {
+      throw new ProjectFileError('newer', path, `${name} holds a spec with a field this MLP Lab does not know (${err.message}); it was probably written by a newer MLP Lab: update MLP Lab to open it`);
+    }
     if (err.name === 'SpecError') throw damaged(name, path, `its spec: ${err.message}`);
     if (err.name === 'MigrationError') throw new ProjectFileError('unreadable', path, `${name} cannot be opened: ${err.message}`);
     throw sqliteProblem(e, path, 'open') ?? e;

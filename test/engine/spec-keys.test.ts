@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseSpec, SpecError } from '../../shared/spec';
 import { SPEC_KEYS, type SpecSection } from '../../shared/spec-keys';
-import { branchSpecs, specFields } from '../support/spec-fields';
+import { branchSpecs, specFields, specsReading } from '../support/spec-fields';
 
 const base = {
   format: 'mlp-lab-spec', version: 1, seed: 1,
@@ -30,13 +30,16 @@ function refusal(patch: (s: any) => void): SpecError {
   throw new Error('parseSpec accepted it');
 }
 
-/** The spec section whose fields a recorded field path (`network.hidden[].init.scheme`) is one of. */
-function sectionsOf(path: string): SpecSection[] {
+/**
+ * The spec section whose fields a recorded field path (`network.hidden[].init.scheme`) is one of;
+ * `data.x` by the kind of data of the spec the recorder saw read it.
+ */
+function sectionOf(path: string, reader: unknown): SpecSection {
   const parent = path.includes('.') ? path.slice(0, path.lastIndexOf('.')) : '';
-  if (parent === 'data') return ['data (builtin)', 'data (csv)'];
-  if (parent === 'network.hidden[]') return ['hidden'];
-  if (parent.endsWith('.init')) return ['init'];
-  return [parent as SpecSection];
+  if (parent === 'data') return 'csv' in ((reader as { data: object }).data) ? 'data (csv)' : 'data (builtin)';
+  if (parent === 'network.hidden[]') return 'hidden';
+  if (parent.endsWith('.init')) return 'init';
+  return parent as SpecSection;
 }
 
 describe('fields a lab spec does not have', () => {
@@ -76,8 +79,38 @@ describe('fields a lab spec does not have', () => {
     expect(e.message).toContain(`the fields there are ${SPEC_KEYS.training.join(', ')}`);
   });
 
-  it('CSV-only fields are refused on a built-in dataset', () => {
-    expect(refusal((s) => (s.data.normalize = false)).path).toBe('data.normalize');
+  it('a field of the other kind of data is refused as such, not suggested back', () => {
+    const csvOnly = refusal((s) => (s.data.normalize = false));
+    expect(csvOnly.path).toBe('data.normalize');
+    expect(csvOnly.message).toMatch(/^data\.normalize applies only to CSV data \(data\.csv\): leave it out/);
+    const builtinOnly = refusal((s) => (s.data = { csv: 'a.csv', inputs: ['a'], targets: ['b'], noise: 0.1 }));
+    expect(builtinOnly.message).toMatch(/^data\.noise applies only to a built-in dataset \(data\.builtin\)/);
+  });
+
+  it('the nearest field wins, a beginning counts as the field, and a layer\'s own init is named', () => {
+    expect(refusal((s) => (s.training.bet2 = 0.99)).message).toContain('did you mean training.beta2?');
+    expect(refusal((s) => (s.training.eps = 1e-6)).message).toContain('did you mean training.epsilon?');
+    expect(refusal((s) => (s.network.output.scheme = 'xavier')).message).toContain('did you mean network.output.init.scheme?');
+    expect(refusal((s) => {
+      s.network.hidden.push({ units: 3 });
+      s.network.hidden[1].bias = 0.1;
+    }).message).toContain('did you mean network.hidden[1].init.bias?');
+    // A short key with nothing near suggests nothing rather than anything.
+    expect(refusal((s) => (s.training.e = 1)).message).not.toContain('did you mean');
+  });
+
+  it('a misspelt format, version, builtin or csv is named as such', () => {
+    expect(refusal((s) => { delete s.format; s.formt = 'mlp-lab-spec'; }).message).toMatch(/^formt is not a field at the top of a spec \(did you mean format\?\)/);
+    expect(refusal((s) => (s.data = { bultin: 'xor-quadrants' })).message).toContain('needs either "builtin" (a generated dataset) or "csv" (a file); data.bultin is not a field of data (did you mean data.builtin?)');
+    // A file of another kind is still told it is not a spec.
+    expect(() => parseSpec({ name: 'left-pad', version: '1.3.0' })).toThrow(/^format must be "mlp-lab-spec" \(got nothing\): is this an MLP Lab spec file\?$/);
+  });
+
+  it('an odd or enormous key is shown shortened, with no suggestion sought for it', () => {
+    const e = refusal((s) => (s.training['x'.repeat(1_000_000)] = 1));
+    expect(e.message.length).toBeLessThan(600);
+    expect(e.message).not.toContain('did you mean');
+    expect(refusal((s) => (s.training[''] = 1)).path).toBe('training.""');
   });
 
   it('notes are allowed anywhere: keys that start with _ or $', () => {
@@ -97,16 +130,20 @@ describe('fields a lab spec does not have', () => {
   });
 
   it('the list of fields is exactly what the parser reads: every field read is listed, every listed field is read', () => {
-    const read = [...specFields().keys()];
-    const unlisted = read.filter((path) => {
-      const key = path.slice(path.lastIndexOf('.') + 1);
-      return !sectionsOf(path).some((s) => (SPEC_KEYS[s] as readonly string[]).includes(key));
-    });
-    expect(unlisted).toEqual([]);
-    const names = new Set(read.map((p) => p.slice(p.lastIndexOf('.') + 1)));
-    const unread = Object.values(SPEC_KEYS).flat().filter((k) => !names.has(k));
-    expect(unread).toEqual([]);
-    // Negative control: a listed field the parser never reads would be caught.
-    expect([...Object.values(SPEC_KEYS).flat(), 'clipNorm'].filter((k) => !names.has(k))).toEqual(['clipNorm']);
+    // Every (section, field) the parser reads, on specs through each of its branches.
+    const read = new Set<string>();
+    for (const path of specFields().keys()) {
+      for (const spec of specsReading(path)) {
+        if (path === 'data.csv' || path === 'data.builtin') continue; // `'csv' in data` is asked of both kinds
+        read.add(`${sectionOf(path, spec)}: ${path.slice(path.lastIndexOf('.') + 1)}`);
+      }
+    }
+    read.add('data (csv): csv');
+    read.add('data (builtin): builtin');
+    const listed = (Object.entries(SPEC_KEYS) as [SpecSection, readonly string[]][]).flatMap(([s, keys]) => keys.map((k) => `${s}: ${k}`));
+    expect([...read].filter((f) => !listed.includes(f))).toEqual([]);
+    expect(listed.filter((f) => !read.has(f))).toEqual([]);
+    // Negative control: a field listed in the wrong section would be caught.
+    expect([...listed, 'data (builtin): normalize'].filter((f) => !read.has(f))).toEqual(['data (builtin): normalize']);
   });
 });

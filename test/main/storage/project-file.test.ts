@@ -154,6 +154,20 @@ describe('project file', () => {
     expectRefused(newer, 'newer', /^newer\.mlplab was written by MLP Lab schema 7; this app reads up to schema 1: update MLP Lab to open it$/);
   });
 
+  it('refuses a spec with a field this MLP Lab does not know as a newer MLP Lab\'s file, naming the field; a spec with a bad value stays damaged', () => {
+    const setSpec = (p: string, change: (spec: Record<string, any>) => void): void => {
+      const db = new Database(p);
+      const spec = JSON.parse((db.prepare('SELECT json FROM spec WHERE id = 1').get() as { json: string }).json);
+      change(spec);
+      db.prepare('UPDATE spec SET json = ? WHERE id = 1').run(JSON.stringify(spec));
+      db.close();
+    };
+    const future = variant('future-field.mlplab', (p) => setSpec(p, (spec) => (spec.training.gradientClip = 1)));
+    expectRefused(future, 'newer', /^future-field\.mlplab holds a spec with a field this MLP Lab does not know \(training\.gradientClip is not a field of training.*\); it was probably written by a newer MLP Lab: update MLP Lab to open it$/);
+    const bad = variant('bad-value.mlplab', (p) => setSpec(p, (spec) => (spec.training.learningRate = -1)));
+    expectRefused(bad, 'corrupt', /^bad-value\.mlplab is damaged \(its spec: training\.learningRate must be greater than 0/);
+  });
+
   it('migrates an older schema in memory only: the file keeps its bytes until the project is saved', async () => {
     const old = variant('old.mlplab', (p) => {
       const db = new Database(p);
