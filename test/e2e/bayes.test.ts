@@ -6,7 +6,7 @@
  * two-class example shows the MAP and moderated contours of figure 5.23.
  */
 import { describe, expect, it } from 'vitest';
-import { openExample, pixels, statusText, waitFor } from './lab-page';
+import { openExample, pixels, trainToEnd } from './lab-page';
 import { noBrowser, requireBrowser, useLab } from './setup';
 
 requireBrowser();
@@ -18,8 +18,7 @@ describe.skipIf(noBrowser)('Bayesian neural networks in a browser', () => {
     const { page, errors } = lab.get();
     await openExample(page, /Open section §5\.7\.1/);
     const before = await pixels(page, 'canvas.regression-canvas');
-    await page.getByRole('button', { name: 'Train', exact: true }).click();
-    await waitFor(async () => (await statusText(page)).includes('finished'), 'the run to finish', 60_000);
+    await trainToEnd(page);
     await expect.poll(() => page.getByTestId('evidence-caption').textContent(), { timeout: 20_000 }).toMatch(/Run 1, 10 re-estimations: α 0\.22\d*, β 8\.7\d*, γ 10\.5\d* at step 400/);
     // The curvature panel computed at the final weights by itself.
     await page.getByTestId('gamma').waitFor({ timeout: 30_000 });
@@ -47,8 +46,7 @@ describe.skipIf(noBrowser)('Bayesian neural networks in a browser', () => {
   it('5.22 / 5.23: the two-class lab shows MAP and moderated contours after the run', async () => {
     const { page, errors } = lab.get();
     await openExample(page, /Open figure 5\.22/);
-    await page.getByRole('button', { name: 'Train', exact: true }).click();
-    await waitFor(async () => (await statusText(page)).includes('finished'), 'the run to finish', 60_000);
+    await trainToEnd(page);
     const view = page.getByRole('region', { name: /MAP and moderated outputs/ });
     await view.waitFor({ timeout: 30_000 });
     await expect.poll(() => view.locator('.pair').getAttribute('data-frames')).not.toBe('0');

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { BROWSER_CSP, parseCsp } from '../../src-main/app/content-security-policy';
 import { launchChromium, type LabServer, startServer } from './harness';
-import { choose, openLab, setNumber, statusText, waitFor } from './lab-page';
+import { choose, openLab, setNumber, trainToEnd, waitFor } from './lab-page';
 import { chromiumPath, noBrowser, requireBrowser } from './setup';
 
 requireBrowser();
@@ -77,8 +77,7 @@ describe.skipIf(noBrowser)('the content security policy in Chromium', () => {
   it('trains with the cost chart and its tooltip, the boundary and the diagram, with nothing refused', async () => {
     await setNumber(page, 'Steps', 400);
     await choose(page, 'Speed', '0');
-    await page.getByRole('button', { name: 'Train', exact: true }).click();
-    await waitFor(async () => (await statusText(page)).includes('finished'), 'the run to finish', 60_000);
+    await trainToEnd(page);
     const chart = page.locator('.chart-box canvas').first();
     await chart.scrollIntoViewIfNeeded();
     const box = (await chart.boundingBox())!;

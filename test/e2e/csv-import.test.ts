@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { accuracy, choose, notice, setNumber, statusText, waitFor } from './lab-page';
+import { accuracy, choose, notice, setNumber, trainToEnd, waitFor } from './lab-page';
 import { noBrowser, requireBrowser, useLab } from './setup';
 
 requireBrowser();
@@ -89,8 +89,7 @@ describe.skipIf(noBrowser)('CSV import in a browser', () => {
     await choose(page, 'Optimizer', 'adam');
     await setNumber(page, 'Learning rate', 0.01);
     await setNumber(page, 'Steps', 600);
-    await page.getByRole('button', { name: 'Train', exact: true }).click();
-    await waitFor(async () => (await statusText(page)).includes('Run 1 finished'), 'the run to finish', 60_000);
+    await trainToEnd(page, 'Run 1 finished');
     await waitFor(async () => (await accuracy(page)) >= 0.75, 'training accuracy >= 75%', 10_000);
 
     // Save, replace, reopen: the data, the run and the summary come back.

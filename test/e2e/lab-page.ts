@@ -137,3 +137,9 @@ export async function newLab(page: Page, dataset: RegExp, params: { n?: number; 
   await Promise.race([ask.waitFor({ timeout: 3000 }).then(() => ask.click()), gallery.waitFor({ state: 'hidden', timeout: 3000 })]).catch(() => {});
   await gallery.waitFor({ state: 'hidden' });
 }
+
+/** Clicks Train and waits until the status bar says the run ended (`ended`, "finished" by default). */
+export async function trainToEnd(page: Page, ended = 'finished', timeoutMs = 60_000): Promise<void> {
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await waitFor(async () => (await statusText(page)).includes(ended), 'the run to finish', timeoutMs);
+}

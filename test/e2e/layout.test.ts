@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { type LayoutGeometry, layoutProblems, readLayout, scrollAllToTop, unreachable } from './layout-check';
-import { choose, setNumber, statusText, waitFor } from './lab-page';
+import { choose, setNumber, trainToEnd } from './lab-page';
 import { noBrowser, requireBrowser, useLab } from './setup';
 
 requireBrowser();
@@ -99,8 +99,7 @@ describe.skipIf(noBrowser)('the lab window at desktop sizes', () => {
     await setNumber(page, 'Learning rate', 0.01);
     await setNumber(page, 'Steps', 600);
     await setNumber(page, 'Validation split', 0.2);
-    await page.getByRole('button', { name: 'Train', exact: true }).click();
-    await waitFor(async () => (await statusText(page)).includes('finished'), 'the run to finish', 60_000);
+    await trainToEnd(page);
     for (const [w, h] of [[1920, 1080], [1280, 720]]) {
       const g = await layoutAt(page, w, h);
       expect(layoutProblems(g), `${w}x${h} after a run`).toEqual([]);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from './harness';
-import { choose, diagramSummary, menuItem, notice, setNumber, statusText, waitFor } from './lab-page';
+import { choose, diagramSummary, menuItem, notice, setNumber, trainToEnd, waitFor } from './lab-page';
 import { noBrowser, requireBrowser, useLab } from './setup';
 
 requireBrowser();
@@ -22,8 +22,7 @@ describe.skipIf(noBrowser)('project files and weights in a browser', () => {
     await choose(page, 'Optimizer', 'adam');
     await setNumber(page, 'Learning rate', 0.02);
     await setNumber(page, 'Steps', 300);
-    await page.getByRole('button', { name: 'Train', exact: true }).click();
-    await waitFor(async () => (await statusText(page)).includes('Run 1 finished'), 'the run to finish', 30_000);
+    await trainToEnd(page, 'Run 1 finished', 30_000);
 
     await menuItem(page, 'Export', 'Weights (JSON)');
     const exported = await notice(page, /Exported the weights of run 1 to/, 'exporting weights');

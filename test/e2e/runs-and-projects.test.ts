@@ -11,7 +11,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import { describe, expect, it } from 'vitest';
 import type { Download, Page } from 'playwright-core';
 import { ROOT } from './harness';
-import { choose, diagramSummary, historyRows, menuItem, notice, runsEnded, setNumber, statusText, waitFor } from './lab-page';
+import { choose, diagramSummary, historyRows, menuItem, notice, runsEnded, setNumber, trainToEnd, waitFor } from './lab-page';
 import { noBrowser, requireBrowser, useLab } from './setup';
 
 requireBrowser();
@@ -98,8 +98,7 @@ describe.skipIf(noBrowser)('runs and projects in a browser', () => {
     await setNumber(page, 'Learning rate', 0.02);
     await setNumber(page, 'Steps', 800);
     await choose(page, 'Speed', '1000');
-    await page.getByRole('button', { name: 'Train', exact: true }).click();
-    await waitFor(async () => (await statusText(page)).includes('Run 1 finished'), 'the run to finish', 60_000);
+    await trainToEnd(page, 'Run 1 finished');
 
     await menuItem(page, 'Export', 'Weights (JSON)');
     const exported = await notice(page, /Exported the weights of run 1 to/, 'exporting weights');

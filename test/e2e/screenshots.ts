@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { findChromium, launchChromium, ROOT, startServer } from './harness';
 import { digitsLab, mnistLab } from './image-labs';
-import { choose, menuItem, newLab, openExample, openLab, runsEnded, setNumber, shownStep, statusText, waitFor } from './lab-page';
+import { choose, menuItem, newLab, openExample, openLab, runsEnded, setNumber, shownStep, statusText, trainToEnd, waitFor } from './lab-page';
 import { scrollAllToTop } from './layout-check';
 
 const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--only');
@@ -94,8 +94,7 @@ async function sine(browser: Browser): Promise<void> {
     await waitFor(async () => ((await page.getByRole('group', { name: /^Network: / }).getAttribute('aria-label')) ?? '').includes('1 input'), 'the sine lab');
     await choose(page, 'Optimizer', 'scg');
     await setNumber(page, 'Steps', 300);
-    await page.getByRole('button', { name: 'Train', exact: true }).click();
-    await waitFor(async () => (await statusText(page)).includes('finished'), 'the run to finish', 60_000);
+    await trainToEnd(page);
     await page.getByRole('button', { name: 'Check gradient' }).click();
     await page.getByRole('table', { name: 'Largest relative error per layer' }).waitFor({ timeout: 30_000 });
     await fitToContent(page);
@@ -121,8 +120,7 @@ async function fig53(browser: Browser): Promise<void> {
     const shots: string[] = [];
     for (const part of ['a', 'b', 'c', 'd']) {
       await openExample(page, new RegExp(`^Open figure 5\\.3 \\(${part}\\)`));
-      await page.getByRole('button', { name: 'Train', exact: true }).click();
-      await waitFor(async () => (await statusText(page)).includes('finished'), 'the run to finish', 60_000);
+      await trainToEnd(page);
       // The Laplace band would cover the fit: this figure is the book's, without error bars.
       const band = page.getByRole('checkbox', { name: 'Show the Laplace predictive band' });
       await band.waitFor({ timeout: 30_000 });
@@ -248,8 +246,7 @@ async function bayes(browser: Browser, sizes: [number, number][] = []): Promise<
       const page = await browser.newPage({ viewport: { width: 1440, height: 1100 }, colorScheme: 'light', deviceScaleFactor: 1 });
       await openLab(page, server.url);
       await openExample(page, example);
-      await page.getByRole('button', { name: 'Train', exact: true }).click();
-      await waitFor(async () => (await statusText(page)).includes('finished'), 'the run to finish', 120_000);
+      await trainToEnd(page, 'finished', 120_000);
       await page.getByTestId('gamma').waitFor({ timeout: 60_000 });
       if (name === 'bayes-regression') await page.getByRole('checkbox', { name: 'Show the Laplace predictive band' }).waitFor();
       else await page.getByRole('heading', { name: wait }).waitFor();
@@ -292,17 +289,24 @@ async function largeLabs(browser: Browser): Promise<void> {
       await waitFor(async () => (await shownStep(page)) >= lab.steps, `step ${lab.steps}`, 300_000);
       await page.getByRole('button', { name: 'Pause', exact: true }).click();
       await waitFor(async () => (await statusText(page)).includes('paused'), 'paused', 30_000);
-      for (const [w, h] of [[1280, 720], [1920, 1080]]) {
-        await page.setViewportSize({ width: w, height: h });
-        await atRest(page);
-        // The views redraw for the new size (a frame or two) and the metrics are measured again.
-        await page.waitForTimeout(1500);
-        await page.screenshot({ path: join(out, `lab-${lab.name}-${w}x${h}.png`) });
-      }
+      await windowShots(page, (w, h) => `lab-${lab.name}-${w}x${h}.png`);
       await page.close();
     } finally {
       await server.close();
     }
+  }
+}
+
+/**
+ * The window's viewport at 1280 x 720 and 1920 x 1080, into out/`file(w, h)`: each once the views
+ * have followed the new size (a frame or two) and the figures after a run are measured again.
+ */
+async function windowShots(page: Page, file: (w: number, h: number) => string): Promise<void> {
+  for (const [w, h] of [[1280, 720], [1920, 1080]]) {
+    await page.setViewportSize({ width: w, height: h });
+    await atRest(page);
+    await page.waitForTimeout(1500);
+    await page.screenshot({ path: join(out, file(w, h)) });
   }
 }
 
@@ -321,15 +325,8 @@ async function windowSizes(browser: Browser): Promise<void> {
       await waitFor(async () => ((await page.getByRole('group', { name: /^Network: / }).getAttribute('aria-label')) ?? '').includes('8 tanh'), 'the moons lab');
       await setNumber(page, 'Validation split', 0.2);
       await setNumber(page, 'Steps', 2000);
-      await page.getByRole('button', { name: 'Train', exact: true }).click();
-      await waitFor(async () => (await statusText(page)).includes('finished'), 'the run to finish', 120_000);
-      for (const [w, h] of [[1280, 720], [1920, 1080]]) {
-        await page.setViewportSize({ width: w, height: h });
-        await atRest(page);
-        // The views follow the new size (a frame or two), the curvature after the run is computed.
-        await page.waitForTimeout(1500);
-        await page.screenshot({ path: join(out, `lab-${w}x${h}${scheme === 'dark' ? '-dark' : ''}.png`) });
-      }
+      await trainToEnd(page, 'finished', 120_000);
+      await windowShots(page, (w, h) => `lab-${w}x${h}${scheme === 'dark' ? '-dark' : ''}.png`);
       await page.close();
     } finally {
       await server.close();

@@ -15,7 +15,7 @@ import { isCsvData } from '../../shared/spec';
 import { starterSpec } from '../../shared/starter-specs';
 import { parseWeightsFile } from '../../shared/weights-format';
 import { referenceMetrics } from '../support/reference';
-import { choose, diagramSummary, menuItem, newLab, notice, setNumber, statusText, waitFor } from './lab-page';
+import { choose, diagramSummary, menuItem, newLab, notice, setNumber, statusText, trainToEnd, waitFor } from './lab-page';
 import { noBrowser, requireBrowser, useLab } from './setup';
 
 requireBrowser();
@@ -37,8 +37,7 @@ describe.skipIf(noBrowser)('every figure is the run’s, every view follows the 
     await setNumber(page, 'Learning rate', 0.02);
     await setNumber(page, 'Batch size', 16);
     await setNumber(page, 'Steps', 1500);
-    await page.getByRole('button', { name: 'Train', exact: true }).click();
-    await waitFor(async () => (await statusText(page)).includes('Run 1 finished'), 'the run to finish', 60_000);
+    await trainToEnd(page, 'Run 1 finished');
     expect(await statusText(page)).toMatch(/E\/N train [\d.e-]+ \(final weights, all samples\)/);
     const shown = await statusTrainE(page);
 
@@ -98,8 +97,7 @@ describe.skipIf(noBrowser)('every figure is the run’s, every view follows the 
   it('keeps banners and the gradient check with their project: another project opens without them', async () => {
     const { page } = lab.get();
     await setNumber(page, 'Steps', 300);
-    await page.getByRole('button', { name: 'Train', exact: true }).click();
-    await waitFor(async () => (await statusText(page)).includes('Run 1 finished'), 'the run to finish', 60_000);
+    await trainToEnd(page, 'Run 1 finished');
     await menuItem(page, 'Export', 'Weights (JSON)');
     await notice(page, /Exported the weights of run 1/, 'the export banner');
     await page.getByRole('button', { name: 'Check gradient' }).click();
@@ -117,8 +115,7 @@ describe.skipIf(noBrowser)('every figure is the run’s, every view follows the 
     await choose(page, 'Dataset', 'blobs');
     await waitFor(async () => (await diagramSummary(page)).includes('3 softmax outputs'), 'the blobs lab');
     await setNumber(page, 'Steps', 200);
-    await page.getByRole('button', { name: 'Train', exact: true }).click();
-    await waitFor(async () => (await statusText(page)).includes('Run 1 finished'), 'the run to finish', 60_000);
+    await trainToEnd(page, 'Run 1 finished');
     for (const classes of [5, 2]) {
       await setNumber(page, 'Classes', classes);
       await waitFor(async () => (await diagramSummary(page)).includes(`→ ${classes} softmax outputs`), `${classes} outputs`);
