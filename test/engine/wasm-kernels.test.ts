@@ -69,6 +69,11 @@ const SHAPES: [number, number, number][] = [
   [6, 5, 2], [4, 3, 64], [10, 8, 33], [2, 7, 33], [2, 4, 1000], [5, 1, 1], [4, 1, 1000], [128, 256, 784],
   // Packed A over A_BLOCK_BYTES (1.1 MB): rows in two blocks, the last ragged.
   [701, 6, 200],
+  // The small-shape paths (wat-gemm-small.ts): one column in groups of four rows and a ragged
+  // rest; tiles of A read in place, two or four rows, B in place (whole panels) or packed
+  // (ragged or strided), the last tile of one, two or three rows.
+  [9, 1, 6], [1002, 1, 4], [1001, 4, 2], [1003, 3, 2], [1002, 2, 5], [6, 4, 3], [7, 2, 1],
+  [3, 8, 50], [1, 12, 5], [2, 4, 1], [4, 4, 1], [1, 1, 64],
 ];
 const LAYOUTS: Layout[] = ['NN', 'TN', 'NT'];
 
@@ -103,7 +108,7 @@ describe('WebAssembly SIMD matrix product', () => {
   it('agrees on special values: +-0, subnormals, +-Infinity, NaN, overflow to Infinity', () => {
     const specials = [0, -0, 5e-324, -5e-324, 2.2e-308, Infinity, -Infinity, NaN, 1e308, -1e308, 1, -1, 0.5];
     const pick = (len: number): Float64Array => Float64Array.from({ length: len }, (_, i) => (rng.uniform() < 0.5 ? specials[(i * 7 + rng.int(specials.length)) % specials.length] : rng.uniformIn(-2, 2)));
-    for (const [m, n, k] of [[9, 7, 6], [23, 18, 11], [5, 4, 3]] as [number, number, number][]) {
+    for (const [m, n, k] of [[9, 7, 6], [23, 18, 11], [5, 4, 3], [9, 1, 6], [10, 4, 3], [2, 4, 9]] as [number, number, number][]) {
       for (const layout of LAYOUTS) {
         const A = pick(m * k), B = pick(k * n), C0 = pick(m * n), bias = pick(n);
         for (const acc of [false, true]) {
@@ -112,6 +117,22 @@ describe('WebAssembly SIMD matrix product', () => {
           wasm(layout, m, n, k, A, B, C, acc, b);
           expectSameBits(C, textbook(layout, m, n, k, A, B, acc ? C0 : null, b), `specials ${layout} ${m}x${n}x${k} acc=${acc}`);
         }
+      }
+    }
+  });
+
+  it('starts every sum at +0 on every path: products that are all -0 sum to +0, as 0 + -0 does', () => {
+    // A = +0, B < 0: every product is -0; 0 + (-0) + ... is +0, while a sum begun at the first
+    // product would stay -0. One shape per path: one column (groups of four rows, the rest),
+    // tiles of two and four rows read in place, packed tiles.
+    for (const [m, n, k] of [[5, 1, 3], [2, 4, 3], [8, 4, 3], [3, 6, 2], [9, 9, 3]] as [number, number, number][]) {
+      for (const layout of LAYOUTS) {
+        const A = new Float64Array(m * k), B = new Float64Array(k * n).fill(-0.5);
+        const C = new Float64Array(m * n).fill(7);
+        wasm(layout, m, n, k, A, B, C, false, null);
+        const want = textbook(layout, m, n, k, A, B, null, null);
+        expect(Object.is(want[0], 0)).toBe(true);
+        expectSameBits(C, want, `-0 products ${layout} ${m}x${n}x${k}`);
       }
     }
   });

@@ -26,6 +26,7 @@
  * lanes for the descent variant.
  */
 import { add, F32, F64, forLoop, get, i32, ifElse, type LaneType, mul, set, shl } from './wat';
+import { SMALL_LOCALS, smallPathsWat } from './wat-gemm-small';
 
 /** Rows of A per panel and per register tile (see the file comment for why 4). */
 export const MR = 4;
@@ -132,11 +133,12 @@ export function gemmWat(L: LaneType): string {
 
   // Storing the tile: whole tiles straight into C; ragged ones through the tile buffer.
   const rowAddr = (r: number): string => add(get('pC'), shl(add(mul(add(get('i0'), i32(r)), get('n')), get('j0')), sh));
-  const storeFull = accs.map(([c0, c1], r) => `
+  const storeRows = (rows: number): string => accs.slice(0, rows).map(([c0, c1], r) => `
     ${set('dst', rowAddr(r))}
     ${ifElse(get('acc'),
       `${vstore(get('dst'), vadd(vload(get('dst')), get(c0)))} ${vstore(get('dst'), vadd(vload(get('dst'), 16), get(c1)), 16)}`,
       `${vstore(get('dst'), get(c0))} ${vstore(get('dst'), get(c1), 16)}`)}`).join('');
+  const storeFull = storeRows(MR);
   const storeRagged = `
     ${accs.map(([c0, c1], r) => `${vstore(get('pT'), get(c0), r * NR * b)} ${vstore(get('pT'), get(c1), r * NR * b + 16)}`).join('\n')}
     ${forLoop('r', i32(0), get('rows'), `
@@ -145,87 +147,18 @@ export function gemmWat(L: LaneType): string {
         ${set('src', add(get('pT'), shl(add(mul(get('r'), i32(NR)), get('q')), sh)))}
         ${store(get('dst'), `(select (${L.t}.add ${load(get('dst'))} ${load(get('src'))}) ${load(get('src'))} ${get('acc')})`)}`)}`)}`;
 
-  // One output column (a network's single output unit): a dot product per row, no packing.
-  // float64 with A's rows side by side (aRow = 1: the weight gradient into one unit), two rows
-  // at a time in one vector against B(p, 0) splatted; then any last row (and every row
-  // otherwise) alone.
-  const rowPairs = L.t !== 'f64' ? '' : `
-    ${ifElse(`(i32.eq ${get('aRow')} ${i32(1)})`, `
-      (block $rp_done (loop $rp_next
-        (br_if $rp_done (i32.gt_s ${add(get('ib'), i32(2))} ${get('m')}))
-        ${set('c00', zero)}
-        ${set('pa', add(get('pA'), shl(get('ib'), sh)))}
-        ${set('pb', get('pB'))}
-        ${forLoop('p', i32(0), get('k'), `
-          ${set('c00', vadd(get('c00'), vmul(vload(get('pa')), `(${L.splat} ${get('pb')})`)))}
-          ${set('pa', add(get('pa'), shl(get('aP'), sh)))}
-          ${set('pb', add(get('pb'), shl(get('bP'), sh)))}`)}
-        ${ifElse(get('pBias'), set('c00', vadd(get('c00'), `(${L.splat} ${get('pBias')})`)))}
-        ${set('dst', add(get('pC'), shl(get('ib'), sh)))}
-        ${ifElse(get('acc'), vstore(get('dst'), vadd(vload(get('dst')), get('c00'))), vstore(get('dst'), get('c00')))}
-        ${set('ib', add(get('ib'), i32(2)))}
-        (br $rp_next)))`)}`;
-  const column = ifElse(`(i32.eq ${get('n')} ${i32(1)})`, `
-    ${set('ib', i32(0))}
-    ${rowPairs}
-    ${forLoop('ib', get('ib'), get('m'), `
-      ${set('s', `(${L.t}.const 0)`)}
-      ${set('pa', add(get('pA'), shl(mul(get('ib'), get('aRow')), sh)))}
-      ${set('pb', get('pB'))}
-      ${forLoop('p', i32(0), get('k'), `
-        ${set('s', `(${L.t}.add ${get('s')} (${L.t}.mul ${load(get('pa'))} ${load(get('pb'))}))`)}
-        ${set('pa', add(get('pa'), shl(get('aP'), sh)))}
-        ${set('pb', add(get('pb'), shl(get('bP'), sh)))}`)}
-      ${ifElse(get('pBias'), set('s', `(${L.t}.add ${get('s')} ${load(get('pBias'))})`))}
-      ${set('dst', add(get('pC'), shl(get('ib'), sh)))}
-      ${store(get('dst'), `(select (${L.t}.add ${load(get('dst'))} ${get('s')}) ${get('s')} ${get('acc')})`)}`)}
-    (return)`);
-
-  // One or two rows of C (the weight gradient of a layer with one or two inputs, summed over a
-  // whole batch): float64 pairs of columns with B read in place (bCol = 1), no packing, then a
-  // last odd column alone: 3 us instead of 5 for the seed's 2 x 4 x 1000. (The same idea for a
-  // shared dimension of 1 or 2 was slower than the packed tiles, 3.4 us against 2.75, and is
-  // not used.)
-  const pairLoop = (pairBody: string, oneBody: string): string => `
-    ${set('j0', i32(0))}
-    (block $pairs_done (loop $pairs_next
-      (br_if $pairs_done (i32.gt_s ${add(get('j0'), i32(2))} ${get('n')}))
-      ${pairBody}
-      ${set('j0', add(get('j0'), i32(2)))}
-      (br $pairs_next)))
-    ${ifElse(`(i32.lt_s ${get('j0')} ${get('n')})`, oneBody)}`;
-  const Bv = (p: string): string => vload(add(get('pB'), shl(add(mul(p, get('bP')), get('j0')), sh)));
-  const Bs = (p: string): string => load(add(get('pB'), shl(add(mul(p, get('bP')), get('j0')), sh)));
-  const Ai = (p: string): string => load(add(get('pA'), shl(add(mul(get('ib'), get('aRow')), mul(p, get('aP'))), sh)));
-  const finishPair = `
-    ${ifElse(get('pBias'), set('c00', vadd(get('c00'), vload(add(get('pBias'), shl(get('j0'), sh))))))}
-    ${set('dst', add(get('pC'), shl(add(mul(get('ib'), get('n')), get('j0')), sh)))}
-    ${ifElse(get('acc'), vstore(get('dst'), vadd(vload(get('dst')), get('c00'))), vstore(get('dst'), get('c00')))}`;
-  const finishOne = `
-    ${ifElse(get('pBias'), set('s', `(${L.t}.add ${get('s')} ${load(add(get('pBias'), shl(get('j0'), sh)))})`))}
-    ${set('dst', add(get('pC'), shl(add(mul(get('ib'), get('n')), get('j0')), sh)))}
-    ${store(get('dst'), `(select (${L.t}.add ${load(get('dst'))} ${get('s')}) ${get('s')} ${get('acc')})`)}`;
-  const splatOf = (x: string): string => `(${V}.splat ${x})`;
-  const fewRows = ifElse(`(i32.and (i32.le_s ${get('m')} ${i32(2)}) (i32.eq ${get('bCol')} ${i32(1)}))`, `
-    ${forLoop('ib', i32(0), get('m'), pairLoop(`
-      ${set('c00', zero)}
-      ${forLoop('p', i32(0), get('k'), set('c00', vadd(get('c00'), vmul(splatOf(Ai(get('p'))), Bv(get('p'))))))}
-      ${finishPair}`, `
-      ${set('s', `(${L.t}.const 0)`)}
-      ${forLoop('p', i32(0), get('k'), set('s', `(${L.t}.add ${get('s')} (${L.t}.mul ${Ai(get('p'))} ${Bs(get('p'))}))`))}
-      ${finishOne}`))}
-    (return)`);
-
-  const body = `
-    ${column}
-    ${L.t === 'f64' ? fewRows : ''}
+  const layout = `
     ${set('nb', `(i32.div_u ${add(get('n'), i32(NR - 1))} ${i32(NR)})`)}
     ${set('mb', `(i32.div_u ${add(get('m'), i32(MR - 1))} ${i32(MR)})`)}
     ${set('kbB', shl(mul(get('k'), i32(NR)), sh))}
     ${set('pPB', get('pWork'))}
     ${set('pPA', add(get('pPB'), mul(get('nb'), get('kbB'))))}
     ${set('pBP', add(get('pPA'), shl(mul(mul(get('mb'), get('k')), i32(MR)), sh)))}
-    ${set('pT', add(get('pBP'), shl(mul(get('nb'), i32(NR)), sh)))}
+    ${set('pT', add(get('pBP'), shl(mul(get('nb'), i32(NR)), sh)))}`;
+
+  const body = `
+    ${smallPathsWat({ L, MR, NR, accs, packB, packBias, storeRows, storeRagged, layout })}
+    ${layout}
     ${packB}
     ${packA}
     ${packBias}
@@ -327,7 +260,7 @@ export function gemmWat(L: LaneType): string {
     (param $pA i32) (param $aRow i32) (param $aP i32)
     (param $pB i32) (param $bP i32) (param $bCol i32)
     (param $pC i32) (param $acc i32) (param $pBias i32) (param $pWork i32)
-    (local $ib0 i32) (local $ibEnd i32) (local $mbBlock i32)
+    (local $ib0 i32) (local $ibEnd i32) (local $mbBlock i32) ${SMALL_LOCALS.map((l) => `(local $${l} i32)`).join(' ')}
     ${i32Locals.map((l) => `(local $${l} i32)`).join(' ')}
     ${vLocals.map((l) => `(local $${l} v128)`).join(' ')}
     (local $s ${L.t})
