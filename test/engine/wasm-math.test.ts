@@ -165,7 +165,7 @@ describe('WebAssembly twins of the engine math', () => {
 
   it('column sums and the gradient step: the same bits as sumRows, descend and descendSum', () => {
     const rng = new Rng(9);
-    for (const [rows, cols] of [[1000, 1], [128, 256], [7, 5], [1, 3]]) {
+    for (const [rows, cols] of [[1000, 1], [128, 256], [7, 5], [1, 3], [1000, 4], [5, 6], [3, 11]]) {
       const A = Float64Array.from({ length: rows * cols }, () => rng.uniformIn(-1, 1));
       const out0 = Float64Array.from({ length: cols }, () => rng.uniformIn(-1, 1));
       for (const acc of [false, true]) {

@@ -15,6 +15,7 @@
  */
 import { FAST_MATH } from '../fast-math';
 import { KERNELS_PLAIN_MEMORY, KERNELS_SHARED_MEMORY } from './binary.generated';
+import { POOL_AT, POOL_SLOTS } from './wat-pool';
 
 /**
  * The part of the WebAssembly JavaScript API used here. Declared locally because shared/ is
@@ -186,8 +187,9 @@ export async function ensureKernelsAsync(): Promise<KernelInstance | null> {
 }
 
 /**
- * Instantiates the module on `memory` and copies fastTanh's and fastExp's tables to its start
- * (the WebAssembly twins read them there); the arena begins after them.
+ * Instantiates the module on `memory` (its start function writes the constant pool into the
+ * reserved bytes) and copies fastTanh's and fastExp's tables after them (the WebAssembly twins
+ * read them there); the arena begins after the tables.
  */
 function instantiate(module: WasmModule, memory: WasmMemory, shared: boolean): KernelInstance {
   const inst = new WA!.Instance(module, { env: { memory } });
@@ -211,8 +213,11 @@ function instantiate(module: WasmModule, memory: WasmMemory, shared: boolean): K
   return k;
 }
 
-/** Bytes reserved at address 0, so that 0 can mean "no pointer" (no bias, no fallback vector). */
-const RESERVED = 64;
+/**
+ * Bytes reserved at address 0: the first 64 so that 0 can mean "no pointer" (no bias, no
+ * fallback vector), then the module's constant pool (wat-pool.ts), which its start function writes.
+ */
+const RESERVED = POOL_AT + 16 * POOL_SLOTS;
 
 /**
  * Memory management for one kernel instance, above the tables: blocks handed out by `alloc` and

@@ -18,6 +18,7 @@
  */
 import { FAST_MATH as M } from '../fast-math';
 import { add, forLoop, get, i32, ifElse, set, shl } from './wat';
+import { type Const, Hoisted, inline } from './wat-pool';
 
 /** A double as an exact WebAssembly float literal: hexadecimal, or inf / -inf. */
 export function hexFloat(v: number): string {
@@ -75,17 +76,17 @@ export const EXP2_LOCALS = ['e_x', 'e_k', 'e_r', 'e_ki', 'e_m', 'e_j', 'e_q', 'e
  * and a call per pair cost more than the arithmetic): the main path when both lanes are in
  * [-707, 709], else the scalar twin per lane. The host declares EXP2_LOCALS.
  */
-export function exp2(x: string): string {
+export function exp2(x: string, k: Const = inline): string {
   return `(block (result v128)
     ${set('e_x', x)}
-    (if (result v128) (i32.and (i64x2.all_true ${V('ge', get('e_x'), v2(-707))}) (i64x2.all_true ${V('le', get('e_x'), v2(709))}))
+    (if (result v128) (i32.and (i64x2.all_true ${V('ge', get('e_x'), k(v2(-707)))}) (i64x2.all_true ${V('le', get('e_x'), k(v2(709)))}))
       (then
-        ${set('e_k', V('sub', V('add', V('mul', get('e_x'), v2(M.INV_LN2_256)), v2(M.ROUND)), v2(M.ROUND)))}
-        ${set('e_r', V('sub', V('sub', get('e_x'), V('mul', get('e_k'), v2(M.LN2_256_HI))), V('mul', get('e_k'), v2(M.LN2_256_LO))))}
+        ${set('e_k', V('sub', V('add', V('mul', get('e_x'), k(v2(M.INV_LN2_256))), k(v2(M.ROUND))), k(v2(M.ROUND))))}
+        ${set('e_r', V('sub', V('sub', get('e_x'), V('mul', get('e_k'), k(v2(M.LN2_256_HI)))), V('mul', get('e_k'), k(v2(M.LN2_256_LO)))))}
         ${set('e_ki', `(i32x4.trunc_sat_f64x2_s_zero ${get('e_k')})`)}
-        ${set('e_m', `(i32x4.add (i32x4.shr_s ${get('e_ki')} ${i32(8)}) (v128.const i32x4 1074 1074 1074 1074))`)}
-        ${set('e_j', `(v128.and ${get('e_ki')} (v128.const i32x4 255 255 255 255))`)}
-        ${set('e_q', V('mul', get('e_r'), V('add', v2(1), V('mul', get('e_r'), V('add', v2(0.5), V('mul', get('e_r'), V('add', v2(M.EXP_C3), V('mul', get('e_r'), v2(M.EXP_C4)))))))))}
+        ${set('e_m', `(i32x4.add (i32x4.shr_s ${get('e_ki')} ${i32(8)}) ${k('(v128.const i32x4 1074 1074 1074 1074)')})`)}
+        ${set('e_j', `(v128.and ${get('e_ki')} ${k('(v128.const i32x4 255 255 255 255)')})`)}
+        ${set('e_q', V('mul', get('e_r'), V('add', k(v2(1)), V('mul', get('e_r'), V('add', k(v2(0.5)), V('mul', get('e_r'), V('add', k(v2(M.EXP_C3)), V('mul', get('e_r'), k(v2(M.EXP_C4))))))))))}
         ${set('e_T', `(f64x2.replace_lane 1 (f64x2.splat (f64.load ${add('(global.get $pow2frac)', shl(`(i32x4.extract_lane 0 ${get('e_j')})`, 3))})) (f64.load ${add('(global.get $pow2frac)', shl(`(i32x4.extract_lane 1 ${get('e_j')})`, 3))}))`)}
         ${set('e_v', V('add', get('e_T'), V('mul', get('e_T'), get('e_q'))))}
         ${set('e_P', `(f64x2.replace_lane 1 (f64x2.splat (f64.load ${add('(global.get $pow2int)', shl(`(i32x4.extract_lane 0 ${get('e_m')})`, 3))})) (f64.load ${add('(global.get $pow2int)', shl(`(i32x4.extract_lane 1 ${get('e_m')})`, 3))}))`)}
@@ -119,58 +120,72 @@ export const TANH2_LOCALS = ['t_x', 't_c', 't_kb', 't_k', 't_d', 't_u', 't_t', '
  * rest, both lanes' (tanh, sech^2) pairs fetched with one 16-byte load each. The host declares
  * TANH2_LOCALS.
  */
-export function tanh2(x: string): string {
+export function tanh2(x: string, k: Const = inline): string {
   const L = M.TANH_LIMIT;
   // The rest, from the clamped value in t_c; `clampIndex` for lanes that may be NaN.
   const core = (clampIndex: boolean): string => {
-    const idx = `(i32x4.add ${get('t_kb')} (v128.const i32x4 ${M.TANH_K} 0 ${M.TANH_K} 0))`;
+    const idx = `(i32x4.add ${get('t_kb')} ${k(`(v128.const i32x4 ${M.TANH_K} 0 ${M.TANH_K} 0)`)})`;
     return `
-    ${set('t_kb', V('add', V('mul', get('t_c'), v2(M.TANH_STEPS)), v2(M.ROUND)))}
-    ${set('t_k', V('sub', get('t_kb'), v2(M.ROUND)))}
-    ${set('t_d', V('sub', get('t_c'), V('mul', get('t_k'), v2(1 / M.TANH_STEPS))))}
+    ${set('t_kb', V('add', V('mul', get('t_c'), k(v2(M.TANH_STEPS))), k(v2(M.ROUND))))}
+    ${set('t_k', V('sub', get('t_kb'), k(v2(M.ROUND))))}
+    ${set('t_d', V('sub', get('t_c'), V('mul', get('t_k'), k(v2(1 / M.TANH_STEPS)))))}
     ${set('t_u', V('mul', get('t_d'), get('t_d')))}
-    ${set('t_t', V('mul', get('t_d'), V('add', v2(1), V('mul', get('t_u'), V('add', v2(M.C3), V('mul', get('t_u'), V('add', v2(M.C5), V('mul', get('t_u'), v2(M.C7)))))))))}
+    ${set('t_t', V('mul', get('t_d'), V('add', k(v2(1)), V('mul', get('t_u'), V('add', k(v2(M.C3)), V('mul', get('t_u'), V('add', k(v2(M.C5)), V('mul', get('t_u'), k(v2(M.C7))))))))))}
     ;; The table index k sits in the low 32 bits of k + 1.5 * 2^52 (i32 lanes 0 and 2), exactly
     ;; the integer JavaScript's k | 0 gives${clampIndex ? '; clamped to the table so a NaN\'s payload cannot point outside it (a NaN lane gives NaN whatever it reads)' : ''}.
-    ${set('t_i', `(i32x4.shl ${clampIndex ? `(i32x4.min_s (i32x4.max_s ${idx} (v128.const i32x4 0 0 0 0)) (v128.const i32x4 ${2 * M.TANH_K} 0 ${2 * M.TANH_K} 0))` : idx} ${i32(3)})`)}
+    ${set('t_i', `(i32x4.shl ${clampIndex ? `(i32x4.min_s (i32x4.max_s ${idx} (v128.const i32x4 0 0 0 0)) ${k(`(v128.const i32x4 ${2 * M.TANH_K} 0 ${2 * M.TANH_K} 0)`)})` : idx} ${i32(3)})`)}
     ${set('t_T', `(v128.load64_lane 1 ${add('(global.get $tanhT)', `(i32x4.extract_lane 2 ${get('t_i')})`)} (v128.load64_splat ${add('(global.get $tanhT)', `(i32x4.extract_lane 0 ${get('t_i')})`)}))`)}
     ${set('t_S', `(v128.load64_lane 1 ${add('(global.get $tanhS)', `(i32x4.extract_lane 2 ${get('t_i')})`)} (v128.load64_splat ${add('(global.get $tanhS)', `(i32x4.extract_lane 0 ${get('t_i')})`)}))`)}
-    ${V('add', get('t_T'), V('div', V('mul', get('t_S'), get('t_t')), V('add', v2(1), V('mul', get('t_T'), get('t_t')))))}`;
+    ${V('add', get('t_T'), V('div', V('mul', get('t_S'), get('t_t')), V('add', k(v2(1)), V('mul', get('t_T'), get('t_t')))))}`;
   };
   // Both lanes within +-TANH_LIMIT (the usual case; NaN is not): no clamping to do.
   return `(block (result v128)
     ${set('t_x', x)}
-    (if (result v128) (i64x2.all_true ${V('le', V('abs', get('t_x')), v2(L))})
+    (if (result v128) (i64x2.all_true ${V('le', V('abs', get('t_x')), k(v2(L)))})
       (then
         ${set('t_c', get('t_x'))}
         ${core(false)})
       (else
-        ${set('t_c', `(v128.bitselect ${v2(L)} (v128.bitselect ${v2(-L)} ${get('t_x')} ${V('lt', get('t_x'), v2(-L))}) ${V('gt', get('t_x'), v2(L))})`)}
+        ${set('t_c', `(v128.bitselect ${k(v2(L))} (v128.bitselect ${k(v2(-L))} ${get('t_x')} ${V('lt', get('t_x'), k(v2(-L)))}) ${V('gt', get('t_x'), k(v2(L)))})`)}
         ${core(true)})))`;
 }
 
 /**
  * out[i] = fn(in[i]) for i < len over a buffer, two lanes at a time and the last one alone; the
- * loop every elementwise function below shares. `pair` and `one` map a v128 / f64 value.
+ * loop every elementwise function below shares. `pair` and `one` map a v128 / f64 value; pair's
+ * constants are loaded from the pool before the loop (wat-pool.ts).
  */
-function mapBuffer(name: string, pair: (x: string) => string, one: (x: string) => string, exportIt = true): string {
+function mapBuffer(name: string, pair: (x: string, k: Const) => string, one: (x: string) => string, exportIt = true): string {
+  const h = new Hoisted();
+  const pairText = pair(`(v128.load ${add(get('pIn'), shl(get('i'), 3))})`, h.k);
   return `
   (func $${name} ${exportIt ? `(export "${name}")` : ''} (param $pIn i32) (param $pOut i32) (param $len i32)
-    (local $i i32) (local $end i32) ${EXP2_LOCALS} ${TANH2_LOCALS}
+    (local $i i32) (local $end i32) ${EXP2_LOCALS} ${TANH2_LOCALS} ${h.locals()}
+    ${h.loads()}
     ${set('end', `(i32.and ${get('len')} ${i32(-2)})`)}
     (block $done (loop $next
       (br_if $done (i32.ge_s ${get('i')} ${get('end')}))
-      (v128.store ${add(get('pOut'), shl(get('i'), 3))} ${pair(`(v128.load ${add(get('pIn'), shl(get('i'), 3))})`)})
+      (v128.store ${add(get('pOut'), shl(get('i'), 3))} ${pairText})
       ${set('i', add(get('i'), i32(2)))}
       (br $next)))
     ${ifElse(`(i32.lt_s ${get('end')} ${get('len')})`,
       `(f64.store ${add(get('pOut'), shl(get('end'), 3))} ${one(`(f64.load ${add(get('pIn'), shl(get('end'), 3))})`)})`)})`;
 }
 
+/** The logistic sigmoid 1 / (1 + fastExp(-x)) on two lanes (constants through `k`, as exp2's). */
+export const logistic2 = (x: string, k: Const = inline): string => V('div', k(v2(1)), V('add', k(v2(1)), exp2(V('neg', x), k)));
+/** The same on one value. */
+export const logistic1 = (x: string): string => F('div', f(1), F('add', f(1), `(call $exp ${F('neg', x)})`));
+
+/** delta h'(a) from z = h(a) for the activations with a derivative to apply, on two lanes and on one. */
+const derivatives: { act: 'tanh' | 'sigmoid' | 'relu'; pair: (z: string, d: string) => string; one: (z: string, d: string) => string }[] = [
+  { act: 'tanh', pair: (z, d) => V('mul', d, V('sub', v2(1), V('mul', z, z))), one: (z, d) => F('mul', d, F('sub', f(1), F('mul', z, z))) },
+  { act: 'sigmoid', pair: (z, d) => V('mul', d, V('mul', z, V('sub', v2(1), z))), one: (z, d) => F('mul', d, F('mul', z, F('sub', f(1), z))) },
+  { act: 'relu', pair: (z, d) => `(v128.bitselect ${d} ${v2(0)} ${V('gt', z, v2(0))})`, one: (z, d) => `(select ${d} ${f(0)} (f64.gt ${z} ${f(0)}))` },
+];
+
 /** The elementwise functions, the activations' passes and the costs' deltas. */
 function buffers(): string {
-  const logistic2 = (x: string): string => V('div', v2(1), V('add', v2(1), exp2(V('neg', x))));
-  const logistic1 = (x: string): string => F('div', f(1), F('add', f(1), `(call $exp ${F('neg', x)})`));
   const relu2 = (x: string): string => `(v128.bitselect ${x} ${v2(0)} ${V('gt', x, v2(0))})`;
   const relu1 = (x: string): string => `(select ${x} ${f(0)} (f64.gt ${x} ${f(0)}))`;
   return [
@@ -187,24 +202,22 @@ function buffers(): string {
 
   ;; delta[i] *= h'(a[i]) through z[i] = h(a[i]), PRML (5.56): z (1 - z), 1 - z^2, or 0 where z <= 0.
   (func $act_backward (export "act_backward") (param $pZ i32) (param $pD i32) (param $len i32) (param $act i32)
-    (local $i i32) (local $z v128) (local $d v128) (local $zs f64) (local $a i32) (local $b i32)
-    (if (i32.eq ${get('act')} ${i32(ACT_ID.linear)}) (then (return)))
-    ${forLoop('i', i32(0), get('len'), `
-      ${set('a', add(get('pZ'), shl(get('i'), 3)))}
-      ${set('b', add(get('pD'), shl(get('i'), 3)))}
-      (if (i32.lt_s ${add(get('i'), i32(1))} ${get('len')})
-        (then
-          ${set('z', `(v128.load ${get('a')})`)}
-          ${set('d', `(v128.load ${get('b')})`)}
-          (if (i32.eq ${get('act')} ${i32(ACT_ID.tanh)}) (then (v128.store ${get('b')} ${V('mul', get('d'), V('sub', v2(1), V('mul', get('z'), get('z'))))})))
-          (if (i32.eq ${get('act')} ${i32(ACT_ID.sigmoid)}) (then (v128.store ${get('b')} ${V('mul', get('d'), V('mul', get('z'), V('sub', v2(1), get('z'))))})))
-          (if (i32.eq ${get('act')} ${i32(ACT_ID.relu)}) (then (v128.store ${get('b')} (v128.bitselect ${get('d')} ${v2(0)} ${V('gt', get('z'), v2(0))}))))
-          ${set('i', add(get('i'), i32(1)))})
-        (else
-          ${set('zs', `(f64.load ${get('a')})`)}
-          (if (i32.eq ${get('act')} ${i32(ACT_ID.tanh)}) (then (f64.store ${get('b')} ${F('mul', `(f64.load ${get('b')})`, F('sub', f(1), F('mul', get('zs'), get('zs'))))})))
-          (if (i32.eq ${get('act')} ${i32(ACT_ID.sigmoid)}) (then (f64.store ${get('b')} ${F('mul', `(f64.load ${get('b')})`, F('mul', get('zs'), F('sub', f(1), get('zs'))))})))
-          (if (i32.eq ${get('act')} ${i32(ACT_ID.relu)}) (then (f64.store ${get('b')} (select (f64.load ${get('b')}) ${f(0)} (f64.gt ${get('zs')} ${f(0)})))))))`)})
+    (local $i i32) (local $end i32) (local $zs f64) (local $a i32) (local $b i32)
+    ${set('end', `(i32.and ${get('len')} ${i32(-2)})`)}
+    ${derivatives.map(({ act, pair, one }) => `
+    ;; One loop per activation: the test is made once, not per pair.
+    (if (i32.eq ${get('act')} ${i32(ACT_ID[act])}) (then
+      (block $${act}_done (loop $${act}_next
+        (br_if $${act}_done (i32.ge_s ${get('i')} ${get('end')}))
+        ${set('a', add(get('pZ'), shl(get('i'), 3)))}
+        ${set('b', add(get('pD'), shl(get('i'), 3)))}
+        (v128.store ${get('b')} ${pair(`(v128.load ${get('a')})`, `(v128.load ${get('b')})`)})
+        ${set('i', add(get('i'), i32(2)))}
+        (br $${act}_next)))
+      ${ifElse(`(i32.lt_s ${get('end')} ${get('len')})`, `
+        ${set('b', add(get('pD'), shl(get('end'), 3)))}
+        ${set('zs', `(f64.load ${add(get('pZ'), shl(get('end'), 3))})`)}
+        (f64.store ${get('b')} ${one(get('zs'), `(f64.load ${get('b')})`)})`)}))`).join('')})
 
   ;; dE/da = y - t for n rows of k logits (COST_ID): a - t; logistic(a) - t; softmax(a) - t with
   ;; the row maximum subtracted, the exponentials summed in column order, times 1 / sum.
@@ -247,9 +260,26 @@ function buffers(): string {
 
   ;; out[j] (+)= sum over rows i of A[i n + j], each column summed down the rows in order from 0.
   (func $sum_rows (export "sum_rows") (param $m i32) (param $n i32) (param $pA i32) (param $pOut i32) (param $acc i32)
-    (local $i i32) (local $j i32) (local $s v128) (local $s1 f64) (local $p i32) (local $rowBytes i32)
+    (local $i i32) (local $j i32) (local $s v128) (local $t v128) (local $s1 f64) (local $p i32) (local $rowBytes i32)
     ${set('rowBytes', shl(get('n'), 3))}
     ${forLoop('j', i32(0), get('n'), `
+      (if (i32.lt_s ${add(get('j'), i32(3))} ${get('n')})
+        (then
+          ;; Four columns: two independent sums down the rows at once.
+          ${set('s', v2(0))}
+          ${set('t', v2(0))}
+          ${set('p', add(get('pA'), shl(get('j'), 3)))}
+          ${forLoop('i', i32(0), get('m'), `
+            ${set('s', V('add', get('s'), `(v128.load ${get('p')})`))}
+            ${set('t', V('add', get('t'), `(v128.load offset=16 ${get('p')})`))}
+            ${set('p', add(get('p'), get('rowBytes')))}`)}
+          ${set('p', add(get('pOut'), shl(get('j'), 3)))}
+          ${ifElse(get('acc'), `(v128.store ${get('p')} ${V('add', `(v128.load ${get('p')})`, get('s'))}) (v128.store offset=16 ${get('p')} ${V('add', `(v128.load offset=16 ${get('p')})`, get('t'))})`,
+            `(v128.store ${get('p')} ${get('s')}) (v128.store offset=16 ${get('p')} ${get('t')})`)}
+          ;; The loop's own step is skipped by this branch: all four columns done.
+          ${set('j', add(get('j'), i32(4)))}
+          (br $j_next))
+      )
       (if (i32.lt_s ${add(get('j'), i32(1))} ${get('n')})
         (then
           ${set('s', v2(0))}

@@ -16,7 +16,8 @@
  * Math.fround gives the same bits.
  */
 import { add, forLoop, get, i32, ifElse, set, shl } from './wat';
-import { ACT_ID, COST_ID, EXP2_LOCALS, exp2, hexFloat, TANH2_LOCALS, tanh2 } from './wat-math';
+import { ACT_ID, COST_ID, EXP2_LOCALS, hexFloat, logistic1, logistic2, TANH2_LOCALS, tanh2 } from './wat-math';
+import { type Const, Hoisted } from './wat-pool';
 
 const V = (op: string, ...args: string[]): string => `(f32x4.${op} ${args.join(' ')})`;
 const S = (op: string, ...args: string[]): string => `(f32.${op} ${args.join(' ')})`;
@@ -41,20 +42,22 @@ function viaF64(x: string, fn: (pair: string, other: string) => string, y = '(lo
 }
 const VIA_LOCALS = '(local $w_x v128) (local $w_t v128) (local $w_lo v128) (local $w_hi v128)';
 
-const logistic2 = (x: string): string => `(f64x2.div (v128.const f64x2 1 1) (f64x2.add (v128.const f64x2 1 1) ${exp2(`(f64x2.neg ${x})`)}))`;
-const logistic1 = (x: string): string => `(f64.div ${f64(1)} (f64.add ${f64(1)} (call $exp (f64.neg ${x}))))`;
 
 /**
- * out[i] = fn(in[i]) over len float32 values: four lanes at a time, the last one to three alone.
+ * out[i] = fn(in[i]) over len float32 values: four lanes at a time, the last one to three alone;
+ * four's constants loaded from the pool before the loop (wat-pool.ts).
  */
-function map32(name: string, four: (x: string) => string, one: (x: string) => string, exportIt = true): string {
+function map32(name: string, four: (x: string, k: Const) => string, one: (x: string) => string, exportIt = true): string {
+  const h = new Hoisted();
+  const fourText = four(`(v128.load ${at('pIn', 'i')})`, h.k);
   return `
   (func $${name} ${exportIt ? `(export "${name}")` : ''} (param $pIn i32) (param $pOut i32) (param $len i32)
-    (local $i i32) (local $end i32) ${EXP2_LOCALS} ${TANH2_LOCALS} ${VIA_LOCALS}
+    (local $i i32) (local $end i32) ${EXP2_LOCALS} ${TANH2_LOCALS} ${VIA_LOCALS} ${h.locals()}
+    ${h.loads()}
     ${set('end', `(i32.and ${get('len')} ${i32(-4)})`)}
     (block $done (loop $next
       (br_if $done (i32.ge_s ${get('i')} ${get('end')}))
-      (v128.store ${at('pOut', 'i')} ${four(`(v128.load ${at('pIn', 'i')})`)})
+      (v128.store ${at('pOut', 'i')} ${fourText})
       ${set('i', add(get('i'), i32(4)))}
       (br $next)))
     (block $tail_done (loop $tail
@@ -66,9 +69,9 @@ function map32(name: string, four: (x: string) => string, one: (x: string) => st
 
 /** The float32 functions. */
 export function math32Wat(): string {
-  const tanh4 = (x: string): string => viaF64(x, (p) => tanh2(p));
+  const tanh4 = (x: string, k: Const): string => viaF64(x, (p) => tanh2(p, k));
   const tanh1 = (x: string): string => `(f32.demote_f64 (call $tanh (f64.promote_f32 ${x})))`;
-  const logistic4 = (x: string): string => viaF64(x, (p) => logistic2(p));
+  const logistic4 = (x: string, k: Const): string => viaF64(x, (p) => logistic2(p, k));
   const logistic1f = (x: string): string => `(f32.demote_f64 ${logistic1(`(f64.promote_f32 ${x})`)})`;
   const relu4 = (x: string): string => `(v128.bitselect ${x} ${v4(0)} ${V('gt', x, v4(0))})`;
   const relu1 = (x: string): string => `(select ${x} ${f32(0)} (f32.gt ${x} ${f32(0)}))`;

@@ -8,6 +8,7 @@ import { allGemmWat } from './wat-gemm';
 import { mathWat } from './wat-math';
 import { math32Wat } from './wat-math32';
 import { allMlpWat } from './wat-mlp';
+import { withConstPool } from './wat-pool';
 
 /** Pages (64 KiB) the memory may grow to: 4 GiB, all a 32-bit address space holds. */
 export const MAX_PAGES = 65536;
@@ -16,10 +17,7 @@ export const MAX_PAGES = 65536;
 export function kernelModuleWat(shared: boolean): string {
   return `(module
   (import "env" "memory" (memory 1 ${MAX_PAGES}${shared ? ' shared' : ''}))
-  ${allGemmWat()}
-  ${mathWat()}
-  ${math32Wat()}
-  ${allMlpWat()}
+  ${withConstPool(() => allGemmWat() + mathWat() + math32Wat() + allMlpWat())}
 )
 `;
 }
