@@ -70,10 +70,11 @@ const SHAPES: [number, number, number][] = [
   // Packed A over A_BLOCK_BYTES (1.1 MB): rows in two blocks, the last ragged.
   [701, 6, 200],
   // The small-shape paths (wat-gemm-small.ts): one column in groups of four rows and a ragged
-  // rest; tiles of A read in place, two or four rows, B in place (whole panels) or packed
-  // (ragged or strided), the last tile of one, two or three rows.
-  [9, 1, 6], [1002, 1, 4], [1001, 4, 2], [1003, 3, 2], [1002, 2, 5], [6, 4, 3], [7, 2, 1],
-  [3, 8, 50], [1, 12, 5], [2, 4, 1], [4, 4, 1], [1, 1, 64],
+  // rest; k <= 4 with 2 to 4 columns row by row (each k, each n); tiles of A read in place, two
+  // or four rows, B in place (whole panels) or packed (ragged or strided), the last tile of one,
+  // two or three rows.
+  [9, 1, 6], [1002, 1, 4], [1001, 4, 2], [1003, 3, 2], [7, 2, 1], [6, 4, 3], [11, 3, 4], [6, 2, 4],
+  [2, 4, 1], [4, 4, 1], [1002, 2, 5], [2, 4, 6], [1003, 4, 6], [3, 8, 50], [1, 12, 5], [1, 1, 64],
 ];
 const LAYOUTS: Layout[] = ['NN', 'TN', 'NT'];
 
@@ -124,8 +125,8 @@ describe('WebAssembly SIMD matrix product', () => {
   it('starts every sum at +0 on every path: products that are all -0 sum to +0, as 0 + -0 does', () => {
     // A = +0, B < 0: every product is -0; 0 + (-0) + ... is +0, while a sum begun at the first
     // product would stay -0. One shape per path: one column (groups of four rows, the rest),
-    // tiles of two and four rows read in place, packed tiles.
-    for (const [m, n, k] of [[5, 1, 3], [2, 4, 3], [8, 4, 3], [3, 6, 2], [9, 9, 3]] as [number, number, number][]) {
+    // k <= 4 row by row, tiles of two and four rows read in place, packed tiles.
+    for (const [m, n, k] of [[5, 1, 3], [5, 3, 2], [2, 4, 6], [8, 4, 6], [3, 6, 2], [9, 9, 3]] as [number, number, number][]) {
       for (const layout of LAYOUTS) {
         const A = new Float64Array(m * k), B = new Float64Array(k * n).fill(-0.5);
         const C = new Float64Array(m * n).fill(7);

@@ -6,6 +6,9 @@
  * - One output column (n = 1, a network's single output unit): four rows at a time in two
  *   vectors against B(p, 0) splatted, A's rows read in place (side by side when aRow = 1,
  *   gathered lane by lane otherwise), then the last rows alone.
+ * - A shared dimension of at most four and two to four columns (a layer's forward pass from a
+ *   few inputs, its deltas back from a few units): row by row with p unrolled, B's rows and the
+ *   bias held in registers through all the rows; no tiles to set up.
  * - A few rows (m <= MR) or a few columns (n <= NR): register tiles as in the packed kernel, but
  *   A read in place through one pointer per row (rows past m repeat the last one, so nothing
  *   outside A is read; their sums are never stored), B in place when its panels are whole and
@@ -40,8 +43,10 @@ export interface TileParts {
   layout: string;
 }
 
-/** Extra i32 locals the small paths use in gemm_f64. */
-export const SMALL_LOCALS = ['pa1', 'pa2', 'pa3', 'aStep', 'bStep', 'aRow8', 'inPlace', 'pb0'];
+/** Extra locals the small paths use in gemm_<t>: i32, and v128 (B and the bias held through a row loop). */
+export const SMALL_LOCALS = ['pa1', 'pa2', 'pa3', 'aStep', 'bStep', 'aRow8', 'inPlace', 'pb0', 'paEnd', 'cRow'];
+const TINY_K = 4;
+export const SMALL_VLOCALS = [...Array.from({ length: 2 * TINY_K }, (_, i) => `kb${i}`), 'kbias0', 'kbias1'];
 
 /** The small-shape paths, each ending in a return; the kernel's packed path follows them. */
 export function smallPathsWat(P: TileParts): string {
@@ -162,5 +167,45 @@ export function smallPathsWat(P: TileParts): string {
       ${set('jb', add(get('jb'), i32(1)))}
       (br $ujb))))
     (return)))`;
-  return T === 'f64' ? column + unpacked : column;
+  // k <= TINY_K and 2 <= n <= NR (a layer's forward pass over a batch from a few inputs, or its
+  // deltas back from a few units): B's k rows (packed, zero-padded to NR) and the bias held in
+  // registers through the rows, each row's sums formed with p unrolled; no tiles to set up.
+  const storeRow = (withC: boolean): string => {
+    const v = (c: string, off: number): string => (withC ? vadd(vload(get('dst'), off), get(c)) : get(c));
+    const s1 = (c: string, off: number): string => (withC ? `(f64.add (f64.load offset=${off} ${get('dst')}) (f64x2.extract_lane 0 ${get(c)}))` : `(f64x2.extract_lane 0 ${get(c)})`);
+    return `
+          ${ifElse(`(i32.ge_s ${get('n')} ${i32(2)})`, vstore(get('dst'), v('c00', 0)), `(f64.store ${get('dst')} ${s1('c00', 0)})`)}
+          ${ifElse(`(i32.eq ${get('n')} ${i32(4)})`, vstore(get('dst'), v('c01', 16), 16))}
+          ${ifElse(`(i32.eq ${get('n')} ${i32(3)})`, `(f64.store offset=16 ${get('dst')} ${s1('c01', 16)})`)}`;
+  };
+  const tinyRows = (k: number): string => `
+      ${Array.from({ length: k }, (_, p) => `${set(`kb${2 * p}`, vload(get('pPB'), p * NR * L.bytes))} ${set(`kb${2 * p + 1}`, vload(get('pPB'), p * NR * L.bytes + 16))}`).join('\n      ')}
+      (loop $tiny${k}_rows
+        ${Array.from({ length: k }, (_, p) => `
+        ${set('a', splat(p === 0 ? get('pa') : add(get('pa'), p === 1 ? get('aStep') : mul(get('aStep'), i32(p)))))}
+        ${set('c00', vadd(p === 0 ? zero : get('c00'), vmul(get('a'), get(`kb${2 * p}`))))}
+        ${set('c01', vadd(p === 0 ? zero : get('c01'), vmul(get('a'), get(`kb${2 * p + 1}`))))}`).join('')}
+        ${ifElse(get('pBias'), `${set('c00', vadd(get('c00'), get('kbias0')))} ${set('c01', vadd(get('c01'), get('kbias1')))}`)}
+        ${ifElse(get('acc'), storeRow(true), storeRow(false))}
+        ${set('dst', add(get('dst'), get('cRow')))}
+        ${set('pa', add(get('pa'), get('aRow8')))}
+        (br_if $tiny${k}_rows (i32.lt_u ${get('pa')} ${get('paEnd')})))`;
+  const tiny = `
+  (if (i32.and (i32.and (i32.ge_s ${get('n')} ${i32(2)}) (i32.le_s ${get('n')} ${i32(NR)}))
+               (i32.and (i32.ge_s ${get('k')} ${i32(1)}) (i32.le_s ${get('k')} ${i32(TINY_K)}))) (then
+    ${P.layout}
+    ${P.packB}
+    ${P.packBias}
+    ${ifElse(get('pBias'), `${set('kbias0', vload(get('pBP')))} ${set('kbias1', vload(get('pBP'), 16))}`)}
+    ${set('aStep', shl(get('aP'), sh))}
+    ${set('aRow8', shl(get('aRow'), sh))}
+    ${set('cRow', shl(get('n'), sh))}
+    ${set('pa', get('pA'))}
+    ${set('paEnd', add(get('pA'), mul(get('m'), get('aRow8'))))}
+    ${set('dst', get('pC'))}
+    ${ifElse(`(i32.gt_s ${get('m')} ${i32(0)})`,
+      Array.from({ length: TINY_K }, (_, i) => i + 1).reduceRight((other, k) => ifElse(`(i32.eq ${get('k')} ${i32(k)})`, tinyRows(k), other), ''))}
+    (return)))`;
+
+  return T === 'f64' ? column + tiny + unpacked : column;
 }

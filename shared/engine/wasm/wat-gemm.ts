@@ -26,7 +26,7 @@
  * lanes for the descent variant.
  */
 import { add, F32, F64, forLoop, get, i32, ifElse, type LaneType, mul, set, shl } from './wat';
-import { SMALL_LOCALS, smallPathsWat } from './wat-gemm-small';
+import { SMALL_LOCALS, SMALL_VLOCALS, smallPathsWat } from './wat-gemm-small';
 
 /** Rows of A per panel and per register tile (see the file comment for why 4). */
 export const MR = 4;
@@ -260,7 +260,7 @@ export function gemmWat(L: LaneType): string {
     (param $pA i32) (param $aRow i32) (param $aP i32)
     (param $pB i32) (param $bP i32) (param $bCol i32)
     (param $pC i32) (param $acc i32) (param $pBias i32) (param $pWork i32)
-    (local $ib0 i32) (local $ibEnd i32) (local $mbBlock i32) ${SMALL_LOCALS.map((l) => `(local $${l} i32)`).join(' ')}
+    (local $ib0 i32) (local $ibEnd i32) (local $mbBlock i32) ${SMALL_LOCALS.map((l) => `(local $${l} i32)`).join(' ')} ${SMALL_VLOCALS.map((l) => `(local $${l} v128)`).join(' ')}
     ${i32Locals.map((l) => `(local $${l} i32)`).join(' ')}
     ${vLocals.map((l) => `(local $${l} v128)`).join(' ')}
     (local $s ${L.t})
