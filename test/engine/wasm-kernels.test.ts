@@ -3,6 +3,7 @@ import { kernelBackend, setKernelBackend } from '../../shared/engine/kernel-back
 import { gemmNN, gemmNT, gemmTN } from '../../shared/engine/kernels';
 import { Rng } from '../../shared/engine/rng';
 import { wasmGemmAvailable, wasmProduct } from '../../shared/engine/wasm/gemm';
+import { freshKernels } from '../support/fresh-kernels';
 
 /**
  * The WebAssembly SIMD product (shared/engine/wasm/) against two independent references: the
@@ -75,6 +76,7 @@ const SHAPES: [number, number, number][] = [
   // two or three rows.
   [9, 1, 6], [1002, 1, 4], [1001, 4, 2], [1003, 3, 2], [7, 2, 1], [6, 4, 3], [11, 3, 4], [6, 2, 4],
   [2, 4, 1], [4, 4, 1], [1002, 2, 5], [2, 4, 6], [1003, 4, 6], [3, 8, 50], [1, 12, 5], [1, 1, 64],
+  [7, 1, 3], [3, 1, 5], [2, 1, 4], [1, 3, 2], [1001, 3, 5], [3, 8, 0],
 ];
 const LAYOUTS: Layout[] = ['NN', 'TN', 'NT'];
 
@@ -109,7 +111,7 @@ describe('WebAssembly SIMD matrix product', () => {
   it('agrees on special values: +-0, subnormals, +-Infinity, NaN, overflow to Infinity', () => {
     const specials = [0, -0, 5e-324, -5e-324, 2.2e-308, Infinity, -Infinity, NaN, 1e308, -1e308, 1, -1, 0.5];
     const pick = (len: number): Float64Array => Float64Array.from({ length: len }, (_, i) => (rng.uniform() < 0.5 ? specials[(i * 7 + rng.int(specials.length)) % specials.length] : rng.uniformIn(-2, 2)));
-    for (const [m, n, k] of [[9, 7, 6], [23, 18, 11], [5, 4, 3], [9, 1, 6], [10, 4, 3], [2, 4, 9]] as [number, number, number][]) {
+    for (const [m, n, k] of [[9, 7, 6], [23, 18, 11], [5, 4, 3], [9, 1, 6], [10, 4, 3], [2, 4, 9], [3, 8, 5], [6, 3, 2]] as [number, number, number][]) {
       for (const layout of LAYOUTS) {
         const A = pick(m * k), B = pick(k * n), C0 = pick(m * n), bias = pick(n);
         for (const acc of [false, true]) {
@@ -134,6 +136,76 @@ describe('WebAssembly SIMD matrix product', () => {
         const want = textbook(layout, m, n, k, A, B, null, null);
         expect(Object.is(want[0], 0)).toBe(true);
         expectSameBits(C, want, `-0 products ${layout} ${m}x${n}x${k}`);
+        // Accumulating into -0 (-0 + +0 is +0; -0 + -0 would stay -0), and a -0 bias after the sum.
+        const C0 = new Float64Array(m * n).fill(-0);
+        const acc = Float64Array.from(C0);
+        wasm(layout, m, n, k, A, B, acc, true, null);
+        expectSameBits(acc, textbook(layout, m, n, k, A, B, C0, null), `-0 products into -0 ${layout} ${m}x${n}x${k}`);
+        if (layout === 'NN') {
+          const bias = new Float64Array(n).fill(-0);
+          const withBias = new Float64Array(m * n);
+          wasm(layout, m, n, k, A, B, withBias, false, bias);
+          expectSameBits(withBias, textbook(layout, m, n, k, A, B, null, bias), `-0 products, -0 bias ${m}x${n}x${k}`);
+        }
+      }
+    }
+  });
+
+  it('reads nothing outside its operands and writes nothing outside C, on views, zero strides and every path', () => {
+    // A fresh instance on a memory of its own; each operand in turn ends exactly where the memory
+    // does (a read past it traps), the others sit between guard bytes, and every byte of the
+    // memory but C's must be the same afterwards.
+    const { exports, memory } = freshKernels('plain', 8);
+    const x = exports as unknown as { gemm_f64: (...a: number[]) => void; gemm_work_f64: (m: number, n: number, k: number) => number };
+    const top = memory.buffer.byteLength;
+    const ext = (rows: number, cols: number, rs: number, cs: number): number => (rows === 0 || cols === 0 ? 0 : (rows - 1) * rs + (cols - 1) * cs + 1);
+    // [m, n, k, aRow, aP, bP, bCol]: views with padded rows, transposed views, zero strides.
+    const cases: [number, number, number, number, number, number, number][] = [
+      [7, 1, 3, 5, 1, 2, 1], [9, 1, 4, 1, 11, 1, 1], [5, 1, 3, 0, 1, 0, 1], [6, 3, 2, 3, 1, 5, 1], [5, 4, 3, 1, 8, 4, 1],
+      [3, 2, 2, 0, 1, 2, 1], [6, 4, 4, 4, 1, 0, 1], [2, 4, 6, 6, 1, 0, 1], [3, 6, 7, 1, 5, 9, 1], [4, 8, 9, 9, 1, 8, 1],
+      [10, 3, 6, 7, 1, 1, 6], [3, 10, 5, 1, 4, 12, 1], [2, 9, 6, 0, 0, 9, 1], [12, 10, 9, 9, 1, 10, 1], [1, 4, 1000, 1, 1, 4, 1],
+    ];
+    const rng = new Rng(23);
+    for (const [m, n, k, aRow, aP, bP, bCol] of cases) {
+      for (const last of ['A', 'B', 'bias', 'work'] as const) {
+        for (const acc of [false, true]) {
+          const lenA = ext(m, k, aRow, aP), lenB = ext(k, n, bP, bCol);
+          const work = x.gemm_work_f64(m, n, k);
+          const sizes: Record<string, number> = { A: lenA * 8, B: lenB * 8, C: m * n * 8, bias: n * 8, work };
+          const at: Record<string, number> = {};
+          let next = 2048;
+          for (const name of ['A', 'B', 'C', 'bias', 'work']) {
+            if (name === last) continue;
+            at[name] = next;
+            next += Math.ceil((sizes[name] + 64) / 64) * 64;
+          }
+          at[last] = top - Math.ceil(sizes[last] / 8) * 8;
+          expect(next).toBeLessThan(at[last]);
+          const bytes = new Uint8Array(memory.buffer);
+          for (let i = 1024; i < top; i++) bytes[i] = (i * 31) & 255;
+          const f = new Float64Array(memory.buffer);
+          const A = Float64Array.from({ length: lenA }, () => rng.uniformIn(-1, 1));
+          const B = Float64Array.from({ length: lenB }, () => rng.uniformIn(-1, 1));
+          const bias = Float64Array.from({ length: n }, () => rng.uniformIn(-1, 1));
+          const C0 = Float64Array.from({ length: m * n }, () => rng.uniformIn(-1, 1));
+          f.set(A, at.A / 8); f.set(B, at.B / 8); f.set(bias, at.bias / 8); f.set(C0, at.C / 8);
+          const before = Uint8Array.from(bytes);
+          x.gemm_f64(m, n, k, at.A, aRow, aP, at.B, bP, bCol, at.C, acc ? 1 : 0, at.bias, at.work);
+          const want = new Float64Array(m * n);
+          for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+            let s = 0;
+            for (let p = 0; p < k; p++) s += A[i * aRow + p * aP] * B[p * bP + j * bCol];
+            s += bias[j];
+            want[i * n + j] = acc ? C0[i * n + j] + s : s;
+          }
+          const what = `${m}x${n}x${k} strides ${aRow},${aP},${bP},${bCol} ${last} last acc=${acc}`;
+          expectSameBits(new Float64Array(memory.buffer, at.C, m * n), want, what);
+          // Everything outside C and the work area is as it was (the work area is the kernel's).
+          for (let i = 0; i < top; i++) {
+            const inC = i >= at.C && i < at.C + sizes.C, inWork = i >= at.work && i < at.work + work;
+            if (!inC && !inWork && bytes[i] !== before[i]) throw new Error(`${what}: byte ${i} changed`);
+          }
+        }
       }
     }
   });

@@ -147,6 +147,22 @@ describe('WebAssembly twins of the engine math', () => {
     }
   });
 
+  it('activations backward on short and even lengths (0, 1, 2, 3, 64): every element, nothing past the end', () => {
+    const rng = new Rng(61);
+    for (const name of ['sigmoid', 'tanh', 'relu'] as const) {
+      for (const len of [0, 1, 2, 3, 64]) {
+        const z = Float64Array.from({ length: len + 1 }, () => rng.uniformIn(-1, 1));
+        const d = Float64Array.from({ length: len + 1 }, () => rng.uniformIn(-3, 3));
+        const want = Float64Array.from(d);
+        activation(name).backward(z, want, len);
+        const m = place(z, d);
+        k.exports.act_backward(m.at[0], m.at[1], len, ACT_ID[name]);
+        expectSameBits(m.view(1, len + 1), want, null, `${name} backward, ${len} values`);
+        m.release();
+      }
+    }
+  });
+
   it('cost deltas y - t: the same bits as costs.ts for sum of squares, sigmoid and softmax cross-entropy', () => {
     const rng = new Rng(8);
     for (const name of ['sum-of-squares', 'sigmoid-cross-entropy', 'softmax-cross-entropy'] as const) {
@@ -165,7 +181,7 @@ describe('WebAssembly twins of the engine math', () => {
 
   it('column sums and the gradient step: the same bits as sumRows, descend and descendSum', () => {
     const rng = new Rng(9);
-    for (const [rows, cols] of [[1000, 1], [128, 256], [7, 5], [1, 3], [1000, 4], [5, 6], [3, 11]]) {
+    for (const [rows, cols] of [[1000, 1], [128, 256], [7, 5], [1, 3], [1000, 4], [5, 6], [3, 11], [0, 5]]) {
       const A = Float64Array.from({ length: rows * cols }, () => rng.uniformIn(-1, 1));
       const out0 = Float64Array.from({ length: cols }, () => rng.uniformIn(-1, 1));
       for (const acc of [false, true]) {

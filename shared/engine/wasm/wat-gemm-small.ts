@@ -1,25 +1,27 @@
 /**
- * The float64 product kernel's paths for small shapes, where packing costs as much as the
- * product: the full-batch steps of the seed's networks (1000 x 2-4-1, 100 x 1-6-1), whose
- * products have one or two dimensions of a few units and one of the whole batch.
+ * The product kernel's paths for small shapes, where packing costs as much as the product: the
+ * full-batch steps of the seed's networks (1000 x 2-4-1, 100 x 1-6-1), whose products have one
+ * or two dimensions of a few units and one of the whole batch. Tried in this order (each ends in
+ * a return; a shape none takes goes on to the packed tiles of wat-gemm.ts):
  *
- * - One output column (n = 1, a network's single output unit): four rows at a time in two
- *   vectors against B(p, 0) splatted, A's rows read in place (side by side when aRow = 1,
- *   gathered lane by lane otherwise), then the last rows alone.
- * - A shared dimension of at most four and two to four columns (a layer's forward pass from a
- *   few inputs, its deltas back from a few units): row by row with p unrolled, B's rows and the
- *   bias held in registers through all the rows; no tiles to set up.
- * - A few rows (m <= MR) or a few columns (n <= NR): register tiles as in the packed kernel, but
- *   A read in place through one pointer per row (rows past m repeat the last one, so nothing
- *   outside A is read; their sums are never stored), B in place when its panels are whole and
- *   contiguous, else packed (k x n values: a few). Tiles of two rows when m allows, so a weight
- *   gradient of two inputs does not carry two rows of waste through the whole batch.
- *
- * float32 keeps only the one-column path's row-by-row loop (its packed tiles are four lanes wide).
+ * - One output column (n = 1, a network's single output unit): float64 four rows at a time in
+ *   two vectors against B(p, 0) splatted, A's rows read in place (side by side when aRow = 1,
+ *   gathered lane by lane otherwise), then the last rows alone; float32 row by row.
+ * - float64, a shared dimension of at most four and two to four columns (a layer's forward pass
+ *   from a few inputs, its deltas back from a few units): row by row with p unrolled, B's rows
+ *   (packed, zero-padded to NR) and the bias held in registers through all the rows.
+ * - float64, a few rows (m <= MR) or a few columns (n <= NR): register tiles as in the packed
+ *   kernel, but A read in place through one pointer per row (rows past m repeat the last one, so
+ *   nothing outside A is read; their sums go to the tile buffer, never to C), B in place when
+ *   its panels are whole and contiguous, else packed. Tiles of two rows when m allows, so a
+ *   weight gradient of two inputs does not carry two rows of waste through the whole batch.
  *
  * The bits are the packed kernel's: each lane is one entry of C, summed 0 + A(i,0) B(0,j) + ...
  * in order of p with a separate multiply and add, then + bias, then C + that
- * (test/engine/wasm-kernels.test.ts has shapes on every path).
+ * (test/engine/wasm-kernels.test.ts has shapes on every path, operands flush against the end of
+ * memory, zero strides and views). Loops count rows and p (a stride may be 0). A and B are read
+ * while C is written, so C must not overlap them (no caller does: wasmProduct copies, and the
+ * fused network's buffers are distinct).
  */
 import { add, get, i32, ifElse, type LaneType, mul, set, shl } from './wat';
 
@@ -43,16 +45,22 @@ export interface TileParts {
   layout: string;
 }
 
-/** Extra locals the small paths use in gemm_<t>: i32, and v128 (B and the bias held through a row loop). */
-export const SMALL_LOCALS = ['pa1', 'pa2', 'pa3', 'aStep', 'bStep', 'aRow8', 'inPlace', 'pb0', 'paEnd', 'cRow'];
+/** The largest shared dimension the row-by-row path unrolls. */
 const TINY_K = 4;
-export const SMALL_VLOCALS = [...Array.from({ length: 2 * TINY_K }, (_, i) => `kb${i}`), 'kbias0', 'kbias1'];
+
+/** The locals the small paths use in gemm_<t>, besides the packed kernel's (byte strides end in B). */
+export function smallLocals(L: LaneType): string {
+  const i32s = ['aPB', 'bPB', 'aRowB', 'left', ...(L.t === 'f64' ? ['pa1', 'pa2', 'pa3', 'inPlace', 'pb0', 'cRowB'] : [])];
+  const v128s = L.t === 'f64' ? [...Array.from({ length: 2 * TINY_K }, (_, i) => `kb${i}`), 'kbias0', 'kbias1'] : [];
+  return [...i32s.map((l) => `(local $${l} i32)`), ...v128s.map((l) => `(local $${l} v128)`)].join(' ');
+}
 
 /** The small-shape paths, each ending in a return; the kernel's packed path follows them. */
 export function smallPathsWat(P: TileParts): string {
   const { L, MR, NR, accs } = P;
   const sh = L.shift;
   const T = L.t;
+  // The vector paths are float64's (f64x2 below); float32 only shares the row-by-row column loop.
   const zero = '(v128.const f64x2 0 0)';
   const vload = (addr: string, off = 0): string => `(v128.load offset=${off} ${addr})`;
   const vstore = (addr: string, value: string, off = 0): string => `(v128.store offset=${off} ${addr} ${value})`;
@@ -70,19 +78,20 @@ export function smallPathsWat(P: TileParts): string {
           ${set('c00', vadd(get('c00'), vmul(get('a'), get('b0'))))}
           ${set('a', contiguous ? vload(get('pa'), 16) : `(v128.load64_lane 1 ${get('pa3')} ${splat(get('pa2'))})`)}
           ${set('c10', vadd(get('c10'), vmul(get('a'), get('b0'))))}
-          ${rowPtrs.slice(0, contiguous ? 1 : 4).map((r) => set(r, add(get(r), get('aStep')))).join(' ')}
-          ${set('pb', add(get('pb'), get('bStep')))}
-          (br_if $quad_p (i32.lt_u ${get('pb')} ${get('pbEnd')})))`;
+          ${rowPtrs.slice(0, contiguous ? 1 : 4).map((r) => set(r, add(get(r), get('aPB')))).join(' ')}
+          ${set('pb', add(get('pb'), get('bPB')))}
+          ${set('left', `(i32.sub ${get('left')} ${i32(1)})`)}
+          (br_if $quad_p ${get('left')}))`;
   const quads = `
     (block $quads_done (loop $quads_next
       (br_if $quads_done (i32.gt_s ${add(get('ib'), i32(4))} ${get('m')}))
       ${set('c00', zero)} ${set('c10', zero)}
-      ${set('pa', add(get('pA'), mul(get('ib'), get('aRow8'))))}
-      ${set('pa1', add(get('pa'), get('aRow8')))}
-      ${set('pa2', add(get('pa1'), get('aRow8')))}
-      ${set('pa3', add(get('pa2'), get('aRow8')))}
+      ${set('pa', add(get('pA'), mul(get('ib'), get('aRowB'))))}
+      ${set('pa1', add(get('pa'), get('aRowB')))}
+      ${set('pa2', add(get('pa1'), get('aRowB')))}
+      ${set('pa3', add(get('pa2'), get('aRowB')))}
       ${set('pb', get('pB'))}
-      ${set('pbEnd', add(get('pB'), mul(get('k'), get('bStep'))))}
+      ${set('left', get('k'))}
       ${ifElse(`(i32.gt_s ${get('k')} ${i32(0)})`, ifElse(`(i32.eq ${get('aRow')} ${i32(1)})`, quadLoop(true), quadLoop(false)))}
       ${ifElse(get('pBias'), `${set('b0', splat(get('pBias')))} ${set('c00', vadd(get('c00'), get('b0')))} ${set('c10', vadd(get('c10'), get('b0')))}`)}
       ${set('dst', add(get('pC'), shl(get('ib'), sh)))}
@@ -91,23 +100,24 @@ export function smallPathsWat(P: TileParts): string {
         `${vstore(get('dst'), get('c00'))} ${vstore(get('dst'), get('c10'), 16)}`)}
       ${set('ib', add(get('ib'), i32(4)))}
       (br $quads_next)))`;
+  // n = 1 (both lane types; float32 row by row).
   const column = `
   (if (i32.eq ${get('n')} ${i32(1)}) (then
     ${set('ib', i32(0))}
-    ${set('aStep', shl(get('aP'), sh))}
-    ${set('bStep', shl(get('bP'), sh))}
-    ${set('aRow8', shl(get('aRow'), sh))}
+    ${set('aPB', shl(get('aP'), sh))}
+    ${set('bPB', shl(get('bP'), sh))}
+    ${set('aRowB', shl(get('aRow'), sh))}
     ${T === 'f64' ? quads : ''}
     (loop $col_rows (if (i32.lt_s ${get('ib')} ${get('m')}) (then
       ${set('s', `(${T}.const 0)`)}
-      ${set('pa', add(get('pA'), mul(get('ib'), get('aRow8'))))}
+      ${set('pa', add(get('pA'), mul(get('ib'), get('aRowB'))))}
       ${set('pb', get('pB'))}
       ${set('p', i32(0))}
       (block $col_p_done (loop $col_p
         (br_if $col_p_done (i32.ge_s ${get('p')} ${get('k')}))
         ${set('s', `(${T}.add ${get('s')} (${T}.mul (${T}.load ${get('pa')}) (${T}.load ${get('pb')})))`)}
-        ${set('pa', add(get('pa'), get('aStep')))}
-        ${set('pb', add(get('pb'), get('bStep')))}
+        ${set('pa', add(get('pa'), get('aPB')))}
+        ${set('pb', add(get('pb'), get('bPB')))}
         ${set('p', add(get('p'), i32(1)))}
         (br $col_p)))
       ${ifElse(get('pBias'), set('s', `(${T}.add ${get('s')} (${T}.load ${get('pBias')}))`))}
@@ -126,12 +136,14 @@ export function smallPathsWat(P: TileParts): string {
             ${set('a', splat(get(rowPtrs[r])))}
             ${set(c0, vadd(get(c0), vmul(get('a'), get('b0'))))}
             ${set(c1, vadd(get(c1), vmul(get('a'), get('b1'))))}
-            ${set(rowPtrs[r], add(get(rowPtrs[r]), get('aStep')))}`).join('')}
-            ${set('pb', add(get('pb'), get('bStep')))}
-            (br_if $tile${R}_p (i32.lt_u ${get('pb')} ${get('pbEnd')})))`;
+            ${set(rowPtrs[r], add(get(rowPtrs[r]), get('aPB')))}`).join('')}
+            ${set('pb', add(get('pb'), get('bPB')))}
+            ${set('left', `(i32.sub ${get('left')} ${i32(1)})`)}
+            (br_if $tile${R}_p ${get('left')}))`;
   const tile = (R: number): string => `
         ${accs.slice(0, R).flat().map((c) => set(c, zero)).join(' ')}
         ${set('pb', get('pb0'))}
+        ${set('left', get('k'))}
         ${ifElse(`(i32.gt_s ${get('k')} ${i32(0)})`, tileLoop(R))}
         ${ifElse(get('pBias'), `
           ${set('b0', vload(add(get('pBP'), shl(get('j0'), sh))))}
@@ -144,37 +156,36 @@ export function smallPathsWat(P: TileParts): string {
     ${set('inPlace', `(i32.and (i32.eq ${get('bCol')} ${i32(1)}) (i32.eqz (i32.and ${get('n')} ${i32(NR - 1)})))`)}
     ${ifElse(`(i32.eqz ${get('inPlace')})`, P.packB)}
     ${P.packBias}
-    ${set('aStep', shl(get('aP'), sh))}
-    ${set('aRow8', shl(get('aRow'), sh))}
-    ${set('bStep', `(select ${shl(get('bP'), sh)} ${i32(NR * L.bytes)} ${get('inPlace')})`)}
+    ${set('aPB', shl(get('aP'), sh))}
+    ${set('aRowB', shl(get('aRow'), sh))}
+    ${set('bPB', `(select ${shl(get('bP'), sh)} ${i32(NR * L.bytes)} ${get('inPlace')})`)}
     ${set('jb', i32(0))}
     (loop $ujb (if (i32.lt_s ${get('jb')} ${get('nb')}) (then
       ${set('j0', mul(get('jb'), i32(NR)))}
       ${set('cols', `(select ${i32(NR)} (i32.sub ${get('n')} ${get('j0')}) (i32.le_s ${add(get('j0'), i32(NR))} ${get('n')}))`)}
       ${set('pb0', `(select ${add(get('pB'), shl(get('j0'), sh))} ${add(get('pPB'), mul(get('jb'), get('kbB')))} ${get('inPlace')})`)}
-      ${set('pbEnd', add(get('pb0'), mul(get('k'), get('bStep'))))}
       ${set('ib', i32(0))}
       (loop $uib (if (i32.lt_s ${get('ib')} ${get('mb')}) (then
         ${set('i0', mul(get('ib'), i32(MR)))}
         ${set('rows', `(select ${i32(MR)} (i32.sub ${get('m')} ${get('i0')}) (i32.le_s ${add(get('i0'), i32(MR))} ${get('m')}))`)}
-        ${set('pa', add(get('pA'), mul(get('i0'), get('aRow8'))))}
+        ${set('pa', add(get('pA'), mul(get('i0'), get('aRowB'))))}
         ${ifElse(`(i32.eq ${get('rows')} ${i32(MR)})`,
-          rowPtrs.slice(1).map((r, q) => set(r, add(get(rowPtrs[q]), get('aRow8')))).join(' '),
-          rowPtrs.slice(1).map((r, q) => set(r, add(get('pa'), mul(minRow(q + 1), get('aRow8'))))).join(' '))}
+          rowPtrs.slice(1).map((r, q) => set(r, add(get(rowPtrs[q]), get('aRowB')))).join(' '),
+          rowPtrs.slice(1).map((r, q) => set(r, add(get('pa'), mul(minRow(q + 1), get('aRowB'))))).join(' '))}
         ${ifElse(`(i32.le_s ${get('rows')} ${i32(2)})`, tile(2), tile(MR))}
         ${set('ib', add(get('ib'), i32(1)))}
         (br $uib))))
       ${set('jb', add(get('jb'), i32(1)))}
       (br $ujb))))
     (return)))`;
-  // k <= TINY_K and 2 <= n <= NR (a layer's forward pass over a batch from a few inputs, or its
-  // deltas back from a few units): B's k rows (packed, zero-padded to NR) and the bias held in
-  // registers through the rows, each row's sums formed with p unrolled; no tiles to set up.
+  // k <= TINY_K and 2 <= n <= NR, row by row (see the file comment); emitted before `unpacked`,
+  // whose condition covers these shapes too.
   const storeRow = (withC: boolean): string => {
     const v = (c: string, off: number): string => (withC ? vadd(vload(get('dst'), off), get(c)) : get(c));
     const s1 = (c: string, off: number): string => (withC ? `(f64.add (f64.load offset=${off} ${get('dst')}) (f64x2.extract_lane 0 ${get(c)}))` : `(f64x2.extract_lane 0 ${get(c)})`);
+    // n is 2, 3 or 4: columns 0-1 whole, then 2-3 or column 2 alone.
     return `
-          ${ifElse(`(i32.ge_s ${get('n')} ${i32(2)})`, vstore(get('dst'), v('c00', 0)), `(f64.store ${get('dst')} ${s1('c00', 0)})`)}
+          ${vstore(get('dst'), v('c00', 0))}
           ${ifElse(`(i32.eq ${get('n')} ${i32(4)})`, vstore(get('dst'), v('c01', 16), 16))}
           ${ifElse(`(i32.eq ${get('n')} ${i32(3)})`, `(f64.store offset=16 ${get('dst')} ${s1('c01', 16)})`)}`;
   };
@@ -182,14 +193,15 @@ export function smallPathsWat(P: TileParts): string {
       ${Array.from({ length: k }, (_, p) => `${set(`kb${2 * p}`, vload(get('pPB'), p * NR * L.bytes))} ${set(`kb${2 * p + 1}`, vload(get('pPB'), p * NR * L.bytes + 16))}`).join('\n      ')}
       (loop $tiny${k}_rows
         ${Array.from({ length: k }, (_, p) => `
-        ${set('a', splat(p === 0 ? get('pa') : add(get('pa'), p === 1 ? get('aStep') : mul(get('aStep'), i32(p)))))}
+        ${set('a', splat(p === 0 ? get('pa') : add(get('pa'), p === 1 ? get('aPB') : mul(get('aPB'), i32(p)))))}
         ${set('c00', vadd(p === 0 ? zero : get('c00'), vmul(get('a'), get(`kb${2 * p}`))))}
         ${set('c01', vadd(p === 0 ? zero : get('c01'), vmul(get('a'), get(`kb${2 * p + 1}`))))}`).join('')}
         ${ifElse(get('pBias'), `${set('c00', vadd(get('c00'), get('kbias0')))} ${set('c01', vadd(get('c01'), get('kbias1')))}`)}
         ${ifElse(get('acc'), storeRow(true), storeRow(false))}
-        ${set('dst', add(get('dst'), get('cRow')))}
-        ${set('pa', add(get('pa'), get('aRow8')))}
-        (br_if $tiny${k}_rows (i32.lt_u ${get('pa')} ${get('paEnd')})))`;
+        ${set('dst', add(get('dst'), get('cRowB')))}
+        ${set('pa', add(get('pa'), get('aRowB')))}
+        ${set('left', `(i32.sub ${get('left')} ${i32(1)})`)}
+        (br_if $tiny${k}_rows ${get('left')}))`;
   const tiny = `
   (if (i32.and (i32.and (i32.ge_s ${get('n')} ${i32(2)}) (i32.le_s ${get('n')} ${i32(NR)}))
                (i32.and (i32.ge_s ${get('k')} ${i32(1)}) (i32.le_s ${get('k')} ${i32(TINY_K)}))) (then
@@ -197,11 +209,11 @@ export function smallPathsWat(P: TileParts): string {
     ${P.packB}
     ${P.packBias}
     ${ifElse(get('pBias'), `${set('kbias0', vload(get('pBP')))} ${set('kbias1', vload(get('pBP'), 16))}`)}
-    ${set('aStep', shl(get('aP'), sh))}
-    ${set('aRow8', shl(get('aRow'), sh))}
-    ${set('cRow', shl(get('n'), sh))}
+    ${set('aPB', shl(get('aP'), sh))}
+    ${set('aRowB', shl(get('aRow'), sh))}
+    ${set('cRowB', shl(get('n'), sh))}
     ${set('pa', get('pA'))}
-    ${set('paEnd', add(get('pA'), mul(get('m'), get('aRow8'))))}
+    ${set('left', get('m'))}
     ${set('dst', get('pC'))}
     ${ifElse(`(i32.gt_s ${get('m')} ${i32(0)})`,
       Array.from({ length: TINY_K }, (_, i) => i + 1).reduceRight((other, k) => ifElse(`(i32.eq ${get('k')} ${i32(k)})`, tinyRows(k), other), ''))}

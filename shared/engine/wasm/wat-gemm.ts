@@ -5,7 +5,8 @@
  *
  * with A(i, p) = A[i aRow + p aP] and B(p, j) = B[p bP + j bCol] (strides in elements), so one
  * kernel serves A.B, A^T.B and A.B^T exactly as the plain kernels' strided core does
- * (shared/engine/kernels.ts).
+ * (shared/engine/kernels.ts). Strides may be any non-negative numbers; C must not overlap A or B
+ * (some paths read them in place while C is written).
  *
  * Design (measured in issue 17): B is packed into panels NR columns wide (two vectors), A into
  * panels of MR rows, each panel k long and zero-padded at the ragged edges; an MR x NR tile of C
@@ -13,8 +14,10 @@
  * (unrolling p makes V8 spill: it keeps about 15 vector registers). MR = 4, not the issue's 5:
  * Node 20's V8 hoists all of an iteration's A splat loads ahead of the arithmetic, so a 5-row tile
  * needs 17 registers and spills two sums every iteration (seen in --print-wasm-code); 4 rows need
- * 14 and run at 21-22 GFLOP/s on the MNIST-sized products here, 5 rows at 17-18.
-
+ * 14 and run at 21-22 GFLOP/s on the MNIST-sized products here, 5 rows at 17-18. Products with
+ * a dimension of a few (a small network's full batch) take the paths of wat-gemm-small.ts first,
+ * where packing would cost as much as the arithmetic.
+ *
  * The bits: each lane is one entry of C, and each entry is summed exactly as the textbook loop
  * sums it: c = 0, then c = c + A(i,p) B(p,j) for p = 0, 1, ..., k-1 with a separate multiply and
  * add (no FMA, no relaxed SIMD, never a sum across lanes), then c + bias[j], then C + c when
@@ -26,7 +29,7 @@
  * lanes for the descent variant.
  */
 import { add, F32, F64, forLoop, get, i32, ifElse, type LaneType, mul, set, shl } from './wat';
-import { SMALL_LOCALS, SMALL_VLOCALS, smallPathsWat } from './wat-gemm-small';
+import { smallLocals, smallPathsWat } from './wat-gemm-small';
 
 /** Rows of A per panel and per register tile (see the file comment for why 4). */
 export const MR = 4;
@@ -260,7 +263,7 @@ export function gemmWat(L: LaneType): string {
     (param $pA i32) (param $aRow i32) (param $aP i32)
     (param $pB i32) (param $bP i32) (param $bCol i32)
     (param $pC i32) (param $acc i32) (param $pBias i32) (param $pWork i32)
-    (local $ib0 i32) (local $ibEnd i32) (local $mbBlock i32) ${SMALL_LOCALS.map((l) => `(local $${l} i32)`).join(' ')} ${SMALL_VLOCALS.map((l) => `(local $${l} v128)`).join(' ')}
+    (local $ib0 i32) (local $ibEnd i32) (local $mbBlock i32) ${smallLocals(L)}
     ${i32Locals.map((l) => `(local $${l} i32)`).join(' ')}
     ${vLocals.map((l) => `(local $${l} v128)`).join(' ')}
     (local $s ${L.t})

@@ -76,17 +76,17 @@ export const EXP2_LOCALS = ['e_x', 'e_k', 'e_r', 'e_ki', 'e_m', 'e_j', 'e_q', 'e
  * and a call per pair cost more than the arithmetic): the main path when both lanes are in
  * [-707, 709], else the scalar twin per lane. The host declares EXP2_LOCALS.
  */
-export function exp2(x: string, k: Const = inline): string {
+export function exp2(x: string, konst: Const = inline): string {
   return `(block (result v128)
     ${set('e_x', x)}
-    (if (result v128) (i32.and (i64x2.all_true ${V('ge', get('e_x'), k(v2(-707)))}) (i64x2.all_true ${V('le', get('e_x'), k(v2(709)))}))
+    (if (result v128) (i32.and (i64x2.all_true ${V('ge', get('e_x'), konst(v2(-707)))}) (i64x2.all_true ${V('le', get('e_x'), konst(v2(709)))}))
       (then
-        ${set('e_k', V('sub', V('add', V('mul', get('e_x'), k(v2(M.INV_LN2_256))), k(v2(M.ROUND))), k(v2(M.ROUND))))}
-        ${set('e_r', V('sub', V('sub', get('e_x'), V('mul', get('e_k'), k(v2(M.LN2_256_HI)))), V('mul', get('e_k'), k(v2(M.LN2_256_LO)))))}
+        ${set('e_k', V('sub', V('add', V('mul', get('e_x'), konst(v2(M.INV_LN2_256))), konst(v2(M.ROUND))), konst(v2(M.ROUND))))}
+        ${set('e_r', V('sub', V('sub', get('e_x'), V('mul', get('e_k'), konst(v2(M.LN2_256_HI)))), V('mul', get('e_k'), konst(v2(M.LN2_256_LO)))))}
         ${set('e_ki', `(i32x4.trunc_sat_f64x2_s_zero ${get('e_k')})`)}
-        ${set('e_m', `(i32x4.add (i32x4.shr_s ${get('e_ki')} ${i32(8)}) ${k('(v128.const i32x4 1074 1074 1074 1074)')})`)}
-        ${set('e_j', `(v128.and ${get('e_ki')} ${k('(v128.const i32x4 255 255 255 255)')})`)}
-        ${set('e_q', V('mul', get('e_r'), V('add', k(v2(1)), V('mul', get('e_r'), V('add', k(v2(0.5)), V('mul', get('e_r'), V('add', k(v2(M.EXP_C3)), V('mul', get('e_r'), k(v2(M.EXP_C4))))))))))}
+        ${set('e_m', `(i32x4.add (i32x4.shr_s ${get('e_ki')} ${i32(8)}) ${konst('(v128.const i32x4 1074 1074 1074 1074)')})`)}
+        ${set('e_j', `(v128.and ${get('e_ki')} ${konst('(v128.const i32x4 255 255 255 255)')})`)}
+        ${set('e_q', V('mul', get('e_r'), V('add', konst(v2(1)), V('mul', get('e_r'), V('add', konst(v2(0.5)), V('mul', get('e_r'), V('add', konst(v2(M.EXP_C3)), V('mul', get('e_r'), konst(v2(M.EXP_C4))))))))))}
         ${set('e_T', `(f64x2.replace_lane 1 (f64x2.splat (f64.load ${add('(global.get $pow2frac)', shl(`(i32x4.extract_lane 0 ${get('e_j')})`, 3))})) (f64.load ${add('(global.get $pow2frac)', shl(`(i32x4.extract_lane 1 ${get('e_j')})`, 3))}))`)}
         ${set('e_v', V('add', get('e_T'), V('mul', get('e_T'), get('e_q'))))}
         ${set('e_P', `(f64x2.replace_lane 1 (f64x2.splat (f64.load ${add('(global.get $pow2int)', shl(`(i32x4.extract_lane 0 ${get('e_m')})`, 3))})) (f64.load ${add('(global.get $pow2int)', shl(`(i32x4.extract_lane 1 ${get('e_m')})`, 3))}))`)}
@@ -120,33 +120,33 @@ export const TANH2_LOCALS = ['t_x', 't_c', 't_kb', 't_k', 't_d', 't_u', 't_t', '
  * rest, both lanes' (tanh, sech^2) pairs fetched with one 16-byte load each. The host declares
  * TANH2_LOCALS.
  */
-export function tanh2(x: string, k: Const = inline): string {
+export function tanh2(x: string, konst: Const = inline): string {
   const L = M.TANH_LIMIT;
   // The rest, from the clamped value in t_c; `clampIndex` for lanes that may be NaN.
   const core = (clampIndex: boolean): string => {
-    const idx = `(i32x4.add ${get('t_kb')} ${k(`(v128.const i32x4 ${M.TANH_K} 0 ${M.TANH_K} 0)`)})`;
+    const idx = `(i32x4.add ${get('t_kb')} ${konst(`(v128.const i32x4 ${M.TANH_K} 0 ${M.TANH_K} 0)`)})`;
     return `
-    ${set('t_kb', V('add', V('mul', get('t_c'), k(v2(M.TANH_STEPS))), k(v2(M.ROUND))))}
-    ${set('t_k', V('sub', get('t_kb'), k(v2(M.ROUND))))}
-    ${set('t_d', V('sub', get('t_c'), V('mul', get('t_k'), k(v2(1 / M.TANH_STEPS)))))}
+    ${set('t_kb', V('add', V('mul', get('t_c'), konst(v2(M.TANH_STEPS))), konst(v2(M.ROUND))))}
+    ${set('t_k', V('sub', get('t_kb'), konst(v2(M.ROUND))))}
+    ${set('t_d', V('sub', get('t_c'), V('mul', get('t_k'), konst(v2(1 / M.TANH_STEPS)))))}
     ${set('t_u', V('mul', get('t_d'), get('t_d')))}
-    ${set('t_t', V('mul', get('t_d'), V('add', k(v2(1)), V('mul', get('t_u'), V('add', k(v2(M.C3)), V('mul', get('t_u'), V('add', k(v2(M.C5)), V('mul', get('t_u'), k(v2(M.C7))))))))))}
+    ${set('t_t', V('mul', get('t_d'), V('add', konst(v2(1)), V('mul', get('t_u'), V('add', konst(v2(M.C3)), V('mul', get('t_u'), V('add', konst(v2(M.C5)), V('mul', get('t_u'), konst(v2(M.C7))))))))))}
     ;; The table index k sits in the low 32 bits of k + 1.5 * 2^52 (i32 lanes 0 and 2), exactly
     ;; the integer JavaScript's k | 0 gives${clampIndex ? '; clamped to the table so a NaN\'s payload cannot point outside it (a NaN lane gives NaN whatever it reads)' : ''}.
-    ${set('t_i', `(i32x4.shl ${clampIndex ? `(i32x4.min_s (i32x4.max_s ${idx} (v128.const i32x4 0 0 0 0)) ${k(`(v128.const i32x4 ${2 * M.TANH_K} 0 ${2 * M.TANH_K} 0)`)})` : idx} ${i32(3)})`)}
+    ${set('t_i', `(i32x4.shl ${clampIndex ? `(i32x4.min_s (i32x4.max_s ${idx} (v128.const i32x4 0 0 0 0)) ${konst(`(v128.const i32x4 ${2 * M.TANH_K} 0 ${2 * M.TANH_K} 0)`)})` : idx} ${i32(3)})`)}
     ${set('t_T', `(v128.load64_lane 1 ${add('(global.get $tanhT)', `(i32x4.extract_lane 2 ${get('t_i')})`)} (v128.load64_splat ${add('(global.get $tanhT)', `(i32x4.extract_lane 0 ${get('t_i')})`)}))`)}
     ${set('t_S', `(v128.load64_lane 1 ${add('(global.get $tanhS)', `(i32x4.extract_lane 2 ${get('t_i')})`)} (v128.load64_splat ${add('(global.get $tanhS)', `(i32x4.extract_lane 0 ${get('t_i')})`)}))`)}
-    ${V('add', get('t_T'), V('div', V('mul', get('t_S'), get('t_t')), V('add', k(v2(1)), V('mul', get('t_T'), get('t_t')))))}`;
+    ${V('add', get('t_T'), V('div', V('mul', get('t_S'), get('t_t')), V('add', konst(v2(1)), V('mul', get('t_T'), get('t_t')))))}`;
   };
   // Both lanes within +-TANH_LIMIT (the usual case; NaN is not): no clamping to do.
   return `(block (result v128)
     ${set('t_x', x)}
-    (if (result v128) (i64x2.all_true ${V('le', V('abs', get('t_x')), k(v2(L)))})
+    (if (result v128) (i64x2.all_true ${V('le', V('abs', get('t_x')), konst(v2(L)))})
       (then
         ${set('t_c', get('t_x'))}
         ${core(false)})
       (else
-        ${set('t_c', `(v128.bitselect ${k(v2(L))} (v128.bitselect ${k(v2(-L))} ${get('t_x')} ${V('lt', get('t_x'), k(v2(-L)))}) ${V('gt', get('t_x'), k(v2(L)))})`)}
+        ${set('t_c', `(v128.bitselect ${konst(v2(L))} (v128.bitselect ${konst(v2(-L))} ${get('t_x')} ${V('lt', get('t_x'), konst(v2(-L)))}) ${V('gt', get('t_x'), konst(v2(L)))})`)}
         ${core(true)})))`;
 }
 
@@ -155,13 +155,12 @@ export function tanh2(x: string, k: Const = inline): string {
  * loop every elementwise function below shares. `pair` and `one` map a v128 / f64 value; pair's
  * constants are loaded from the pool before the loop (wat-pool.ts).
  */
-function mapBuffer(name: string, pair: (x: string, k: Const) => string, one: (x: string) => string, exportIt = true): string {
+function mapBuffer(name: string, pair: (x: string, konst: Const) => string, one: (x: string) => string, exportIt = true): string {
   const h = new Hoisted();
-  const pairText = pair(`(v128.load ${add(get('pIn'), shl(get('i'), 3))})`, h.k);
+  const pairText = pair(`(v128.load ${add(get('pIn'), shl(get('i'), 3))})`, h.konst);
   return `
   (func $${name} ${exportIt ? `(export "${name}")` : ''} (param $pIn i32) (param $pOut i32) (param $len i32)
-    (local $i i32) (local $end i32) ${EXP2_LOCALS} ${TANH2_LOCALS} ${h.locals()}
-    ${h.loads()}
+    (local $i i32) (local $end i32) ${EXP2_LOCALS} ${TANH2_LOCALS} ${h.prologue()}
     ${set('end', `(i32.and ${get('len')} ${i32(-2)})`)}
     (block $done (loop $next
       (br_if $done (i32.ge_s ${get('i')} ${get('end')}))
@@ -172,8 +171,8 @@ function mapBuffer(name: string, pair: (x: string, k: Const) => string, one: (x:
       `(f64.store ${add(get('pOut'), shl(get('end'), 3))} ${one(`(f64.load ${add(get('pIn'), shl(get('end'), 3))})`)})`)})`;
 }
 
-/** The logistic sigmoid 1 / (1 + fastExp(-x)) on two lanes (constants through `k`, as exp2's). */
-export const logistic2 = (x: string, k: Const = inline): string => V('div', k(v2(1)), V('add', k(v2(1)), exp2(V('neg', x), k)));
+/** The logistic sigmoid 1 / (1 + fastExp(-x)) on two lanes (constants through `konst`, as exp2's). */
+export const logistic2 = (x: string, konst: Const = inline): string => V('div', konst(v2(1)), V('add', konst(v2(1)), exp2(V('neg', x), konst)));
 /** The same on one value. */
 export const logistic1 = (x: string): string => F('div', f(1), F('add', f(1), `(call $exp ${F('neg', x)})`));
 
@@ -262,10 +261,11 @@ function buffers(): string {
   (func $sum_rows (export "sum_rows") (param $m i32) (param $n i32) (param $pA i32) (param $pOut i32) (param $acc i32)
     (local $i i32) (local $j i32) (local $s v128) (local $t v128) (local $s1 f64) (local $p i32) (local $rowBytes i32)
     ${set('rowBytes', shl(get('n'), 3))}
-    ${forLoop('j', i32(0), get('n'), `
+    ;; Four columns at a time (two independent sums down the rows), then two, then one.
+    (block $cols_done (loop $cols
+      (br_if $cols_done (i32.ge_s ${get('j')} ${get('n')}))
       (if (i32.lt_s ${add(get('j'), i32(3))} ${get('n')})
         (then
-          ;; Four columns: two independent sums down the rows at once.
           ${set('s', v2(0))}
           ${set('t', v2(0))}
           ${set('p', add(get('pA'), shl(get('j'), 3)))}
@@ -276,10 +276,8 @@ function buffers(): string {
           ${set('p', add(get('pOut'), shl(get('j'), 3)))}
           ${ifElse(get('acc'), `(v128.store ${get('p')} ${V('add', `(v128.load ${get('p')})`, get('s'))}) (v128.store offset=16 ${get('p')} ${V('add', `(v128.load offset=16 ${get('p')})`, get('t'))})`,
             `(v128.store ${get('p')} ${get('s')}) (v128.store offset=16 ${get('p')} ${get('t')})`)}
-          ;; The loop's own step is skipped by this branch: all four columns done.
           ${set('j', add(get('j'), i32(4)))}
-          (br $j_next))
-      )
+          (br $cols)))
       (if (i32.lt_s ${add(get('j'), i32(1))} ${get('n')})
         (then
           ${set('s', v2(0))}
@@ -289,15 +287,17 @@ function buffers(): string {
             ${set('p', add(get('p'), get('rowBytes')))}`)}
           ${ifElse(get('acc'), `(v128.store ${add(get('pOut'), shl(get('j'), 3))} ${V('add', `(v128.load ${add(get('pOut'), shl(get('j'), 3))})`, get('s'))})`,
             `(v128.store ${add(get('pOut'), shl(get('j'), 3))} ${get('s')})`)}
-          ${set('j', add(get('j'), i32(1)))})
-        (else
-          ${set('s1', f(0))}
-          ${set('p', add(get('pA'), shl(get('j'), 3)))}
-          ${forLoop('i', i32(0), get('m'), `
-            ${set('s1', F('add', get('s1'), `(f64.load ${get('p')})`))}
-            ${set('p', add(get('p'), get('rowBytes')))}`)}
-          ${ifElse(get('acc'), `(f64.store ${add(get('pOut'), shl(get('j'), 3))} ${F('add', `(f64.load ${add(get('pOut'), shl(get('j'), 3))})`, get('s1'))})`,
-            `(f64.store ${add(get('pOut'), shl(get('j'), 3))} ${get('s1')})`)}))`)})
+          ${set('j', add(get('j'), i32(2)))}
+          (br $cols)))
+      ${set('s1', f(0))}
+      ${set('p', add(get('pA'), shl(get('j'), 3)))}
+      ${forLoop('i', i32(0), get('m'), `
+        ${set('s1', F('add', get('s1'), `(f64.load ${get('p')})`))}
+        ${set('p', add(get('p'), get('rowBytes')))}`)}
+      ${ifElse(get('acc'), `(f64.store ${add(get('pOut'), shl(get('j'), 3))} ${F('add', `(f64.load ${add(get('pOut'), shl(get('j'), 3))})`, get('s1'))})`,
+        `(f64.store ${add(get('pOut'), shl(get('j'), 3))} ${get('s1')})`)}
+      ${set('j', add(get('j'), i32(1)))}
+      (br $cols))))
 
   ;; The column sums of rows [s segRows, (s + 1) segRows) of A for each segment s, into lane
   ;; (s mod lanes): written over it for each lane's first segment (unless add0), added after (the

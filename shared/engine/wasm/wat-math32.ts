@@ -47,13 +47,12 @@ const VIA_LOCALS = '(local $w_x v128) (local $w_t v128) (local $w_lo v128) (loca
  * out[i] = fn(in[i]) over len float32 values: four lanes at a time, the last one to three alone;
  * four's constants loaded from the pool before the loop (wat-pool.ts).
  */
-function map32(name: string, four: (x: string, k: Const) => string, one: (x: string) => string, exportIt = true): string {
+function map32(name: string, four: (x: string, konst: Const) => string, one: (x: string) => string, exportIt = true): string {
   const h = new Hoisted();
-  const fourText = four(`(v128.load ${at('pIn', 'i')})`, h.k);
+  const fourText = four(`(v128.load ${at('pIn', 'i')})`, h.konst);
   return `
   (func $${name} ${exportIt ? `(export "${name}")` : ''} (param $pIn i32) (param $pOut i32) (param $len i32)
-    (local $i i32) (local $end i32) ${EXP2_LOCALS} ${TANH2_LOCALS} ${VIA_LOCALS} ${h.locals()}
-    ${h.loads()}
+    (local $i i32) (local $end i32) ${EXP2_LOCALS} ${TANH2_LOCALS} ${VIA_LOCALS} ${h.prologue()}
     ${set('end', `(i32.and ${get('len')} ${i32(-4)})`)}
     (block $done (loop $next
       (br_if $done (i32.ge_s ${get('i')} ${get('end')}))
@@ -69,9 +68,9 @@ function map32(name: string, four: (x: string, k: Const) => string, one: (x: str
 
 /** The float32 functions. */
 export function math32Wat(): string {
-  const tanh4 = (x: string, k: Const): string => viaF64(x, (p) => tanh2(p, k));
+  const tanh4 = (x: string, konst: Const): string => viaF64(x, (p) => tanh2(p, konst));
   const tanh1 = (x: string): string => `(f32.demote_f64 (call $tanh (f64.promote_f32 ${x})))`;
-  const logistic4 = (x: string, k: Const): string => viaF64(x, (p) => logistic2(p, k));
+  const logistic4 = (x: string, konst: Const): string => viaF64(x, (p) => logistic2(p, konst));
   const logistic1f = (x: string): string => `(f32.demote_f64 ${logistic1(`(f64.promote_f32 ${x})`)})`;
   const relu4 = (x: string): string => `(v128.bitselect ${x} ${v4(0)} ${V('gt', x, v4(0))})`;
   const relu1 = (x: string): string => `(select ${x} ${f32(0)} (f32.gt ${x} ${f32(0)}))`;

@@ -12,7 +12,7 @@
  * The constants sit in a pool of POOL_SLOTS 16-byte slots at POOL_AT, in the memory's reserved
  * start (runtime.ts RESERVED), written by the module's start function when it is instantiated.
  * A function that hoists its constants (`Hoisted`) declares one local per constant and loads it
- * on entry. The values are the literals' bits, so no result changes.
+ * on entry (its `prologue`). The values are the literals' bits, so no result changes.
  */
 
 /** Where the pool begins (after the 64 bytes that keep address 0 from being a real pointer). */
@@ -47,12 +47,12 @@ export type Const = (literal: string) => string;
 /** Constants written where they are used (for code outside hot loops). */
 export const inline: Const = (literal) => literal;
 
-/** The pool constants one function uses: `k` to use one, then `locals()` and `loads()` for its header. */
+/** The pool constants one function uses: `konst` to use one, then `prologue()` for its header. */
 export class Hoisted {
   private readonly names = new Map<string, string>();
 
   /** The constant `literal` (a v128.const), as a local loaded from the pool on entry. */
-  readonly k: Const = (literal) => {
+  readonly konst: Const = (literal) => {
     if (pool === null) throw new Error('wat-pool: constants can only be hoisted inside withConstPool');
     let slot = pool.get(literal);
     if (slot === undefined) {
@@ -68,13 +68,17 @@ export class Hoisted {
     return `(local.get $${name})`;
   };
 
-  /** The locals' declarations. */
-  locals(): string {
-    return [...this.names.values()].map((n) => `(local $${n} v128)`).join(' ');
-  }
-
-  /** The loads, for the start of the function body. */
-  loads(): string {
-    return [...this.names.entries()].map(([literal, n]) => `(local.set $${n} (v128.load offset=${POOL_AT + 16 * pool!.get(literal)!} (i32.const 0)))`).join('\n    ');
+  /**
+   * The locals' declarations and their loads from the pool, in one piece so neither can be
+   * forgotten: put it after the function's other locals, before its first instruction.
+   */
+  prologue(): string {
+    const p = pool;
+    if (p === null) throw new Error('wat-pool: a prologue can only be written inside withConstPool');
+    const names = [...this.names.entries()];
+    return [
+      ...names.map(([, n]) => `(local $${n} v128)`),
+      ...names.map(([literal, n]) => `(local.set $${n} (v128.load offset=${POOL_AT + 16 * p.get(literal)!} (i32.const 0)))`),
+    ].join('\n    ');
   }
 }
