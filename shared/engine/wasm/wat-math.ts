@@ -183,6 +183,30 @@ const derivatives: { act: 'tanh' | 'sigmoid' | 'relu'; pair: (z: string, d: stri
   { act: 'relu', pair: (z, d) => `(v128.bitselect ${d} ${v2(0)} ${V('gt', z, v2(0))})`, one: (z, d) => `(select ${d} ${f(0)} (f64.gt ${z} ${f(0)}))` },
 ];
 
+/**
+ * sum_rows's sums of columns j .. j + width - 1 down the m rows, each from 0 in row order (two
+ * vectors, one, or a scalar), written or added to out, then on to the next columns.
+ */
+function sumColumns(width: 1 | 2 | 4): string {
+  const vec = width > 1;
+  const parts = width === 4 ? [{ s: 's', off: 0 }, { s: 't', off: 16 }] : [{ s: vec ? 's' : 's1', off: 0 }];
+  const load = (addr: string, off: number): string => `(${vec ? 'v128' : 'f64'}.load offset=${off} ${addr})`;
+  const store = (addr: string, value: string, off: number): string => `(${vec ? 'v128' : 'f64'}.store offset=${off} ${addr} ${value})`;
+  const plus = (x: string, y: string): string => (vec ? V('add', x, y) : F('add', x, y));
+  return `
+      ${parts.map(({ s }) => set(s, vec ? v2(0) : f(0))).join(' ')}
+      ${set('p', add(get('pA'), shl(get('j'), 3)))}
+      ${forLoop('i', i32(0), get('m'), `
+        ${parts.map(({ s, off }) => set(s, plus(get(s), load(get('p'), off)))).join(' ')}
+        ${set('p', add(get('p'), get('rowBytes')))}`)}
+      ${set('p', add(get('pOut'), shl(get('j'), 3)))}
+      ${ifElse(get('acc'),
+        parts.map(({ s, off }) => store(get('p'), plus(load(get('p'), off), get(s)), off)).join(' '),
+        parts.map(({ s, off }) => store(get('p'), get(s), off)).join(' '))}
+      ${set('j', add(get('j'), i32(width)))}
+      (br $cols)`;
+}
+
 /** The elementwise functions, the activations' passes and the costs' deltas. */
 function buffers(): string {
   const relu2 = (x: string): string => `(v128.bitselect ${x} ${v2(0)} ${V('gt', x, v2(0))})`;
@@ -264,40 +288,9 @@ function buffers(): string {
     ;; Four columns at a time (two independent sums down the rows), then two, then one.
     (block $cols_done (loop $cols
       (br_if $cols_done (i32.ge_s ${get('j')} ${get('n')}))
-      (if (i32.lt_s ${add(get('j'), i32(3))} ${get('n')})
-        (then
-          ${set('s', v2(0))}
-          ${set('t', v2(0))}
-          ${set('p', add(get('pA'), shl(get('j'), 3)))}
-          ${forLoop('i', i32(0), get('m'), `
-            ${set('s', V('add', get('s'), `(v128.load ${get('p')})`))}
-            ${set('t', V('add', get('t'), `(v128.load offset=16 ${get('p')})`))}
-            ${set('p', add(get('p'), get('rowBytes')))}`)}
-          ${set('p', add(get('pOut'), shl(get('j'), 3)))}
-          ${ifElse(get('acc'), `(v128.store ${get('p')} ${V('add', `(v128.load ${get('p')})`, get('s'))}) (v128.store offset=16 ${get('p')} ${V('add', `(v128.load offset=16 ${get('p')})`, get('t'))})`,
-            `(v128.store ${get('p')} ${get('s')}) (v128.store offset=16 ${get('p')} ${get('t')})`)}
-          ${set('j', add(get('j'), i32(4)))}
-          (br $cols)))
-      (if (i32.lt_s ${add(get('j'), i32(1))} ${get('n')})
-        (then
-          ${set('s', v2(0))}
-          ${set('p', add(get('pA'), shl(get('j'), 3)))}
-          ${forLoop('i', i32(0), get('m'), `
-            ${set('s', V('add', get('s'), `(v128.load ${get('p')})`))}
-            ${set('p', add(get('p'), get('rowBytes')))}`)}
-          ${ifElse(get('acc'), `(v128.store ${add(get('pOut'), shl(get('j'), 3))} ${V('add', `(v128.load ${add(get('pOut'), shl(get('j'), 3))})`, get('s'))})`,
-            `(v128.store ${add(get('pOut'), shl(get('j'), 3))} ${get('s')})`)}
-          ${set('j', add(get('j'), i32(2)))}
-          (br $cols)))
-      ${set('s1', f(0))}
-      ${set('p', add(get('pA'), shl(get('j'), 3)))}
-      ${forLoop('i', i32(0), get('m'), `
-        ${set('s1', F('add', get('s1'), `(f64.load ${get('p')})`))}
-        ${set('p', add(get('p'), get('rowBytes')))}`)}
-      ${ifElse(get('acc'), `(f64.store ${add(get('pOut'), shl(get('j'), 3))} ${F('add', `(f64.load ${add(get('pOut'), shl(get('j'), 3))})`, get('s1'))})`,
-        `(f64.store ${add(get('pOut'), shl(get('j'), 3))} ${get('s1')})`)}
-      ${set('j', add(get('j'), i32(1)))}
-      (br $cols))))
+      (if (i32.lt_s ${add(get('j'), i32(3))} ${get('n')}) (then ${sumColumns(4)}))
+      (if (i32.lt_s ${add(get('j'), i32(1))} ${get('n')}) (then ${sumColumns(2)}))
+      ${sumColumns(1)})))
 
   ;; The column sums of rows [s segRows, (s + 1) segRows) of A for each segment s, into lane
   ;; (s mod lanes): written over it for each lane's first segment (unless add0), added after (the
