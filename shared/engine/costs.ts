@@ -61,6 +61,21 @@ const sumOfSquares: Cost = {
  * Both E and y come from one q = e^-a per output: y = 1 / (1 + q) (`logistic`), and
  * e^-|a| = q for a >= 0, 1 / q for a < 0 (q = Infinity gives 0, as it should).
  */
+/** One logit's E from a, its target t and q = fastExp(-a) (see above). */
+function sigmoidCeTerm(a: number, t: number, q: number): number {
+  return a > 0 ? a - a * t + Math.log1p(q) : Math.log1p(1 / q) - a * t;
+}
+
+/**
+ * The sigmoid cross-entropy's E of len logits given q[i] = fastExp(-a[i]): the bits of its
+ * `value` (the fused WebAssembly delta keeps q, shared/engine/wasm/wat-math.ts cost_delta).
+ */
+export function sigmoidCrossEntropyFromQ(a: Float64Array, t: Float64Array, q: Float64Array, len: number): number {
+  let e = 0;
+  for (let i = 0; i < len; i++) e += sigmoidCeTerm(a[i], t[i], q[i]);
+  return e;
+}
+
 const sigmoidCrossEntropy: Cost = {
   name: 'sigmoid-cross-entropy',
   outputFunction: 'sigmoid',
@@ -70,11 +85,7 @@ const sigmoidCrossEntropy: Cost = {
   },
   value(a, t, n, k) {
     let e = 0;
-    for (let i = 0, len = n * k; i < len; i++) {
-      const ai = a[i];
-      const q = fastExp(-ai);
-      e += ai > 0 ? ai - ai * t[i] + Math.log1p(q) : Math.log1p(1 / q) - ai * t[i];
-    }
+    for (let i = 0, len = n * k; i < len; i++) e += sigmoidCeTerm(a[i], t[i], fastExp(-a[i]));
     return e;
   },
   delta(a, t, delta, n, k) {
@@ -84,10 +95,9 @@ const sigmoidCrossEntropy: Cost = {
     if (this.value !== sigmoidCrossEntropy.value || this.delta !== sigmoidCrossEntropy.delta) return separately(this, a, t, delta, n, k);
     let e = 0;
     for (let i = 0, len = n * k; i < len; i++) {
-      const ai = a[i];
       const ti = t[i];
-      const q = fastExp(-ai);
-      e += ai > 0 ? ai - ai * ti + Math.log1p(q) : Math.log1p(1 / q) - ai * ti;
+      const q = fastExp(-a[i]);
+      e += sigmoidCeTerm(a[i], ti, q);
       delta[i] = 1 / (1 + q) - ti; // = logistic(ai) - ti, the same bits
     }
     return e;

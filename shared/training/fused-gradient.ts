@@ -18,7 +18,8 @@
  *
  * Per step the parameters and the batch are copied into the kernel memory and the new weights
  * (and the fallback copy the trainer keeps) copied back out: memcpy, ~0.1 ms for a 200 000-weight
- * network, ~1 us for the seed's. E comes from the logits through the cost's own TypeScript.
+ * network, ~1 us for the seed's. E comes from the logits through the cost's own TypeScript, after
+ * the pass back: the sigmoid cross-entropy's takes the fastExp(-a) its delta kept (the same bits).
  *
  * `gradientEngineFor` is where the trainer picks this engine: when the kernels run on WebAssembly
  * (kernel-backend.ts) and the network is `fusable`; otherwise LocalGradient (float64) or the
@@ -85,15 +86,16 @@ export class FusedGradient implements GradientEngine {
     if (all) {
       if (this.shouldAbort()) throw new AbortedError();
       fn.forward(0, n);
-      if (withError) for (let c = 0; c < chunks; c++) e += fn.error(c * rows, Math.min(rows, n - c * rows));
+      if (descent !== undefined) fn.stepLanes(n, rows, descent, keep !== undefined);
+      else fn.backwardLanes(n, rows, 2, false);
+      // E per chunk, in chunk order, once the output deltas are formed (they keep what E reuses).
+      if (withError) for (let c = 0; c < chunks; c++) e += fn.errorAfter(c * rows, Math.min(rows, n - c * rows));
       else e = Number.NaN;
       if (descent !== undefined) {
-        fn.stepLanes(n, rows, descent, keep !== undefined);
         fn.storeParams(w);
         if (keep) fn.storeKeep(keep);
         return e;
       }
-      fn.backwardLanes(n, rows, 2, false);
     } else {
       for (let c = 0; c < chunks; c++) {
         if (chunks > 1 && this.shouldAbort()) throw new AbortedError();

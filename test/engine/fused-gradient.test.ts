@@ -115,8 +115,9 @@ describe('fused WebAssembly gradient engine', () => {
     });
   }
 
-  it('chunk gradients for a data-parallel thread: the same bits as Network.gradientInto, chunk by chunk into two vectors, across a re-layout', () => {
-    const c = CASES[4];
+  // Softmax, and the sigmoid cross-entropy (whose E reuses what its delta keeps).
+  it.each([4, 7])('chunk gradients for a data-parallel thread: the same bits as Network.gradientInto, chunk by chunk into two vectors, across a re-layout (case %i)', (which) => {
+    const c = CASES[which];
     const { net, x, t, w } = problem(c, 13);
     net.params.set(w);
     const cg = new ChunkGradients(net);
@@ -136,8 +137,8 @@ describe('fused WebAssembly gradient engine', () => {
     expectSameBits(b2, b1, 'lane 1');
   });
 
-  it('a data-parallel thread\'s wave of chunks into one vector: the same bits as gradientInto chunk by chunk', () => {
-    const c = CASES[4];
+  it.each([4, 7])('a data-parallel thread\'s wave of chunks into one vector: the same bits as gradientInto chunk by chunk (case %i)', (which) => {
+    const c = CASES[which];
     const { net, x, t, w } = problem(c, 14);
     net.params.set(w);
     const cg = new ChunkGradients(net);

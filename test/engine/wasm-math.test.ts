@@ -8,7 +8,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { activation } from '../../shared/engine/activations';
-import { cost } from '../../shared/engine/costs';
+import { cost, sigmoidCrossEntropyFromQ } from '../../shared/engine/costs';
 import { fastExp, fastTanh } from '../../shared/engine/fast-math';
 import { logistic } from '../../shared/engine/activations';
 import { descend, descendSum } from '../../shared/engine/optimizers/gradient-descent';
@@ -171,12 +171,42 @@ describe('WebAssembly twins of the engine math', () => {
         const t = Float64Array.from({ length: n * kk }, () => (rng.uniform() < 0.5 ? 0 : 1));
         const want = new Float64Array(n * kk);
         cost(name).delta(a, t, want, n, kk);
-        const m = place(a, t, new Float64Array(n * kk));
-        k.exports.cost_delta(m.at[0], m.at[1], m.at[2], n, kk, COST_ID[name]);
+        const m = place(a, t, new Float64Array(n * kk), new Float64Array(n * kk).fill(7));
+        // The sigmoid cross-entropy keeps q = fastExp(-a) where asked; the others never write there.
+        k.exports.cost_delta(m.at[0], m.at[1], m.at[2], n, kk, COST_ID[name], m.at[3]);
         expectSameBits(m.view(2, n * kk), want, null, `${name} ${n}x${kk}`);
+        const q = name === 'sigmoid-cross-entropy' ? a.map((x) => fastExp(-x)) : new Float64Array(n * kk).fill(7);
+        expectSameBits(m.view(3, n * kk), q, a, `${name} ${n}x${kk}: q`);
         m.release();
       }
     }
+  });
+
+  it('the sigmoid cross-entropy\'s E from the kept q is the bits of its value(), and q is kept only where asked', () => {
+    const rng = new Rng(81);
+    const c = cost('sigmoid-cross-entropy');
+    for (const len of [1, 2, 7, 1000]) {
+      const a = Float64Array.from({ length: len }, (_, i) => (i % 13 === 0 ? SPECIALS[i % SPECIALS.length] : rng.uniformIn(-40, 40)));
+      const t = Float64Array.from({ length: len }, () => (rng.uniform() < 0.5 ? 0 : 1));
+      const m = place(a, t, new Float64Array(len), new Float64Array(len));
+      k.exports.cost_delta(m.at[0], m.at[1], m.at[2], len, 1, COST_ID['sigmoid-cross-entropy'], m.at[3]);
+      const fromQ = sigmoidCrossEntropyFromQ(a, t, m.view(3, len), len);
+      const value = c.value(a, t, len, 1);
+      expect(Object.is(fromQ, value) || (Number.isNaN(fromQ) && Number.isNaN(value)), `${len}: ${fromQ} vs ${value}`).toBe(true);
+      m.release();
+      // pQ = 0: nothing written; the delta is the same.
+      const before = new Float64Array(len).fill(5);
+      const m2 = place(a, t, new Float64Array(len), before);
+      k.exports.cost_delta(m2.at[0], m2.at[1], m2.at[2], len, 1, COST_ID['sigmoid-cross-entropy'], 0);
+      expectSameBits(m2.view(3, len), before, null, `${len}: untouched`);
+      m2.release();
+    }
+    // Negative control, on finite logits: E from the q of other logits is other bits.
+    const a = Float64Array.from({ length: 50 }, () => rng.uniformIn(-5, 5));
+    const t = Float64Array.from({ length: 50 }, () => (rng.uniform() < 0.5 ? 0 : 1));
+    const q = a.map((x) => fastExp(-x));
+    expect(sigmoidCrossEntropyFromQ(a, t, q, 50)).toBe(c.value(a, t, 50, 1));
+    expect(sigmoidCrossEntropyFromQ(a, t, q.reverse(), 50)).not.toBe(c.value(a, t, 50, 1));
   });
 
   it('column sums and the gradient step: the same bits as sumRows, descend and descendSum', () => {

@@ -85,12 +85,12 @@ export class ChunkGradients {
     });
     if (add0) fn.loadLane(0, into);
     fn.forward(0, n);
+    fn.backwardLanes(n, rows, 1, add0);
     at = 0;
     ms.forEach((m, j) => {
-      es[j] = fn.error(at, m);
+      es[j] = fn.errorAfter(at, m);
       at += m;
     });
-    fn.backwardLanes(n, rows, 1, add0);
     fn.storeLane(0, into);
   }
 

@@ -10,7 +10,7 @@
  * (the mixture density cost stays in TypeScript).
  */
 import { activation, isActivationName } from '../activations';
-import { cost as costByName } from '../costs';
+import { cost as costByName, sigmoidCrossEntropyFromQ } from '../costs';
 import { targetWidth } from '../cost-types';
 import type { Network } from '../network';
 import type { KernelInstance } from './runtime';
@@ -56,6 +56,8 @@ interface Layout {
   z: number[];
   delta: number[];
   work: number;
+  /** float64 with the sigmoid cross-entropy: fastExp(-a) per logit, as the output delta keeps it (else 0). */
+  q: number;
 }
 
 /** The arithmetic a working copy computes in (spec `training.precision`). */
@@ -91,6 +93,8 @@ export class FusedNetwork {
   private readonly fns: Functions;
   /** float32: the chunk's logits and targets widened for the cost's E (TypeScript, float64). */
   private wide = new Float64Array(0);
+  /** The output deltas keep fastExp(-a) for E (float64, sigmoid cross-entropy). */
+  private readonly keepsQ: boolean;
 
   constructor(readonly net: Network, readonly k: KernelInstance, readonly precision: Precision = 'float64') {
     if (!fusable(net)) throw new Error('this network has parts the fused gradient does not know (a custom activation or the mixture density cost)');
@@ -98,6 +102,7 @@ export class FusedNetwork {
     this.width = targetWidth(net.cost, net.outputs);
     this.bytes = precision === 'float64' ? 8 : 4;
     this.fns = functionsOf(k, precision);
+    this.keepsQ = this.bytes === 8 && net.cost.name === 'sigmoid-cross-entropy';
     this.held = { k, at: null };
     finalizer.register(this, this.held, this);
   }
@@ -136,6 +141,7 @@ export class FusedNetwork {
       ...net.layers.flatMap((l) => [fRows * l.units * b, fRows * l.units * b]),
       work,
       b === 4 ? Math.max(this.size, bRows * Math.max(net.inputs, this.width)) * 8 : 0,
+      this.keepsQ ? fRows * net.outputs * 8 : 0,
     ];
     const total = sizes.reduce((n, s) => n + up64(s), 0);
     if (old) this.k.arena.release(old.block);
@@ -155,7 +161,7 @@ export class FusedNetwork {
     });
     const layout: Layout = {
       batchRows: bRows, forwardRows: fRows, chunkRows: cRows, block, desc: at[0], params: at[1], lanes: [at[2], at[3]], keep: at[4],
-      x: at[5], t: at[6], z, delta, work: at[at.length - 2], stage: at[at.length - 1],
+      x: at[5], t: at[6], z, delta, work: at[7 + 2 * L], stage: at[8 + 2 * L], q: this.keepsQ ? at[9 + 2 * L] : 0,
     };
     // The descriptor wat-mlp.ts reads.
     const d = new Int32Array(this.k.memory.buffer, layout.desc, DESC_HEAD + DESC_LAYER * L);
@@ -164,6 +170,7 @@ export class FusedNetwork {
     d[2] = net.outputs;
     d[3] = layout.params;
     d[4] = layout.work;
+    d[5] = layout.q;
     net.layers.forEach((l, i) => {
       const o = DESC_HEAD + DESC_LAYER * i;
       d[o] = l.inputs;
@@ -237,9 +244,31 @@ export class FusedNetwork {
     const lay = this.lay();
     const net = this.net;
     const pT = lay.t + (g0 + c0) * this.width * this.bytes;
-    const e = withError ? this.errorAt(c0, (g0 + c0) * this.width, m) : Number.NaN;
     this.fns.backward(lay.desc, c0, m, lay.x + g0 * net.inputs * this.bytes, pT, lay.lanes[lane], add ? 1 : 0);
-    return e;
+    return withError ? this.errorAfterDeltas(c0, (g0 + c0) * this.width, m) : Number.NaN;
+  }
+
+  /**
+   * After `forward(0, n)` and a pass back over these rows (backwardLanes, stepLanes): E of batch
+   * rows [c0, c0 + m), the bits of `error`, from what the output deltas kept where they keep
+   * something.
+   */
+  errorAfter(c0: number, m: number): number {
+    return this.errorAfterDeltas(c0, c0 * this.width, m);
+  }
+
+  /**
+   * errorAt's E once the rows' output deltas are formed: float64 with the sigmoid cross-entropy
+   * from the fastExp(-a) the delta kept (the same q its E computes; half its time went there),
+   * otherwise by errorAt. The logits are untouched by the pass back.
+   */
+  private errorAfterDeltas(c0: number, t0: number, m: number): number {
+    const lay = this.lay();
+    if (lay.q === 0) return this.errorAt(c0, t0, m);
+    const len = m * this.net.outputs;
+    const f = this.k.arena.f64();
+    const z = lay.z[this.net.layers.length - 1] / 8 + c0 * this.net.outputs, q = lay.q / 8 + c0 * this.net.outputs, t = lay.t / 8 + t0;
+    return sigmoidCrossEntropyFromQ(f.subarray(z, z + len), f.subarray(t, t + len), f.subarray(q, q + len), len);
   }
 
   /** After `forward(0, n)`: E of batch rows [c0, c0 + m), from their logits by the cost's own TypeScript. */

@@ -67,8 +67,8 @@ export interface KernelExports {
   act_apply(p: number, len: number, act: number): void;
   /** delta[i] *= h'(a[i]) through z = h(a) (ACT_ID). */
   act_backward(pZ: number, pD: number, len: number, act: number): void;
-  /** The output deltas y - t of a cost (COST_ID) for n rows of k logits. */
-  cost_delta(pA: number, pT: number, pD: number, n: number, k: number, cost: number): void;
+  /** The output deltas y - t of a cost (COST_ID) for n rows of k logits; the sigmoid cross-entropy also keeps fastExp(-a) at pQ unless 0. */
+  cost_delta(pA: number, pT: number, pD: number, n: number, k: number, cost: number, pQ: number): void;
   /** out[j] (+)= column sums of A (m x n), down the rows in order. */
   sum_rows(m: number, n: number, pA: number, pOut: number, acc: number): void;
   /** w = w - eta (a + b) (b = 0: a alone), keeping w first at pKeep unless 0. */

@@ -207,6 +207,33 @@ function sumColumns(width: 1 | 2 | 4): string {
       (br $cols)`;
 }
 
+/**
+ * The sigmoid cross-entropy's delta over len values: q = fastExp(-a) (to pQ unless 0), then
+ * d = 1 / (1 + q) - t, two lanes at a time and the last one alone: logistic2 / logistic1 and the
+ * subtraction, operation for operation, with q kept on the way.
+ */
+function sigmoidCeDelta(): string {
+  const h = new Hoisted();
+  const at = (p: string, i: string): string => add(get(p), shl(get(i), 3));
+  const pair = `
+      ${set('q', exp2(V('neg', `(v128.load ${at('pA', 'i')})`), h.konst))}
+      (if ${get('pQ')} (then (v128.store ${at('pQ', 'i')} ${get('q')})))
+      (v128.store ${at('pD', 'i')} ${V('sub', V('div', h.konst(v2(1)), V('add', h.konst(v2(1)), get('q'))), `(v128.load ${at('pT', 'i')})`)})`;
+  return `
+  (func $sigmoid_ce_delta (param $pA i32) (param $pT i32) (param $pD i32) (param $pQ i32) (param $len i32)
+    (local $i i32) (local $end i32) (local $q v128) (local $q1 f64) ${EXP2_LOCALS} ${h.prologue()}
+    ${set('end', `(i32.and ${get('len')} ${i32(-2)})`)}
+    (block $done (loop $next
+      (br_if $done (i32.ge_s ${get('i')} ${get('end')}))
+      ${pair}
+      ${set('i', add(get('i'), i32(2)))}
+      (br $next)))
+    ${ifElse(`(i32.lt_s ${get('end')} ${get('len')})`, `
+      ${set('q1', `(call $exp ${F('neg', `(f64.load ${at('pA', 'end')})`)})`)}
+      (if ${get('pQ')} (then (f64.store ${at('pQ', 'end')} ${get('q1')})))
+      (f64.store ${at('pD', 'end')} ${F('sub', F('div', f(1), F('add', f(1), get('q1'))), `(f64.load ${at('pT', 'end')})`)})`)})`;
+}
+
 /** The elementwise functions, the activations' passes and the costs' deltas. */
 function buffers(): string {
   const relu2 = (x: string): string => `(v128.bitselect ${x} ${v2(0)} ${V('gt', x, v2(0))})`;
@@ -243,11 +270,13 @@ function buffers(): string {
         (f64.store ${get('b')} ${one(get('zs'), `(f64.load ${get('b')})`)})`)}))`).join('')})
 
   ;; dE/da = y - t for n rows of k logits (COST_ID): a - t; logistic(a) - t; softmax(a) - t with
-  ;; the row maximum subtracted, the exponentials summed in column order, times 1 / sum.
-  (func $cost_delta (export "cost_delta") (param $pA i32) (param $pT i32) (param $pD i32) (param $n i32) (param $k i32) (param $cost i32)
+  ;; the row maximum subtracted, the exponentials summed in column order, times 1 / sum. For the
+  ;; sigmoid cross-entropy, q = fastExp(-a) also goes to pQ unless it is 0: the cost's E is
+  ;; formed from the same q (costs.ts sigmoidCrossEntropyFromQ), which spares computing it again.
+  (func $cost_delta (export "cost_delta") (param $pA i32) (param $pT i32) (param $pD i32) (param $n i32) (param $k i32) (param $cost i32) (param $pQ i32)
     (local $len i32) (local $i i32) (local $r i32) (local $j i32) (local $o i32) (local $max f64) (local $x f64) (local $sum f64) (local $inv f64) (local $end i32) ${EXP2_LOCALS}
     ${set('len', `(i32.mul ${get('n')} ${get('k')})`)}
-    (if (i32.eq ${get('cost')} ${i32(COST_ID['sigmoid-cross-entropy'])}) (then (call $logistic_buf ${get('pA')} ${get('pD')} ${get('len')})))
+    (if (i32.eq ${get('cost')} ${i32(COST_ID['sigmoid-cross-entropy'])}) (then (call $sigmoid_ce_delta ${get('pA')} ${get('pT')} ${get('pD')} ${get('pQ')} ${get('len')}) (return)))
     (if (i32.eq ${get('cost')} ${i32(COST_ID['softmax-cross-entropy'])}) (then
       ${forLoop('r', i32(0), get('n'), `
         ${set('o', shl(`(i32.mul ${get('r')} ${get('k')})`, 3))}
@@ -270,6 +299,7 @@ function buffers(): string {
           (f64.store ${add(add(get('pD'), get('o')), shl(get('j'), 3))} ${F('mul', `(f64.load ${add(add(get('pD'), get('o')), shl(get('j'), 3))})`, get('inv'))})`)}`)}))
     (if (i32.eq ${get('cost')} ${i32(COST_ID['sum-of-squares'])}) (then (call $sub_buf ${get('pA')} ${get('pT')} ${get('pD')} ${get('len')}) (return)))
     (call $sub_buf ${get('pD')} ${get('pT')} ${get('pD')} ${get('len')}))
+${sigmoidCeDelta()}
 
   ;; out = a - b elementwise.
   (func $sub_buf (param $pA i32) (param $pB i32) (param $pOut i32) (param $len i32)

@@ -11,7 +11,9 @@
  * (the bits of backpropagating into lanes and then descending).
  *
  * Descriptor, 32-bit words at pDesc: [0] layers L, [1] cost id (COST_ID), [2] outputs k,
- * [3] address of the parameter vector, [4] address of the product kernel's work area; then per
+ * [3] address of the parameter vector, [4] address of the product kernel's work area, [5]
+ * (float64) where the sigmoid cross-entropy's delta keeps fastExp(-a) per logit, row by row as
+ * the logits, or 0; then per
  * layer l at word 8 + 8 l: inputs, units, activation id (ACT_ID), offset of its weights in the
  * parameter vector (in elements; the bias follows them), address of its outputs z (rows x units,
  * for every row of the forward pass), address of its deltas (chunk rows x units).
@@ -51,7 +53,7 @@ export function mlpWat(L: LaneType): string {
     ${layer('(i32.sub (local.get $L) (i32.const 1))')}
     (local.set $pBelow (local.get $d))
     (local.set $d (local.get $pDesc))
-    (call $cost_delta${sfx} (i32.load offset=16 (local.get $pBelow)) (local.get $pT) (i32.load offset=20 (local.get $pBelow)) (local.get $n) ${word(2)} ${word(1)})
+    (call $cost_delta${sfx} (i32.load offset=16 (local.get $pBelow)) (local.get $pT) (i32.load offset=20 (local.get $pBelow)) (local.get $n) ${word(2)} ${word(1)}${L.t === 'f64' ? ` ${word(5)}` : ''})
     (local.set $l (i32.sub (local.get $L) (i32.const 1)))`;
   const allRowsLayer = `
       ${layer('(local.get $l)')}
@@ -120,7 +122,8 @@ export function mlpWat(L: LaneType): string {
     (local.set $d (local.get $pDesc))
     (call $cost_delta${sfx}
       (i32.add (i32.load offset=16 (local.get $pBelow)) (i32.shl (i32.mul (local.get $r0) ${word(2)}) (i32.const ${L.shift})))
-      (local.get $pT) (i32.load offset=20 (local.get $pBelow)) (local.get $m) ${word(2)} ${word(1)})
+      (local.get $pT) (i32.load offset=20 (local.get $pBelow)) (local.get $m) ${word(2)} ${word(1)}${L.t === 'f64' ? `
+      (select (i32.add ${word(5)} (i32.shl (i32.mul (local.get $r0) ${word(2)}) (i32.const 3))) (i32.const 0) ${word(5)})` : ''})
     (local.set $l (i32.sub (local.get $L) (i32.const 1)))
     (block $bwd_done (loop $bwd
       (br_if $bwd_done (i32.lt_s (local.get $l) (i32.const 0)))
