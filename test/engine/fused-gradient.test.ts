@@ -13,6 +13,7 @@ import { Rng } from '../../shared/engine/rng';
 import { ChunkGradients } from '../../shared/engine/wasm/chunk-gradient';
 import { FusedGradient, gradientEngineFor } from '../../shared/training/fused-gradient';
 import { fusable, FusedNetwork } from '../../shared/engine/wasm/fused-network';
+import { kernelInstance } from '../../shared/engine/wasm/runtime';
 import { chunkPlan, flopsPerSample, LocalGradient } from '../../shared/training/gradient';
 import { seedRuns } from '../support/seed-runs';
 
@@ -152,6 +153,26 @@ describe('fused WebAssembly gradient engine', () => {
       expectSameBits(got, want, `wave ${r0s.join(',')} add0=${add0}`);
       expect(e2.every((e, j) => Object.is(e, e1[j]))).toBe(true);
     }
+  });
+
+  it('E of chunks inside one forward pass (rows from c0 > 0: the kept e^-a read at their offset), and E asked before the pass back is refused', () => {
+    const c = CASES[7];
+    const { net, x, t, w } = problem(c, 21);
+    net.params.set(w);
+    const d = net.inputs, k = net.outputs, n = 300;
+    const fn = new FusedNetwork(net, kernelInstance()!);
+    fn.reserve(n, n, n);
+    fn.loadParams(net.params);
+    fn.loadBatch(x, t, n);
+    fn.forward(0, n);
+    expect(() => fn.errorAfter(0, 10)).toThrow(/before their output deltas were formed/);
+    for (const [c0, m] of [[0, 100], [100, 101], [201, 99]]) {
+      const e = fn.backward(0, c0, m, 0, false, true);
+      const want = net.cost.value(net.forward(x.subarray(c0 * d, (c0 + m) * d), m), t.subarray(c0 * k, (c0 + m) * k), m, k);
+      expect(Object.is(e, want), `rows ${c0}-${c0 + m}: ${e} vs ${want}`).toBe(true);
+    }
+    expect(() => fn.errorAfter(0, 100)).toThrow(/before their output deltas were formed/);
+    fn.dispose();
   });
 
   it('a change of one input in its 7th digit changes the weights: the comparison can fail (negative control)', () => {

@@ -95,6 +95,8 @@ export class FusedNetwork {
   private wide = new Float64Array(0);
   /** The output deltas keep fastExp(-a) for E (float64, sigmoid cross-entropy). */
   private readonly keepsQ: boolean;
+  /** Rows of the last forward pass whose output deltas (and kept q) have been formed since. */
+  private deltaRows: [number, number] = [0, 0];
 
   constructor(readonly net: Network, readonly k: KernelInstance, readonly precision: Precision = 'float64') {
     if (!fusable(net)) throw new Error('this network has parts the fused gradient does not know (a custom activation or the mixture density cost)');
@@ -234,6 +236,7 @@ export class FusedNetwork {
   forward(g0: number, g: number): void {
     const lay = this.lay();
     this.fns.forward(lay.desc, g, lay.x + g0 * this.net.inputs * this.bytes);
+    this.deltaRows = [0, 0];
   }
 
   /**
@@ -245,13 +248,15 @@ export class FusedNetwork {
     const net = this.net;
     const pT = lay.t + (g0 + c0) * this.width * this.bytes;
     this.fns.backward(lay.desc, c0, m, lay.x + g0 * net.inputs * this.bytes, pT, lay.lanes[lane], add ? 1 : 0);
+    this.deltaRows = [c0, c0 + m];
     return withError ? this.errorAfterDeltas(c0, (g0 + c0) * this.width, m) : Number.NaN;
   }
 
   /**
    * After `forward(0, n)` and a pass back over these rows (backwardLanes, stepLanes): E of batch
-   * rows [c0, c0 + m), the bits of `error`, from what the output deltas kept where they keep
-   * something.
+   * rows [c0, c0 + m) by the cost's own TypeScript, reusing what the output deltas kept where
+   * they keep something (the bits of E from the logits alone). Asking before the rows' pass back
+   * throws.
    */
   errorAfter(c0: number, m: number): number {
     return this.errorAfterDeltas(c0, c0 * this.width, m);
@@ -265,15 +270,12 @@ export class FusedNetwork {
   private errorAfterDeltas(c0: number, t0: number, m: number): number {
     const lay = this.lay();
     if (lay.q === 0) return this.errorAt(c0, t0, m);
+    const [from, to] = this.deltaRows;
+    if (c0 < from || c0 + m > to) throw new Error(`FusedNetwork: E of rows ${c0}-${c0 + m} asked before their output deltas were formed (rows ${from}-${to} since the forward pass)`);
     const len = m * this.net.outputs;
     const f = this.k.arena.f64();
     const z = lay.z[this.net.layers.length - 1] / 8 + c0 * this.net.outputs, q = lay.q / 8 + c0 * this.net.outputs, t = lay.t / 8 + t0;
     return sigmoidCrossEntropyFromQ(f.subarray(z, z + len), f.subarray(t, t + len), f.subarray(q, q + len), len);
-  }
-
-  /** After `forward(0, n)`: E of batch rows [c0, c0 + m), from their logits by the cost's own TypeScript. */
-  error(c0: number, m: number): number {
-    return this.errorAt(c0, c0 * this.width, m);
   }
 
   /**
@@ -304,6 +306,7 @@ export class FusedNetwork {
   backwardLanes(n: number, segRows: number, lanes: 1 | 2, add0: boolean): void {
     const lay = this.lay();
     this.fns.backwardLanes(lay.desc, n, lay.x, lay.t, lay.lanes[0], lay.lanes[1], segRows, lanes, add0 ? 1 : 0);
+    this.deltaRows = [0, n];
   }
 
   /**
@@ -314,6 +317,7 @@ export class FusedNetwork {
   stepLanes(n: number, segRows: number, eta: number, keep: boolean): void {
     const lay = this.lay();
     this.fns.stepLanes(lay.desc, n, lay.x, lay.t, lay.lanes[0], lay.lanes[1], segRows, eta, keep ? lay.keep : 0);
+    this.deltaRows = [0, n];
   }
 
   /** w = w - eta (lane 0 (+ lane 1 when `lanes` is 2)) on the loaded parameters, the old ones kept. */
