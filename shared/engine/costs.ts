@@ -54,14 +54,7 @@ const sumOfSquares: Cost = {
   },
 };
 
-/**
- * Independent binary outputs y = sigma(a); E = -sum [t ln y + (1 - t) ln(1 - y)], PRML (5.21).
- * Computed as max(a, 0) - a t + ln(1 + e^-|a|), which equals it for every a without forming
- * ln 0 (the seed clips y to [1e-10, 1 - 1e-10] instead; the two agree wherever no clip applies).
- * Both E and y come from one q = e^-a per output: y = 1 / (1 + q) (`logistic`), and
- * e^-|a| = q for a >= 0, 1 / q for a < 0 (q = Infinity gives 0, as it should).
- */
-/** One logit's E from a, its target t and q = fastExp(-a) (see above). */
+/** One logit's E from a, its target t and q = fastExp(-a) (see sigmoidCrossEntropy). */
 function sigmoidCeTerm(a: number, t: number, q: number): number {
   return a > 0 ? a - a * t + Math.log1p(q) : Math.log1p(1 / q) - a * t;
 }
@@ -76,6 +69,13 @@ export function sigmoidCrossEntropyFromQ(a: Float64Array, t: Float64Array, q: Fl
   return e;
 }
 
+/**
+ * Independent binary outputs y = sigma(a); E = -sum [t ln y + (1 - t) ln(1 - y)], PRML (5.21).
+ * Computed as max(a, 0) - a t + ln(1 + e^-|a|), which equals it for every a without forming
+ * ln 0 (the seed clips y to [1e-10, 1 - 1e-10] instead; the two agree wherever no clip applies).
+ * Both E and y come from one q = e^-a per output: y = 1 / (1 + q) (`logistic`), and
+ * e^-|a| = q for a >= 0, 1 / q for a < 0 (q = Infinity gives 0, as it should).
+ */
 const sigmoidCrossEntropy: Cost = {
   name: 'sigmoid-cross-entropy',
   outputFunction: 'sigmoid',
