@@ -171,10 +171,13 @@ function mapBuffer(name: string, pair: (x: string, konst: Const) => string, one:
       `(f64.store ${add(get('pOut'), shl(get('end'), 3))} ${one(`(f64.load ${add(get('pIn'), shl(get('end'), 3))})`)})`)})`;
 }
 
+/** 1 / (1 + q) on two lanes and on one: the logistic sigmoid of a, given q = fastExp(-a). */
+const logisticOfQ2 = (q: string, konst: Const): string => V('div', konst(v2(1)), V('add', konst(v2(1)), q));
+const logisticOfQ1 = (q: string): string => F('div', f(1), F('add', f(1), q));
 /** The logistic sigmoid 1 / (1 + fastExp(-x)) on two lanes (constants through `konst`, as exp2's). */
-export const logistic2 = (x: string, konst: Const = inline): string => V('div', konst(v2(1)), V('add', konst(v2(1)), exp2(V('neg', x), konst)));
+export const logistic2 = (x: string, konst: Const = inline): string => logisticOfQ2(exp2(V('neg', x), konst), konst);
 /** The same on one value. */
-export const logistic1 = (x: string): string => F('div', f(1), F('add', f(1), `(call $exp ${F('neg', x)})`));
+export const logistic1 = (x: string): string => logisticOfQ1(`(call $exp ${F('neg', x)})`);
 
 /** delta h'(a) from z = h(a) for the activations with a derivative to apply, on two lanes and on one. */
 const derivatives: { act: 'tanh' | 'sigmoid' | 'relu'; pair: (z: string, d: string) => string; one: (z: string, d: string) => string }[] = [
@@ -210,7 +213,8 @@ function sumColumns(width: 1 | 2 | 4): string {
 /**
  * The sigmoid cross-entropy's delta over len values: q = fastExp(-a) (to pQ unless 0), then
  * d = 1 / (1 + q) - t, two lanes at a time and the last one alone: logistic2 / logistic1 and the
- * subtraction, operation for operation, with q kept on the way.
+ * subtraction, operation for operation, with q kept on the way. (It has its own loop rather than
+ * mapBuffer's: two inputs and two outputs.)
  */
 function sigmoidCeDelta(): string {
   const h = new Hoisted();
@@ -218,7 +222,7 @@ function sigmoidCeDelta(): string {
   const pair = `
       ${set('q', exp2(V('neg', `(v128.load ${at('pA', 'i')})`), h.konst))}
       (if ${get('pQ')} (then (v128.store ${at('pQ', 'i')} ${get('q')})))
-      (v128.store ${at('pD', 'i')} ${V('sub', V('div', h.konst(v2(1)), V('add', h.konst(v2(1)), get('q'))), `(v128.load ${at('pT', 'i')})`)})`;
+      (v128.store ${at('pD', 'i')} ${V('sub', logisticOfQ2(get('q'), h.konst), `(v128.load ${at('pT', 'i')})`)})`;
   return `
   (func $sigmoid_ce_delta (param $pA i32) (param $pT i32) (param $pD i32) (param $pQ i32) (param $len i32)
     (local $i i32) (local $end i32) (local $q v128) (local $q1 f64) ${EXP2_LOCALS} ${h.prologue()}
@@ -231,7 +235,7 @@ function sigmoidCeDelta(): string {
     ${ifElse(`(i32.lt_s ${get('end')} ${get('len')})`, `
       ${set('q1', `(call $exp ${F('neg', `(f64.load ${at('pA', 'end')})`)})`)}
       (if ${get('pQ')} (then (f64.store ${at('pQ', 'end')} ${get('q1')})))
-      (f64.store ${at('pD', 'end')} ${F('sub', F('div', f(1), F('add', f(1), get('q1'))), `(f64.load ${at('pT', 'end')})`)})`)})`;
+      (f64.store ${at('pD', 'end')} ${F('sub', logisticOfQ1(get('q1')), `(f64.load ${at('pT', 'end')})`)})`)})`;
 }
 
 /** The elementwise functions, the activations' passes and the costs' deltas. */

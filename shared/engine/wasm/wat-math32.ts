@@ -42,7 +42,6 @@ function viaF64(x: string, fn: (pair: string, other: string) => string, y = '(lo
 }
 const VIA_LOCALS = '(local $w_x v128) (local $w_t v128) (local $w_lo v128) (local $w_hi v128)';
 
-
 /**
  * out[i] = fn(in[i]) over len float32 values: four lanes at a time, the last one to three alone;
  * four's constants loaded from the pool before the loop (wat-pool.ts).
