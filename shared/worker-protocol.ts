@@ -18,6 +18,7 @@ import type { Dataset } from './data/dataset';
 import type { CurvatureReport } from './curvature-report';
 import type { GradcheckResult } from './engine/gradcheck';
 import type { Hyperparameters } from './engine/evidence';
+import type { WasmMemory } from './engine/wasm/runtime';
 import type { WireError } from './errors';
 import type { RunMetrics, RunStatus } from './run';
 import type { LabSpec } from './spec';
@@ -45,7 +46,8 @@ export interface StreamOptions {
 
 /** Shared memory of a data-parallel run (src-main/training/parallel-gradient.ts). */
 export interface ParallelSetup {
-  block: SharedArrayBuffer;
+  /** Where the block is: a shared WebAssembly kernel memory (every participant runs its kernels on it) and an address in it. */
+  block: { memory: WasmMemory; at: number };
   layout: { params: number; inputs: number; outputs: number; maxBatch: number; logits: number };
   /** Participants, the coordinator included. */
   K: number;

@@ -4,8 +4,13 @@
  * the row numbers, the trainer's fallback vectors) and the synchronisation on it: a generation
  * counter the helpers wait on, an arrival counter per phase, and the quit flag. Every participant
  * builds the same views of the same block.
+ *
+ * The block is a reserved part of a shared WebAssembly kernel memory (runtime.ts), on which each
+ * participant runs its kernels: they read the weights and write the lanes where the block keeps
+ * them, so nothing is copied in or out of the kernels per step.
  */
 import type { Dataset } from '../../shared/data/dataset';
+import { reserveIn, sharedKernelMemory, type WasmMemory } from '../../shared/engine/wasm/runtime';
 import { EVAL_ROWS } from '../../shared/training/evaluation';
 import { MAX_PARALLEL_CHUNKS } from '../../shared/training/gradient';
 
@@ -79,8 +84,16 @@ export interface ParallelLayout {
   logits: number;
 }
 
-/** Views of the shared block, the same in every participant. */
+/** A run's shared block: the kernel memory it is in and its address there. */
+export interface ParallelBlock {
+  memory: WasmMemory;
+  at: number;
+}
+
+/** Views of the shared block, the same in every participant (a view's byteOffset is its address in the kernel memory). */
 export interface ParallelViews {
+  /** The kernel memory the block is in. */
+  memory: WasmMemory;
   ints: Int32Array;
   /** Float64 control slots (F). */
   floats: Float64Array;
@@ -101,9 +114,11 @@ export interface ParallelViews {
   fallback: [Float64Array, Float64Array];
 }
 
-/** Allocates the shared block for a run. */
-export function createParallelBlock(layout: ParallelLayout): SharedArrayBuffer {
-  return new SharedArrayBuffer(INT_SLOTS * 4 + (F64_SLOTS + doublesOf(layout)) * 8 + layout.maxBatch * 4);
+/** Allocates the shared block for a run, in a new shared kernel memory. */
+export function createParallelBlock(layout: ParallelLayout): ParallelBlock {
+  const memory = sharedKernelMemory();
+  if (memory === null) throw new Error('this platform has no shared WebAssembly memory, which a run on several threads needs: set threads to 1');
+  return { memory, at: reserveIn(memory, INT_SLOTS * 4 + (F64_SLOTS + doublesOf(layout)) * 8 + layout.maxBatch * 4) };
 }
 
 function doublesOf(layout: ParallelLayout): number {
@@ -116,14 +131,15 @@ function doublesOf(layout: ParallelLayout): number {
 }
 
 /** The views of a shared block. */
-export function parallelViews(sab: SharedArrayBuffer, layout: ParallelLayout): ParallelViews {
-  let at = INT_SLOTS * 4;
+export function parallelViews(block: ParallelBlock, layout: ParallelLayout): ParallelViews {
+  const sab = block.memory.buffer;
+  let at = block.at + INT_SLOTS * 4;
   const take = (n: number) => {
     const v = new Float64Array(sab, at, n);
     at += n * 8;
     return v;
   };
-  const ints = new Int32Array(sab, 0, INT_SLOTS);
+  const ints = new Int32Array(sab, block.at, INT_SLOTS);
   const floats = take(F64_SLOTS);
   const params = take(layout.params);
   const total = take(layout.params);
@@ -135,7 +151,7 @@ export function parallelViews(sab: SharedArrayBuffer, layout: ParallelLayout): P
   const batchT = take(layout.maxBatch * layout.outputs);
   const logits = take(EVAL_ROWS * layout.logits);
   const rows = new Int32Array(sab, at, layout.maxBatch);
-  return { ints, floats, params, batchX, batchT, slots, slotE, total, lane1, logits, rows, fallback };
+  return { memory: block.memory, ints, floats, params, batchX, batchT, slots, slotE, total, lane1, logits, rows, fallback };
 }
 
 /**
@@ -165,8 +181,8 @@ export function arrive(ints: Int32Array): void {
 }
 
 /** Tells the helpers to leave their loops. */
-export function releaseHelpers(sab: SharedArrayBuffer): void {
-  const ints = new Int32Array(sab, 0, INT_SLOTS);
+export function releaseHelpers(block: ParallelBlock): void {
+  const ints = new Int32Array(block.memory.buffer, block.at, INT_SLOTS);
   Atomics.store(ints, I.QUIT, 1);
   Atomics.add(ints, I.GEN, 1);
   Atomics.notify(ints, I.GEN);

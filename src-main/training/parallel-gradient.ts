@@ -30,9 +30,12 @@
  * and a helper in its wait loop could not receive them anyway.
  */
 import { targetWidth } from '../../shared/engine/cost-types';
+import { kernelBackend } from '../../shared/engine/kernel-backend';
 import type { Network } from '../../shared/engine/network';
 import { descend, descendSum } from '../../shared/engine/optimizers/gradient-descent';
-import { ChunkGradients } from '../../shared/engine/wasm/chunk-gradient';
+import { type BatchRows, ChunkGradients } from '../../shared/engine/wasm/chunk-gradient';
+import { fusable } from '../../shared/engine/wasm/fused-network';
+import { type KernelInstance, kernelInstanceOn } from '../../shared/engine/wasm/runtime';
 import { AbortedError, chunkPlan, flopsPerSample, gatherRows, type GradientEngine, LANES, MAX_PARALLEL_CHUNKS } from '../../shared/training/gradient';
 import { EVAL_ROWS } from '../../shared/training/evaluation';
 import {
@@ -41,6 +44,7 @@ import {
   F,
   HELPER_SPIN_MS,
   I,
+  type ParallelBlock,
   type ParallelData,
   type ParallelLayout,
   type ParallelViews,
@@ -55,6 +59,27 @@ import {
 /** Copies the training rows listed at batch positions [r0, r0 + m) into the batch buffers. */
 function gather(v: ParallelViews, data: ParallelData, r0: number, m: number): void {
   gatherRows(data.train, v.rows, r0, m, v.batchX, v.batchT);
+}
+
+/**
+ * A participant's chunk gradients: on the block's kernel memory where the kernels are WebAssembly
+ * and the network computes with the block's weights (so its kernels read them in place and sum
+ * into the block's lanes), else as ChunkGradients computes them on its own.
+ */
+function chunkGradientsOn(net: Network, v: ParallelViews): ChunkGradients {
+  const k = kernelBackend() === 'wasm' && fusable(net) && net.params === v.params ? kernelInstanceOn(v.memory) : null;
+  return new ChunkGradients(net, k === null ? null : { k, params: v.params });
+}
+
+/**
+ * Where the batch's rows are for this participant: listed training rows it gathers itself
+ * straight into its kernels' memory (SOURCE.ROWS on the fused path), else arrays: the training
+ * split, or the block's batch buffers (SOURCE.ROWS: after `gather` of the rows it needs).
+ */
+function batchRows(cg: ChunkGradients, v: ParallelViews, data: ParallelData, source: number): BatchRows {
+  if (source === SOURCE.TRAIN) return { x: data.train.inputs, t: data.train.targets };
+  if (source === SOURCE.ROWS && cg.gathers) return { data: data.train, rows: v.rows };
+  return { x: v.batchX, t: v.batchT };
 }
 
 /** Participant i's range [lo, hi) of the parameter vector in the reduce phase. */
@@ -72,7 +97,7 @@ function range(P: number, i: number, K: number): [number, number] {
 function work(net: Network, cg: ChunkGradients, v: ParallelViews, i: number, data: ParallelData, lane0: Float64Array): void {
   const phase = v.ints[I.PHASE];
   if (phase === PHASE_CHUNKS) computeChunks(net, cg, v, i, data);
-  else if (phase === PHASE_REDUCE) reduce(v, i, lane0);
+  else if (phase === PHASE_REDUCE) reduce(cg, v, i, lane0);
   else computeLogits(net, v, i, data);
 }
 
@@ -98,8 +123,8 @@ function computeChunks(net: Network, cg: ChunkGradients, v: ParallelViews, i: nu
   const start = ints[I.WAVE_START];
   const inWave = Math.min(MAX_PARALLEL_CHUNKS, ints[I.CHUNKS] - start);
   const source = ints[I.SOURCE];
-  const x = source === SOURCE.TRAIN ? data.train.inputs : v.batchX;
-  const t = source === SOURCE.TRAIN ? data.train.targets : v.batchT;
+  const src = batchRows(cg, v, data, source);
+  const gatherHere = source === SOURCE.ROWS && !cg.gathers;
   const rows = ints[I.CHUNK_ROWS];
   const n = ints[I.ROWS];
   if (K === LANES) {
@@ -111,14 +136,14 @@ function computeChunks(net: Network, cg: ChunkGradients, v: ParallelViews, i: nu
       if (c % LANES !== i) continue;
       const r0 = c * rows;
       const m = Math.min(rows, n - r0);
-      if (source === SOURCE.ROWS) gather(v, data, r0, m);
+      if (gatherHere) gather(v, data, r0, m);
       r0s.push(r0);
       ms.push(m);
       js.push(j);
     }
     if (js.length === 0) return;
     const es: number[] = [];
-    cg.wave(x, t, r0s, ms, v.slots[i], start + js[0] >= LANES, es);
+    cg.wave(src, r0s, ms, v.slots[i], start + js[0] >= LANES, es);
     js.forEach((j, q) => { v.slotE[j] = es[q]; });
     return;
   }
@@ -128,14 +153,14 @@ function computeChunks(net: Network, cg: ChunkGradients, v: ParallelViews, i: nu
     if (j % K !== i) continue;
     const r0 = c * rows;
     const m = Math.min(rows, n - r0);
-    if (source === SOURCE.ROWS) gather(v, data, r0, m);
-    v.slotE[j] = cg.chunk(x, t, r0, m, v.slots[j], false);
+    if (gatherHere) gather(v, data, r0, m);
+    v.slotE[j] = cg.chunk(src, r0, m, v.slots[j], false);
   }
   cg.flush();
 }
 
 /** This participant's range of the reduction, and of the gradient step when one is fused. */
-function reduce(v: ParallelViews, i: number, lane0: Float64Array): void {
+function reduce(cg: ChunkGradients, v: ParallelViews, i: number, lane0: Float64Array): void {
   const ints = v.ints;
   const K = ints[I.K];
   const start = ints[I.WAVE_START];
@@ -146,13 +171,24 @@ function reduce(v: ParallelViews, i: number, lane0: Float64Array): void {
   const fused = last && ints[I.DESCEND] === 1;
   if (K === LANES) {
     // Two lanes and a gradient step: the step adds them up itself; nothing else needs the sum.
-    if (fused) descendSum(v.params, v.slots[0], v.slots[1], v.floats[F.ETA], lo, hi, fallbackOf(v));
+    if (fused && cg.kernels !== null) descendInBlock(cg.kernels, v, lo, hi);
+    else if (fused) descendSum(v.params, v.slots[0], v.slots[1], v.floats[F.ETA], lo, hi, fallbackOf(v));
     else joinLanes(v.slots[0], v.slots[1], lane0, lo, hi);
     return;
   }
   if (start === 0 && inWave === 4 && last) joinFour(v.slots, lane0, lo, hi);
   else addWave(v, lane0, start, inWave, chunks, last, lo, hi);
   if (fused) descend(v.params, lane0, v.floats[F.ETA], lo, hi, fallbackOf(v));
+}
+
+/**
+ * descendSum's step over [lo, hi) by the WebAssembly kernel, on the block where the weights, the
+ * two lanes and the fallback vector are: w - eta (lane 0 + lane 1), the same formula and bits.
+ */
+function descendInBlock(k: KernelInstance, v: ParallelViews, lo: number, hi: number): void {
+  const keep = fallbackOf(v);
+  const at = (a: Float64Array) => a.byteOffset + lo * 8;
+  k.exports.descend(at(v.params), at(v.slots[0]), at(v.slots[1]), v.floats[F.ETA], hi - lo, keep ? at(keep) : 0);
 }
 
 /** The fallback vector a fused step keeps the old weights in, if any. */
@@ -192,14 +228,14 @@ function addWave(v: ParallelViews, lane0: Float64Array, start: number, inWave: n
  */
 export function helperLoop(
   networkOn: (params: Float64Array) => Network,
-  sab: SharedArrayBuffer,
+  block: ParallelBlock,
   layout: ParallelLayout,
   index: number,
   data: ParallelData,
 ): void {
-  const v = parallelViews(sab, layout);
+  const v = parallelViews(block, layout);
   const net = networkOn(v.params);
-  const cg = new ChunkGradients(net);
+  const cg = chunkGradientsOn(net, v);
   let gen = 0;
   for (;;) {
     if (!spinWhile(v.ints, I.GEN, gen, HELPER_SPIN_MS)) Atomics.wait(v.ints, I.GEN, gen);
@@ -217,22 +253,21 @@ export class ParallelGradient implements GradientEngine {
   private readonly perSample: number;
   private readonly cg: ChunkGradients;
 
+  /**
+   * `v`: the views of the run's block; the run's network is normally built on `v.params` (one
+   * vector, one object, so `w === v.params` tells that the helpers already see w).
+   */
   constructor(
     private readonly net: Network,
-    sab: SharedArrayBuffer,
-    layout: ParallelLayout,
+    v: ParallelViews,
     private readonly K: number,
     private readonly data: ParallelData,
     private readonly shouldAbort: () => boolean = () => false,
   ) {
-    this.v = parallelViews(sab, layout);
-    // The run's network is normally built on the block's weights: one vector, one object, so
-    // `w === v.params` tells that the helpers already see w.
-    const p = net.params;
-    if (p.buffer === sab && p.byteOffset === this.v.params.byteOffset && p.length === this.v.params.length) this.v.params = p;
+    this.v = v;
     this.v.ints[I.K] = K;
     this.perSample = flopsPerSample(net);
-    this.cg = new ChunkGradients(net);
+    this.cg = chunkGradientsOn(net, v);
   }
 
   /** A mini-batch given by row numbers: each participant gathers the rows of its chunks. */
@@ -291,10 +326,8 @@ export class ParallelGradient implements GradientEngine {
     try {
       // One chunk: nothing to share (the result is the same bits as on one thread).
       if (chunks === 1) {
-        if (source === SOURCE.ROWS) gather(v, this.data, 0, n);
-        const x = source === SOURCE.TRAIN ? this.data.train.inputs : v.batchX;
-        const t = source === SOURCE.TRAIN ? this.data.train.targets : v.batchT;
-        const e = this.cg.chunk(x, t, 0, n, grad, false);
+        if (source === SOURCE.ROWS && !this.cg.gathers) gather(v, this.data, 0, n);
+        const e = this.cg.chunk(batchRows(this.cg, v, this.data, source), 0, n, grad, false);
         this.cg.flush();
         if (descent !== undefined) descend(w, grad, descent, 0, w.length, keep);
         return e;

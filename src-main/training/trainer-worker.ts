@@ -81,12 +81,13 @@ function runTraining(req: StartRequest): void {
   const par = req.parallel;
   // A data-parallel run's network keeps its weights in the shared block, where the helpers read
   // them and take their share of each gradient step.
-  const lab = assembleLab(req.spec, req.parts, req.initialWeights, par ? parallelViews(par.block, par.layout).params : undefined);
+  const views = par ? parallelViews(par.block, par.layout) : undefined;
+  const lab = assembleLab(req.spec, req.parts, req.initialWeights, views?.params);
   // Stop and reset may interrupt a step between chunks; pause waits for the step to end so a
   // paused-and-resumed run draws the same batches as one that was never paused.
   const shouldAbort = () => control.interrupted;
   const gradient = par
-    ? new ParallelGradient(lab.net, par.block, par.layout, par.K, { train: lab.data, validation: lab.validation }, shouldAbort)
+    ? new ParallelGradient(lab.net, views!, par.K, { train: lab.data, validation: lab.validation }, shouldAbort)
     : undefined;
   // A checkpoint's pass over the validation set is put off by a pause (or stop, reset) that arrives
   // during it: it is redone before the next step, same weights, same result, and a pause must not

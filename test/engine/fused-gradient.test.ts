@@ -130,7 +130,7 @@ describe('fused WebAssembly gradient engine', () => {
     cuts.forEach(([r0, m], i) => {
       const into1 = i % 2 === 0 ? a1 : b1, into2 = i % 2 === 0 ? a2 : b2;
       const e1 = net.gradientInto(x.subarray(r0 * d, (r0 + m) * d), t.subarray(r0 * k, (r0 + m) * k), m, into1, i >= 2);
-      const e2 = cg.chunk(x, t, r0, m, into2, i >= 2);
+      const e2 = cg.chunk({ x, t }, r0, m, into2, i >= 2);
       expect(Object.is(e2, e1), `E of chunk ${i}`).toBe(true);
     });
     cg.flush();
@@ -149,7 +149,7 @@ describe('fused WebAssembly gradient engine', () => {
       const want = Float64Array.from(start), got = Float64Array.from(start);
       const e1 = ms.map((m, j) => net.gradientInto(x.subarray(r0s[j] * d, (r0s[j] + m) * d), t.subarray(r0s[j] * k, (r0s[j] + m) * k), m, want, add0 || j > 0));
       const e2: number[] = [];
-      cg.wave(x, t, r0s, ms, got, add0, e2);
+      cg.wave({ x, t }, r0s, ms, got, add0, e2);
       expectSameBits(got, want, `wave ${r0s.join(',')} add0=${add0}`);
       expect(e2.every((e, j) => Object.is(e, e1[j]))).toBe(true);
     }

@@ -3,7 +3,10 @@
  * `chunk` is Network.gradientInto(x rows [r0, r0 + m), into, add), the same bits, computed on
  * the fused WebAssembly path (fused-network.ts) where it can run and by the network otherwise.
  *
- * On the fused path a chunk's gradient stays in the kernel memory while the next chunk of the
+ * On a run's shared kernel memory (`Shared`: the participants' kernels all run on the memory the
+ * run's weights and lanes are in), the kernels read the weights where they are and sum each
+ * chunk straight into its lane, given by address: nothing is copied in or out but the rows.
+ * Otherwise a chunk's gradient stays in this thread's kernel memory while the next chunk of the
  * same participant adds into the same vector (two lanes: chunk c and c + 2 go to one lane), and
  * reaches `into` when `flush` is called or another vector is asked for: one copy out per lane
  * and wave instead of one copy in and out per chunk. The caller must `flush` before anyone else
@@ -12,14 +15,28 @@
  * one forward pass over all their rows, one backward pass with the sums kept per chunk.
  * float64 only: float32 runs train on one thread.
  */
+import type { Dataset } from '../../data/dataset';
 import { targetWidth } from '../cost-types';
 import { kernelBackend } from '../kernel-backend';
 import type { Network } from '../network';
 import { FusedNetwork, fusable } from './fused-network';
-import { kernelInstance } from './runtime';
+import { type KernelInstance, kernelInstance } from './runtime';
 
 /** Layer outputs (doubles) up to which a wave's chunks go forward and back in one pass (32 MB). */
 const WAVE_DOUBLES = 4 << 20;
+
+/** Where a batch's rows are: rows of x and t, or (`rows` given) the training rows of `data` listed there. */
+export type BatchRows = { x: Float64Array; t: Float64Array; data?: undefined } | { data: Dataset; rows: Int32Array };
+
+/**
+ * A run's shared kernel memory: an instance of this thread's kernels on it, and the network's
+ * parameter vector there (a view of the run's block). Vectors on the same buffer object as that
+ * view (the block's other views) are summed into in place.
+ */
+export interface Shared {
+  k: KernelInstance;
+  params: Float64Array;
+}
 
 /** One participant's chunk gradients; see the file comment. */
 export class ChunkGradients {
@@ -27,27 +44,55 @@ export class ChunkGradients {
   /** The vector whose running sum is in lane 0 and not yet copied out. */
   private pending: Float64Array | null = null;
 
-  constructor(private readonly net: Network) {
-    const k = kernelBackend() === 'wasm' && fusable(net) ? kernelInstance() : null;
-    this.fn = k !== null ? new FusedNetwork(net, k) : null;
+  /** `shared`: compute on the run's shared kernel memory (when the kernels are WebAssembly). */
+  constructor(private readonly net: Network, shared: Shared | null = null) {
+    const fused = kernelBackend() === 'wasm' && fusable(net);
+    const k = fused ? shared?.k ?? kernelInstance() : null;
+    if (shared !== null && net.params !== shared.params) throw new Error('ChunkGradients: the network must compute with the shared parameter vector');
+    this.fn = k !== null ? new FusedNetwork(net, k, 'float64', shared === null ? 0 : shared.params.byteOffset) : null;
+    this.block = shared !== null && this.fn !== null ? shared.params.buffer : null;
+    this.kernels = this.block !== null ? shared!.k : null;
+  }
+
+  /** The instance on the run's shared memory when the chunks are computed there, else null. */
+  readonly kernels: KernelInstance | null;
+  /** The buffer the run's block is viewed through, when the chunks are computed on it. */
+  private readonly block: ArrayBufferLike | null;
+
+  /** True when `v` is a view of the run's block, which the kernels can sum into in place. */
+  private inBlock(v: Float64Array): boolean {
+    return this.block !== null && v.buffer === this.block;
+  }
+
+  /** True when this participant reads listed rows of the data itself (BatchRows with `rows`). */
+  get gathers(): boolean {
+    return this.fn !== null;
   }
 
   /**
-   * The gradient of rows [r0, r0 + m) of x and t at the network's parameters into `into`
-   * (written over it, or added when `add`); returns their E.
+   * The gradient of batch rows [r0, r0 + m) at the network's parameters into `into` (written
+   * over it, or added when `add`); returns their E. On the shared memory `into` must be a view
+   * of it (a lane of the run's block).
    */
-  chunk(x: Float64Array, t: Float64Array, r0: number, m: number, into: Float64Array, add: boolean): number {
+  chunk(src: BatchRows, r0: number, m: number, into: Float64Array, add: boolean): number {
     const fn = this.fn;
     const net = this.net;
     if (fn === null) {
+      if (src.data !== undefined) throw new Error('ChunkGradients: rows to gather need the fused path');
       const d = net.inputs, w = targetWidth(net.cost, net.outputs);
-      return net.gradientInto(x.subarray(r0 * d, (r0 + m) * d), t.subarray(r0 * w, (r0 + m) * w), m, into, add);
+      return net.gradientInto(src.x.subarray(r0 * d, (r0 + m) * d), src.t.subarray(r0 * w, (r0 + m) * w), m, into, add);
+    }
+    if (this.inBlock(into)) {
+      fn.reserve(m, m, m);
+      this.load(src, r0, m, 0);
+      fn.forward(0, m);
+      return fn.backward(0, 0, m, { at: into.byteOffset }, add, true);
     }
     // A new layout would lose the running sum: copy it out first (and back in below).
     if (this.pending !== null && (this.pending !== into || !fn.fits(r0 + m, m, m))) this.flush();
     fn.reserve(r0 + m, m, m);
-    fn.loadParams(net.params);
-    fn.loadRows(x, t, r0, m);
+    if (this.kernels === null) fn.loadParams(net.params);
+    this.load(src, r0, m, r0);
     // Adding to a vector whose sum is not in lane 0 already: bring it in first.
     if (add && this.pending !== into) fn.loadLane(0, into);
     fn.forward(r0, m);
@@ -58,12 +103,12 @@ export class ChunkGradients {
 
   /**
    * Several chunks summed into one vector (a participant's chunks c, c + 2, ... on two threads):
-   * chunk j covers rows [r0s[j], r0s[j] + ms[j]) of x and t; the first is written over `into`
-   * unless `add0`, the others added, in order. The same bits as `chunk` one by one, in two
-   * WebAssembly calls (one forward pass over all their rows, then the lanes backward pass) when
-   * the chunks are of one size but perhaps the last; E of each chunk goes into `es`.
+   * chunk j covers batch rows [r0s[j], r0s[j] + ms[j]); the first is written over `into` unless
+   * `add0`, the others added, in order. The same bits as `chunk` one by one, in two WebAssembly
+   * calls (one forward pass over all their rows, then the lanes backward pass) when the chunks
+   * are of one size but perhaps the last; E of each chunk goes into `es`.
    */
-  wave(x: Float64Array, t: Float64Array, r0s: readonly number[], ms: readonly number[], into: Float64Array, add0: boolean, es: number[]): void {
+  wave(src: BatchRows, r0s: readonly number[], ms: readonly number[], into: Float64Array, add0: boolean, es: number[]): void {
     const fn = this.fn;
     const rows = ms[0];
     const even = ms.every((m, j) => m === rows || (j === ms.length - 1 && m <= rows));
@@ -71,32 +116,39 @@ export class ChunkGradients {
     // Layer outputs and deltas for all the rows within WAVE_DOUBLES, else chunk by chunk.
     const small = n * this.net.layers.reduce((u, l) => u + l.units, 0) <= WAVE_DOUBLES;
     if (fn === null || ms.length < 2 || !even || !small) {
-      ms.forEach((m, j) => { es[j] = this.chunk(x, t, r0s[j], m, into, add0 || j > 0); });
+      ms.forEach((m, j) => { es[j] = this.chunk(src, r0s[j], m, into, add0 || j > 0); });
       this.flush();
       return;
     }
     this.flush();
     fn.reserve(n, n, rows);
-    fn.loadParams(this.net.params);
+    const inPlace = this.inBlock(into);
+    if (this.kernels === null) fn.loadParams(this.net.params);
     let at = 0;
     ms.forEach((m, j) => {
-      fn.loadRows(x, t, r0s[j], m, at);
+      this.load(src, r0s[j], m, at);
       at += m;
     });
-    if (add0) fn.loadLane(0, into);
+    if (add0 && !inPlace) fn.loadLane(0, into);
     fn.forward(0, n);
-    fn.backwardLanes(n, rows, 1, add0);
+    fn.backwardLanes(n, rows, 1, add0, inPlace ? { at: into.byteOffset } : 0);
     at = 0;
     ms.forEach((m, j) => {
       es[j] = fn.errorAfter(at, m);
       at += m;
     });
-    fn.storeLane(0, into);
+    if (!inPlace) fn.storeLane(0, into);
   }
 
   /** Copies the running sum out to its vector. */
   flush(): void {
     if (this.fn !== null && this.pending !== null) this.fn.storeLane(0, this.pending);
     this.pending = null;
+  }
+
+  /** Batch rows [r0, r0 + m) into rows [at, at + m) of the working copy. */
+  private load(src: BatchRows, r0: number, m: number, at: number): void {
+    if (src.data !== undefined) this.fn!.gatherRows(src.data, src.rows, r0, m, at);
+    else this.fn!.loadRows(src.x, src.t, r0, m, at);
   }
 }

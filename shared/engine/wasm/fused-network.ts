@@ -9,6 +9,7 @@
  * linear, sigmoid, tanh, relu, and the costs sum of squares, sigmoid or softmax cross-entropy
  * (the mixture density cost stays in TypeScript).
  */
+import type { Dataset } from '../../data/dataset';
 import { activation, isActivationName } from '../activations';
 import { cost as costByName, sigmoidCrossEntropyFromQ } from '../costs';
 import { targetWidth } from '../cost-types';
@@ -60,6 +61,11 @@ interface Layout {
   q: number;
 }
 
+/** A vector elsewhere in the kernel memory, by its byte address (a data-parallel run's shared lane). */
+export interface Address {
+  at: number;
+}
+
 /** The arithmetic a working copy computes in (spec `training.precision`). */
 export type Precision = 'float64' | 'float32';
 
@@ -98,8 +104,14 @@ export class FusedNetwork {
   /** Rows of the last forward pass whose output deltas (and kept q) have been formed since. */
   private deltaRows: [number, number] = [0, 0];
 
-  constructor(readonly net: Network, readonly k: KernelInstance, readonly precision: Precision = 'float64') {
+  /**
+   * `paramsAt`: the parameters live at that address of k's memory (float64; a data-parallel
+   * run's shared weights) instead of in this copy's block: the kernels read and step them there,
+   * and loadParams, storeParams and storeKeep are not for such a copy.
+   */
+  constructor(readonly net: Network, readonly k: KernelInstance, readonly precision: Precision = 'float64', private readonly paramsAt = 0) {
     if (!fusable(net)) throw new Error('this network has parts the fused gradient does not know (a custom activation or the mixture density cost)');
+    if (paramsAt !== 0 && precision !== 'float64') throw new Error('FusedNetwork: parameters elsewhere in memory are float64 only');
     this.size = net.size;
     this.width = targetWidth(net.cost, net.outputs);
     this.bytes = precision === 'float64' ? 8 : 4;
@@ -138,7 +150,7 @@ export class FusedNetwork {
     }
     const sizes: number[] = [
       (DESC_HEAD + DESC_LAYER * L) * 4,
-      this.size * b, this.size * b, this.size * b, this.size * b,
+      this.paramsAt === 0 ? this.size * b : 0, this.size * b, this.size * b, this.size * b,
       bRows * net.inputs * b, bRows * this.width * b,
       ...net.layers.flatMap((l) => [fRows * l.units * b, fRows * l.units * b]),
       work,
@@ -162,7 +174,7 @@ export class FusedNetwork {
       delta.push(at[8 + 2 * l]);
     });
     const layout: Layout = {
-      batchRows: bRows, forwardRows: fRows, chunkRows: cRows, block, desc: at[0], params: at[1], lanes: [at[2], at[3]], keep: at[4],
+      batchRows: bRows, forwardRows: fRows, chunkRows: cRows, block, desc: at[0], params: this.paramsAt || at[1], lanes: [at[2], at[3]], keep: at[4],
       x: at[5], t: at[6], z, delta, work: at[7 + 2 * L], stage: at[8 + 2 * L], q: this.keepsQ ? at[9 + 2 * L] : 0,
     };
     // The descriptor wat-mlp.ts reads.
@@ -194,7 +206,7 @@ export class FusedNetwork {
 
   /** Copies parameters in (float32: rounded). */
   loadParams(w: Float64Array): void {
-    this.load(w.subarray(0, this.size), this.lay().params);
+    this.load(w.subarray(0, this.size), this.own().params);
   }
 
   /** Float64 values into the copy at `to` (float32: through the staging area, rounded there). */
@@ -232,6 +244,24 @@ export class FusedNetwork {
     this.load(t.subarray(r0 * w, (r0 + m) * w), lay.t + at * w * b);
   }
 
+  /**
+   * Copies the rows of `data` listed at rows[r0 .. r0 + m) straight to rows [at, at + m) of the
+   * copy: a mini-batch gathered without a batch buffer in between (float64).
+   */
+  gatherRows(data: Dataset, rows: Int32Array, r0: number, m: number, at: number): void {
+    const lay = this.lay();
+    if (this.bytes !== 8) throw new Error('FusedNetwork.gatherRows: float64 only');
+    const d = this.net.inputs, w = this.width;
+    if (data.inputNames.length !== d || data.targetNames.length !== w) throw new Error(`FusedNetwork.gatherRows: the data has ${data.inputNames.length} inputs and ${data.targetNames.length} target columns, the network ${d} and ${w}`);
+    const f = this.k.arena.f64();
+    const x = lay.x / 8 + at * d, t = lay.t / 8 + at * w;
+    for (let r = 0; r < m; r++) {
+      const row = rows[r0 + r];
+      f.set(data.inputs.subarray(row * d, row * d + d), x + r * d);
+      f.set(data.targets.subarray(row * w, row * w + w), t + r * w);
+    }
+  }
+
   /** Forward propagation of batch rows [g0, g0 + g) (at most forwardRows) at the loaded parameters. */
   forward(g0: number, g: number): void {
     const lay = this.lay();
@@ -240,14 +270,15 @@ export class FusedNetwork {
   }
 
   /**
-   * After `forward(g0, g)`: the gradient of batch rows [g0 + c0, g0 + c0 + m) into lane `lane`,
-   * written over it or added (`add`); returns E of those rows when `withError`, else NaN.
+   * After `forward(g0, g)`: the gradient of batch rows [g0 + c0, g0 + c0 + m) into lane `lane`
+   * (or, `lane` an address, into the vector of k's memory there), written over it or added
+   * (`add`); returns E of those rows when `withError`, else NaN.
    */
-  backward(g0: number, c0: number, m: number, lane: 0 | 1, add: boolean, withError: boolean): number {
+  backward(g0: number, c0: number, m: number, lane: 0 | 1 | Address, add: boolean, withError: boolean): number {
     const lay = this.lay();
     const net = this.net;
     const pT = lay.t + (g0 + c0) * this.width * this.bytes;
-    this.fns.backward(lay.desc, c0, m, lay.x + g0 * net.inputs * this.bytes, pT, lay.lanes[lane], add ? 1 : 0);
+    this.fns.backward(lay.desc, c0, m, lay.x + g0 * net.inputs * this.bytes, pT, this.laneAt(lane), add ? 1 : 0);
     this.deltaRows = [c0, c0 + m];
     return withError ? this.errorAfterDeltas(c0, (g0 + c0) * this.width, m) : Number.NaN;
   }
@@ -301,11 +332,13 @@ export class FusedNetwork {
   /**
    * After `forward(0, n)`: the gradient of the n rows summed per chunk of `segRows` rows, chunk s
    * into lane s mod `lanes` (written over each lane's first, unless `add0`, added after): the
-   * bits of `backward` chunk by chunk, in one call (wat-mlp.ts mlp_backward_lanes).
+   * bits of `backward` chunk by chunk, in one call (wat-mlp.ts mlp_backward_lanes). With one
+   * lane, `lane0` may be the address of a vector of k's memory to sum into instead of lane 0.
    */
-  backwardLanes(n: number, segRows: number, lanes: 1 | 2, add0: boolean): void {
+  backwardLanes(n: number, segRows: number, lanes: 1 | 2, add0: boolean, lane0: 0 | Address = 0): void {
     const lay = this.lay();
-    this.fns.backwardLanes(lay.desc, n, lay.x, lay.t, lay.lanes[0], lay.lanes[1], segRows, lanes, add0 ? 1 : 0);
+    if (lanes === 2 && lane0 !== 0) throw new Error('FusedNetwork.backwardLanes: a vector elsewhere stands for one lane only');
+    this.fns.backwardLanes(lay.desc, n, lay.x, lay.t, this.laneAt(lane0), lay.lanes[1], segRows, lanes, add0 ? 1 : 0);
     this.deltaRows = [0, n];
   }
 
@@ -334,12 +367,12 @@ export class FusedNetwork {
 
   /** Copies the parameters out. */
   storeParams(w: Float64Array): void {
-    this.store(this.lay().params, this.size, w);
+    this.store(this.own().params, this.size, w);
   }
 
   /** Copies the weights before the last `descend` (or `stepLanes` with `keep`) out. */
   storeKeep(keep: Float64Array): void {
-    this.store(this.lay().keep, this.size, keep);
+    this.store(this.own().keep, this.size, keep);
   }
 
   /** Copies lane `lane` out. */
@@ -363,5 +396,16 @@ export class FusedNetwork {
   private lay(): Layout {
     if (!this.layout) throw new Error('FusedNetwork.reserve must come first');
     return this.layout;
+  }
+
+  /** The layout, for copying parameters in or out: not for a copy whose parameters live elsewhere. */
+  private own(): Layout {
+    if (this.paramsAt !== 0) throw new Error('FusedNetwork: the parameters live elsewhere in memory (paramsAt); there is nothing to copy');
+    return this.lay();
+  }
+
+  /** A lane's address, or the address given instead. */
+  private laneAt(lane: 0 | 1 | Address): number {
+    return lane === 0 || lane === 1 ? this.lay().lanes[lane] : lane.at;
   }
 }

@@ -8,6 +8,11 @@
  * a view made before a growth stays valid. Elsewhere (a plain browser page) the module is
  * instantiated on an ordinary memory, and views are fetched again after every growth.
  *
+ * Several threads may also run instances on one shared memory (`sharedKernelMemory`,
+ * `kernelInstanceOn`): a data-parallel run keeps its weights and gradient lanes there, so each
+ * thread's kernels read and write them in place. Every instance on a memory finds the next free
+ * address in the memory itself (`TOP_AT`), so their blocks never overlap.
+ *
  * Loading is synchronous where the platform allows it (Node: workers, CLI, tests). A browser's
  * main thread refuses to compile large modules synchronously; there `ensureKernelsAsync` compiles
  * in the background, and until it is done the engine uses the plain kernels, which give the same
@@ -22,7 +27,7 @@ import { POOL_AT, POOL_SLOTS } from './wat-pool';
  * type-checked without DOM types too (tsconfig.node.json), where @types/node declares only a
  * fragment of it.
  */
-interface WasmMemory {
+export interface WasmMemory {
   readonly buffer: ArrayBuffer | SharedArrayBuffer;
   grow(pages: number): number;
 }
@@ -150,6 +155,8 @@ export function wasmSimdAvailable(): boolean {
 
 let instance: KernelInstance | null = null;
 let failed = false;
+/** The shared-memory build, compiled once per thread for `kernelInstanceOn`. */
+let sharedModule: WasmModule | null = null;
 
 /**
  * This thread's kernel instance, compiled synchronously on first use; null where WebAssembly
@@ -187,56 +194,113 @@ export async function ensureKernelsAsync(): Promise<KernelInstance | null> {
 }
 
 /**
- * Instantiates the module on `memory` (its start function writes the constant pool into the
- * reserved bytes) and copies fastTanh's and fastExp's tables after them (the WebAssembly twins
- * read them there); the arena begins after the tables.
+ * A new shared memory on which instances of several threads can run (`kernelInstanceOn`; post
+ * it to the other threads), or null where shared WebAssembly memory is not allowed.
  */
-function instantiate(module: WasmModule, memory: WasmMemory, shared: boolean): KernelInstance {
-  const inst = new WA!.Instance(module, { env: { memory } });
-  const exports = inst.exports as unknown as KernelExports;
-  const tanhT = FAST_MATH.TANH_TABLE.filter((_, i) => i % 2 === 0);
-  const tanhS = FAST_MATH.TANH_TABLE.filter((_, i) => i % 2 === 1);
-  const tables = [FAST_MATH.TANH_TABLE, FAST_MATH.POW2_FRAC, FAST_MATH.POW2_INT, tanhT, tanhS];
-  let at = RESERVED;
-  const where: number[] = [];
-  const need = RESERVED + tables.reduce((n, t) => n + t.byteLength + 64, 0);
-  if (memory.buffer.byteLength < need) memory.grow(Math.ceil((need - memory.buffer.byteLength) / PAGE));
-  const f64 = new Float64Array(memory.buffer);
-  for (const t of tables) {
-    f64.set(t, at >> 3);
-    where.push(at);
-    at = align(at + t.byteLength);
-  }
-  exports.set_tables(where[0], where[1], where[2], where[3], where[4]);
-  const k: KernelInstance = { exports, memory, shared, arena: null as unknown as Arena };
-  (k as { arena: Arena }).arena = new Arena(k, at);
-  return k;
+export function sharedKernelMemory(): WasmMemory | null {
+  return WA === undefined ? null : sharedMemory(16);
+}
+
+/**
+ * A kernel instance of this thread on `memory`, a memory from `sharedKernelMemory` (perhaps made
+ * in another thread, which may run instances on it too); null where WebAssembly SIMD is missing.
+ * Not this thread's `kernelInstance`, which keeps a memory of its own.
+ */
+export function kernelInstanceOn(memory: WasmMemory): KernelInstance | null {
+  if (!wasmSimdAvailable()) return null;
+  sharedModule ??= new WA!.Module(decode(KERNELS_SHARED_MEMORY));
+  return instantiate(sharedModule, memory, true);
+}
+
+/**
+ * `bytes` bytes of `memory` (a kernel memory, with or without instances on it yet) that no
+ * instance's arena will hand out: their address, 64-byte aligned. For blocks that live as long
+ * as the memory (a data-parallel run's shared weights and lanes).
+ */
+export function reserveIn(memory: WasmMemory, bytes: number): number {
+  return bump(memory, align(Math.max(bytes, 1)));
 }
 
 /**
  * Bytes reserved at address 0: the first 64 so that 0 can mean "no pointer" (no bias, no
  * fallback vector), then the module's constant pool (wat-pool.ts), which its start function writes.
+ * The allocation top (`TOP_AT`) is among the first 64.
  */
 const RESERVED = POOL_AT + 16 * POOL_SLOTS;
+/** Byte address of the memory's allocation top: the first byte no block has taken (uint32; 0 before any block). */
+const TOP_AT = 8;
+
+/** fastTanh's and fastExp's tables as the WebAssembly twins read them, where they go after RESERVED, and the first byte after them (where blocks begin). */
+let layoutOfTables: { tables: Float64Array[]; where: number[]; end: number } | null = null;
+
+function tableLayout(): { tables: Float64Array[]; where: number[]; end: number } {
+  if (layoutOfTables !== null) return layoutOfTables;
+  const tanhT = FAST_MATH.TANH_TABLE.filter((_, i) => i % 2 === 0);
+  const tanhS = FAST_MATH.TANH_TABLE.filter((_, i) => i % 2 === 1);
+  const tables = [FAST_MATH.TANH_TABLE, FAST_MATH.POW2_FRAC, FAST_MATH.POW2_INT, tanhT, tanhS];
+  let at = RESERVED;
+  const where = tables.map((t) => {
+    const here = at;
+    at = align(at + t.byteLength);
+    return here;
+  });
+  layoutOfTables = { tables, where, end: at };
+  return layoutOfTables;
+}
+
+/**
+ * Takes `size` bytes (a multiple of 64) at the memory's allocation top, which starts after the
+ * tables, and grows the memory to hold them. Atomic, so instances of several threads on one
+ * shared memory never hand out the same bytes; two threads growing at once may grow it by a
+ * little more than needed.
+ */
+function bump(memory: WasmMemory, size: number): number {
+  const words = new Uint32Array(memory.buffer, 0, 4);
+  Atomics.compareExchange(words, TOP_AT >> 2, 0, tableLayout().end);
+  const top = Atomics.load(words, TOP_AT >> 2);
+  if (top + size > MAX_PAGES * PAGE) throw new RangeError(`the engine needs ${top + size} bytes of WebAssembly memory, more than its 4 GiB`);
+  const at = Atomics.add(words, TOP_AT >> 2, size);
+  const end = at + size;
+  const have = memory.buffer.byteLength;
+  if (end > have) memory.grow(Math.ceil((end - have) / PAGE));
+  return at;
+}
+
+/**
+ * Instantiates the module on `memory` (its start function writes the constant pool into the
+ * reserved bytes) and copies fastTanh's and fastExp's tables after them (the WebAssembly twins
+ * read them there). Another instance on the same shared memory writes the same bytes to the same
+ * places, so what a running kernel reads there never changes.
+ */
+function instantiate(module: WasmModule, memory: WasmMemory, shared: boolean): KernelInstance {
+  const inst = new WA!.Instance(module, { env: { memory } });
+  const exports = inst.exports as unknown as KernelExports;
+  const { tables, where, end } = tableLayout();
+  if (memory.buffer.byteLength < end) memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE));
+  const f64 = new Float64Array(memory.buffer);
+  tables.forEach((t, i) => f64.set(t, where[i] >> 3));
+  exports.set_tables(where[0], where[1], where[2], where[3], where[4]);
+  const k: KernelInstance = { exports, memory, shared, arena: null as unknown as Arena };
+  (k as { arena: Arena }).arena = new Arena(k);
+  return k;
+}
 
 /**
  * Memory management for one kernel instance, above the tables: blocks handed out by `alloc` and
- * returned by `release`, first fit in address order with neighbours merged, the memory grown
- * when nothing fits. Blocks are 64-byte aligned (a cache line). With a shared memory, views made
- * on a block stay valid while it is held even if the memory grows; with a plain one, callers
- * take views afresh after any allocation (`f64()`).
+ * returned by `release`, first fit in address order with neighbours merged, new blocks taken at
+ * the memory's allocation top (`bump`) when nothing fits. Blocks are 64-byte aligned (a cache
+ * line). With a shared memory, views made on a block stay valid while it is held even if the
+ * memory grows; with a plain one, callers take views afresh after any allocation (`f64()`).
  */
 export class Arena {
   /** Free blocks [at, at + size), sorted by address. */
   private readonly holes: { at: number; size: number }[] = [];
   /** Sizes of blocks in use, by address. */
   private readonly live = new Map<number, number>();
-  private top: number;
   private view: Float64Array;
   private view32: Float32Array;
 
-  constructor(readonly k: KernelInstance, base: number) {
-    this.top = align(base);
+  constructor(readonly k: KernelInstance) {
     this.view = new Float64Array(k.memory.buffer);
     this.view32 = new Float32Array(k.memory.buffer);
   }
@@ -257,14 +321,7 @@ export class Arena {
         return at;
       }
     }
-    const at = this.top;
-    const end = at + size;
-    const have = this.k.memory.buffer.byteLength;
-    if (end > have) {
-      if (end > MAX_PAGES * PAGE) throw new RangeError(`the engine needs ${end} bytes of WebAssembly memory, more than its 4 GiB`);
-      this.k.memory.grow(Math.ceil((end - have) / PAGE));
-    }
-    this.top = end;
+    const at = bump(this.k.memory, size);
     this.live.set(at, size);
     return at;
   }
