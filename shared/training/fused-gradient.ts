@@ -86,14 +86,13 @@ export class FusedGradient implements GradientEngine {
     if (all) {
       if (this.shouldAbort()) throw new AbortedError();
       fn.forward(0, n);
-      if (descent !== undefined) fn.stepLanes(n, rows, descent, keep !== undefined);
+      if (descent !== undefined) fn.stepLanes(n, rows, descent, keep);
       else fn.backwardLanes(n, rows, 2, false);
       // E per chunk, in chunk order, once the output deltas are formed (they keep what E reuses).
       if (withError) for (let c = 0; c < chunks; c++) e += fn.errorAfter(c * rows, Math.min(rows, n - c * rows));
       else e = Number.NaN;
       if (descent !== undefined) {
         fn.storeParams(w);
-        if (keep) fn.storeKeep(keep);
         return e;
       }
     } else {
@@ -106,9 +105,8 @@ export class FusedGradient implements GradientEngine {
       }
     }
     if (descent !== undefined) {
-      fn.descend(descent, chunks > 1 ? 2 : 1);
+      fn.descend(descent, chunks > 1 ? 2 : 1, keep);
       fn.storeParams(w);
-      if (keep) fn.storeKeep(keep);
     } else if (grad !== null) {
       if (chunks > 1) fn.joinLanes();
       fn.storeLane(0, grad);

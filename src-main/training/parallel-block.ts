@@ -10,7 +10,7 @@
  * them, so nothing is copied in or out of the kernels per step.
  */
 import type { Dataset } from '../../shared/data/dataset';
-import { reserveIn, sharedKernelMemory, type WasmMemory } from '../../shared/engine/wasm/runtime';
+import { kernelView, reserveIn, sharedKernelMemory, type WasmMemory } from '../../shared/engine/wasm/runtime';
 import { EVAL_ROWS } from '../../shared/training/evaluation';
 import { MAX_PARALLEL_CHUNKS } from '../../shared/training/gradient';
 
@@ -90,7 +90,7 @@ export interface ParallelBlock {
   at: number;
 }
 
-/** Views of the shared block, the same in every participant (a view's byteOffset is its address in the kernel memory). */
+/** Views of the shared block, the same in every participant. */
 export interface ParallelViews {
   /** The kernel memory the block is in. */
   memory: WasmMemory;
@@ -134,8 +134,9 @@ function doublesOf(layout: ParallelLayout): number {
 export function parallelViews(block: ParallelBlock, layout: ParallelLayout): ParallelViews {
   const sab = block.memory.buffer;
   let at = block.at + INT_SLOTS * 4;
+  // The vectors are kernelViews: the participants' kernels use them in place.
   const take = (n: number) => {
-    const v = new Float64Array(sab, at, n);
+    const v = kernelView(block.memory, at, n);
     at += n * 8;
     return v;
   };

@@ -35,7 +35,7 @@ import type { Network } from '../../shared/engine/network';
 import { descend, descendSum } from '../../shared/engine/optimizers/gradient-descent';
 import { type BatchRows, ChunkGradients } from '../../shared/engine/wasm/chunk-gradient';
 import { fusable } from '../../shared/engine/wasm/fused-network';
-import { type KernelInstance, kernelInstanceOn } from '../../shared/engine/wasm/runtime';
+import { addressIn, type KernelInstance, kernelInstanceOn } from '../../shared/engine/wasm/runtime';
 import { AbortedError, chunkPlan, flopsPerSample, gatherRows, type GradientEngine, LANES, MAX_PARALLEL_CHUNKS } from '../../shared/training/gradient';
 import { EVAL_ROWS } from '../../shared/training/evaluation';
 import {
@@ -62,13 +62,13 @@ function gather(v: ParallelViews, data: ParallelData, r0: number, m: number): vo
 }
 
 /**
- * A participant's chunk gradients: on the block's kernel memory where the kernels are WebAssembly
- * and the network computes with the block's weights (so its kernels read them in place and sum
- * into the block's lanes), else as ChunkGradients computes them on its own.
+ * A participant's chunk gradients, on the block's kernel memory where the kernels are
+ * WebAssembly: they read the weights in place (the run's network computes with the block's) and
+ * sum into the block's lanes.
  */
 function chunkGradientsOn(net: Network, v: ParallelViews): ChunkGradients {
-  const k = kernelBackend() === 'wasm' && fusable(net) && net.params === v.params ? kernelInstanceOn(v.memory) : null;
-  return new ChunkGradients(net, k === null ? null : { k, params: v.params });
+  const k = kernelBackend() === 'wasm' && fusable(net) ? kernelInstanceOn(v.memory) : null;
+  return new ChunkGradients(net, k);
 }
 
 /**
@@ -171,8 +171,7 @@ function reduce(cg: ChunkGradients, v: ParallelViews, i: number, lane0: Float64A
   const fused = last && ints[I.DESCEND] === 1;
   if (K === LANES) {
     // Two lanes and a gradient step: the step adds them up itself; nothing else needs the sum.
-    if (fused && cg.kernels !== null) descendInBlock(cg.kernels, v, lo, hi);
-    else if (fused) descendSum(v.params, v.slots[0], v.slots[1], v.floats[F.ETA], lo, hi, fallbackOf(v));
+    if (fused && !descendInBlock(cg.kernels, v, lo, hi)) descendSum(v.params, v.slots[0], v.slots[1], v.floats[F.ETA], lo, hi, fallbackOf(v));
     else joinLanes(v.slots[0], v.slots[1], lane0, lo, hi);
     return;
   }
@@ -184,11 +183,15 @@ function reduce(cg: ChunkGradients, v: ParallelViews, i: number, lane0: Float64A
 /**
  * descendSum's step over [lo, hi) by the WebAssembly kernel, on the block where the weights, the
  * two lanes and the fallback vector are: w - eta (lane 0 + lane 1), the same formula and bits.
+ * False (nothing done) when the kernels do not run on the block's memory.
  */
-function descendInBlock(k: KernelInstance, v: ParallelViews, lo: number, hi: number): void {
+function descendInBlock(k: KernelInstance | null, v: ParallelViews, lo: number, hi: number): boolean {
+  if (k === null) return false;
   const keep = fallbackOf(v);
-  const at = (a: Float64Array) => a.byteOffset + lo * 8;
-  k.exports.descend(at(v.params), at(v.slots[0]), at(v.slots[1]), v.floats[F.ETA], hi - lo, keep ? at(keep) : 0);
+  const at = [v.params, v.slots[0], v.slots[1], keep ?? v.params].map((a) => addressIn(k, a));
+  if (at.some((a) => a < 0)) return false;
+  k.exports.descend(at[0] + lo * 8, at[1] + lo * 8, at[2] + lo * 8, v.floats[F.ETA], hi - lo, keep ? at[3] + lo * 8 : 0);
+  return true;
 }
 
 /** The fallback vector a fused step keeps the old weights in, if any. */

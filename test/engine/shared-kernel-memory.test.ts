@@ -2,8 +2,9 @@
  * Kernel instances of several threads on one shared memory (shared/engine/wasm/runtime.ts), as a
  * data-parallel run uses them: blocks handed out by any instance on the memory, or reserved
  * before any exists, never overlap, also when two threads allocate at once; an instance on such a
- * memory computes the same bits as this thread's own; and ChunkGradients on it reads the weights
- * and sums into lanes in place with the bits of Network.gradientInto.
+ * memory computes the same bits as this thread's own; ChunkGradients on it reads the weights and
+ * sums into lanes in place with the bits of Network.gradientInto; and the fused engine works on
+ * kernelViews of weights and fallback copies in place, with the bits of its copying path.
  */
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +12,9 @@ import { cost } from '../../shared/engine/costs';
 import { Network } from '../../shared/engine/network';
 import { Rng } from '../../shared/engine/rng';
 import { ChunkGradients } from '../../shared/engine/wasm/chunk-gradient';
-import { kernelInstance, kernelInstanceOn, reserveIn, sharedKernelMemory, type WasmMemory } from '../../shared/engine/wasm/runtime';
+import { FusedNetwork } from '../../shared/engine/wasm/fused-network';
+import { addressIn, kernelInstance, kernelInstanceOn, KernelVectors, kernelView, reserveIn, sharedKernelMemory, type WasmMemory } from '../../shared/engine/wasm/runtime';
+import { FusedGradient } from '../../shared/training/fused-gradient';
 
 const memoryOrThrow = (): WasmMemory => {
   const m = sharedKernelMemory();
@@ -98,19 +101,16 @@ describe('ChunkGradients on a shared memory', () => {
     const memory = memoryOrThrow();
     const inputs = 11, hidden = 17, outputs = 4, n = 300;
     const size = inputs * hidden + hidden + hidden * outputs + outputs;
-    const view = (at: number) => new Float64Array(memory.buffer, at, size);
-    const params = view(reserveIn(memory, size * 8));
+    const params = kernelView(memory, reserveIn(memory, size * 8), size);
     const net = new Network(inputs, [{ units: hidden, activation: 'tanh' }, { units: outputs, activation: 'linear' }], cost('softmax-cross-entropy'), params);
     const rng = Rng.derive(5, 'shared-memory');
     for (let i = 0; i < size; i++) params[i] = rng.normal() * 0.3;
     const x = Float64Array.from({ length: n * inputs }, () => rng.normal());
     const t = new Float64Array(n * outputs);
     for (let r = 0; r < n; r++) t[r * outputs + rng.int(outputs)] = 1;
-    // The lanes are views on the same buffer object as the parameters (as a block's views are).
-    const block = params.buffer;
-    const lane = () => new Float64Array(block, reserveIn(memory, size * 8), size);
+    const lane = () => kernelView(memory, reserveIn(memory, size * 8), size);
     const k = kernelInstanceOn(memory)!;
-    return { net, x, t, lane, cg: new ChunkGradients(net, { k, params }), inputs, outputs, size };
+    return { net, x, t, lane, k, cg: new ChunkGradients(net, k), inputs, outputs, size };
   }
 
   it('a wave and single chunks sum straight into lanes of the block with the bits of gradientInto; a vector outside the block goes through the copy', () => {
@@ -149,10 +149,90 @@ describe('ChunkGradients on a shared memory', () => {
     expect(Array.from(moved)).not.toEqual(Array.from(before));
   });
 
-  it('refuses a network that does not compute with the shared parameter vector', () => {
-    const { net, cg } = setup();
-    expect(cg.kernels).not.toBeNull();
-    const copy = new Network(net.inputs, net.layers.map((l) => ({ units: l.units, activation: l.activation })), net.cost);
-    expect(() => new ChunkGradients(copy, { k: cg.kernels!, params: net.params })).toThrow(/shared parameter vector/);
+  it('kernelViews are found only on their own memory, and not as subarrays (those are copied like any vector)', () => {
+    const { net, k, lane } = setup();
+    expect(addressIn(k, net.params)).toBe(net.params.byteOffset);
+    expect(addressIn(k, net.params.subarray(1))).toBe(-1);
+    expect(addressIn(k, new Float64Array(net.params.buffer, net.params.byteOffset, net.size))).toBe(-1);
+    expect(addressIn(kernelInstance()!, lane())).toBe(-1);
+    expect(addressIn(kernelInstanceOn(memoryOrThrow())!, lane())).toBe(-1);
+  });
+
+  it('a network whose weights are not in the memory gets the same bits, its weights copied in', () => {
+    const { net, x, t, k, lane, size } = setup();
+    const copy = new Network(net.inputs, net.layers.map((l) => ({ units: l.units, activation: l.activation })), net.cost, Float64Array.from(net.params));
+    const a = lane(), b = lane();
+    new ChunkGradients(net, k).wave({ x, t }, [0, 150], [150, 150], a, false, []);
+    new ChunkGradients(copy, k).wave({ x, t }, [0, 150], [150, 150], b, false, []);
+    expect(Array.from(b)).toEqual(Array.from(a));
+    expect(a.some((g) => g !== 0)).toBe(true);
+    expect(size).toBe(net.size);
+  });
+});
+
+describe('FusedNetwork and FusedGradient on kernelViews', () => {
+  /** A small tanh net and data on this thread's kernels, its weights a kernelView or a plain vector. */
+  function netOn(inPlace: boolean, vectors: KernelVectors) {
+    const layers = [{ units: 6, activation: 'tanh' }, { units: 1, activation: 'linear' }];
+    const size = 3 * 6 + 6 + 6 + 1;
+    const net = new Network(3, layers, cost('sum-of-squares'), inPlace ? vectors.vector(size) : undefined);
+    const rng = Rng.derive(9, 'kernel-views');
+    for (let i = 0; i < size; i++) net.params[i] = rng.normal() * 0.5;
+    const n = 40;
+    const x = Float64Array.from({ length: n * 3 }, () => rng.normal());
+    const t = Float64Array.from({ length: n }, () => rng.normal());
+    return { net, x, t, n };
+  }
+
+  it('the kernels read a kernelView of weights where it is (a change after loadParams shows), a plain vector as copied (negative control)', () => {
+    const k = kernelInstance()!;
+    const vectors = new KernelVectors(k);
+    try {
+      const outputs = (inPlace: boolean): [number, number] => {
+        const { net, x, t, n } = netOn(inPlace, vectors);
+        const fn = new FusedNetwork(net, k);
+        fn.reserve(n, n, n);
+        fn.loadParams(net.params);
+        fn.loadBatch(x, t, n);
+        fn.forward(0, n);
+        const before = fn.backward(0, 0, n, 0, false, true);
+        net.params[net.size - 1] += 1; // the output bias, after loadParams
+        fn.forward(0, n);
+        const after = fn.backward(0, 0, n, 0, false, true);
+        fn.dispose();
+        return [before, after];
+      };
+      const [a, b] = outputs(true);
+      expect(b).not.toBe(a);
+      const [c, d] = outputs(false);
+      expect(c).toBe(a);
+      expect(d).toBe(c);
+    } finally {
+      vectors.release();
+    }
+  });
+
+  it('a gradient step on kernelViews (weights and the kept copy in place) gives the bits of the copying path, and keeps the old weights', () => {
+    const k = kernelInstance()!;
+    const vectors = new KernelVectors(k);
+    try {
+      const run = (inPlace: boolean) => {
+        const { net, x, t, n } = netOn(inPlace, vectors);
+        const keep = inPlace ? vectors.vector(net.size) : new Float64Array(net.size);
+        const start = Float64Array.from(net.params);
+        const g = new FusedGradient(net, undefined, k);
+        const es: number[] = [];
+        for (let s = 0; s < 5; s++) es.push(g.gradient(net.params, x, t, n, new Float64Array(net.size), 0.05, keep));
+        return { w: Array.from(net.params), keep: Array.from(keep), es, start: Array.from(start), moved: net.params.some((v, i) => v !== start[i]) };
+      };
+      const a = run(true), b = run(false);
+      expect(a.moved).toBe(true);
+      expect(a.w).toEqual(b.w);
+      expect(a.keep).toEqual(b.keep);
+      expect(a.es).toEqual(b.es);
+      expect(a.keep).not.toEqual(a.w);
+    } finally {
+      vectors.release();
+    }
   });
 });

@@ -3,9 +3,9 @@
  * `chunk` is Network.gradientInto(x rows [r0, r0 + m), into, add), the same bits, computed on
  * the fused WebAssembly path (fused-network.ts) where it can run and by the network otherwise.
  *
- * On a run's shared kernel memory (`Shared`: the participants' kernels all run on the memory the
- * run's weights and lanes are in), the kernels read the weights where they are and sum each
- * chunk straight into its lane, given by address: nothing is copied in or out but the rows.
+ * On a run's shared kernel memory (the participants' kernels all run on the memory the run's
+ * weights and lanes are in, as kernelViews: runtime.ts), the kernels read the weights where they
+ * are and sum each chunk straight into its lane: nothing is copied in or out but the rows.
  * Otherwise a chunk's gradient stays in this thread's kernel memory while the next chunk of the
  * same participant adds into the same vector (two lanes: chunk c and c + 2 go to one lane), and
  * reaches `into` when `flush` is called or another vector is asked for: one copy out per lane
@@ -20,7 +20,7 @@ import { targetWidth } from '../cost-types';
 import { kernelBackend } from '../kernel-backend';
 import type { Network } from '../network';
 import { FusedNetwork, fusable } from './fused-network';
-import { type KernelInstance, kernelInstance } from './runtime';
+import { addressIn, type KernelInstance, kernelInstance } from './runtime';
 
 /** Layer outputs (doubles) up to which a wave's chunks go forward and back in one pass (32 MB). */
 const WAVE_DOUBLES = 4 << 20;
@@ -28,40 +28,28 @@ const WAVE_DOUBLES = 4 << 20;
 /** Where a batch's rows are: rows of x and t, or (`rows` given) the training rows of `data` listed there. */
 export type BatchRows = { x: Float64Array; t: Float64Array; data?: undefined } | { data: Dataset; rows: Int32Array };
 
-/**
- * A run's shared kernel memory: an instance of this thread's kernels on it, and the network's
- * parameter vector there (a view of the run's block). Vectors on the same buffer object as that
- * view (the block's other views) are summed into in place.
- */
-export interface Shared {
-  k: KernelInstance;
-  params: Float64Array;
-}
-
 /** One participant's chunk gradients; see the file comment. */
 export class ChunkGradients {
   private readonly fn: FusedNetwork | null;
   /** The vector whose running sum is in lane 0 and not yet copied out. */
   private pending: Float64Array | null = null;
 
-  /** `shared`: compute on the run's shared kernel memory (when the kernels are WebAssembly). */
-  constructor(private readonly net: Network, shared: Shared | null = null) {
-    const fused = kernelBackend() === 'wasm' && fusable(net);
-    const k = fused ? shared?.k ?? kernelInstance() : null;
-    if (shared !== null && net.params !== shared.params) throw new Error('ChunkGradients: the network must compute with the shared parameter vector');
-    this.fn = k !== null ? new FusedNetwork(net, k, 'float64', shared === null ? 0 : shared.params.byteOffset) : null;
-    this.block = shared !== null && this.fn !== null ? shared.params.buffer : null;
-    this.kernels = this.block !== null ? shared!.k : null;
+  /**
+   * `k`: the kernel instance to compute on when the kernels are WebAssembly (a run's shared
+   * memory; default this thread's own).
+   */
+  constructor(private readonly net: Network, k: KernelInstance | null = kernelInstance()) {
+    const on = kernelBackend() === 'wasm' && fusable(net) ? k : null;
+    this.fn = on !== null ? new FusedNetwork(net, on) : null;
+    this.kernels = on;
   }
 
-  /** The instance on the run's shared memory when the chunks are computed there, else null. */
+  /** The kernel instance the chunks are computed on, or null on the plain path. */
   readonly kernels: KernelInstance | null;
-  /** The buffer the run's block is viewed through, when the chunks are computed on it. */
-  private readonly block: ArrayBufferLike | null;
 
-  /** True when `v` is a view of the run's block, which the kernels can sum into in place. */
-  private inBlock(v: Float64Array): boolean {
-    return this.block !== null && v.buffer === this.block;
+  /** True when `v` is a kernelView of the memory the chunks are computed on: they sum into it in place. */
+  private inPlace(v: Float64Array): boolean {
+    return this.kernels !== null && addressIn(this.kernels, v) >= 0;
   }
 
   /** True when this participant reads listed rows of the data itself (BatchRows with `rows`). */
@@ -82,16 +70,18 @@ export class ChunkGradients {
       const d = net.inputs, w = targetWidth(net.cost, net.outputs);
       return net.gradientInto(src.x.subarray(r0 * d, (r0 + m) * d), src.t.subarray(r0 * w, (r0 + m) * w), m, into, add);
     }
-    if (this.inBlock(into)) {
+    if (this.inPlace(into)) {
+      this.flush();
       fn.reserve(m, m, m);
+      fn.loadParams(net.params);
       this.load(src, r0, m, 0);
       fn.forward(0, m);
-      return fn.backward(0, 0, m, { at: into.byteOffset }, add, true);
+      return fn.backward(0, 0, m, into, add, true);
     }
     // A new layout would lose the running sum: copy it out first (and back in below).
     if (this.pending !== null && (this.pending !== into || !fn.fits(r0 + m, m, m))) this.flush();
     fn.reserve(r0 + m, m, m);
-    if (this.kernels === null) fn.loadParams(net.params);
+    fn.loadParams(net.params);
     this.load(src, r0, m, r0);
     // Adding to a vector whose sum is not in lane 0 already: bring it in first.
     if (add && this.pending !== into) fn.loadLane(0, into);
@@ -122,8 +112,8 @@ export class ChunkGradients {
     }
     this.flush();
     fn.reserve(n, n, rows);
-    const inPlace = this.inBlock(into);
-    if (this.kernels === null) fn.loadParams(this.net.params);
+    const inPlace = this.inPlace(into);
+    fn.loadParams(this.net.params);
     let at = 0;
     ms.forEach((m, j) => {
       this.load(src, r0s[j], m, at);
@@ -131,7 +121,7 @@ export class ChunkGradients {
     });
     if (add0 && !inPlace) fn.loadLane(0, into);
     fn.forward(0, n);
-    fn.backwardLanes(n, rows, 1, add0, inPlace ? { at: into.byteOffset } : 0);
+    fn.backwardLanes(n, rows, 1, add0, inPlace ? into : 0);
     at = 0;
     ms.forEach((m, j) => {
       es[j] = fn.errorAfter(at, m);

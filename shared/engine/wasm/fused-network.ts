@@ -14,7 +14,7 @@ import { activation, isActivationName } from '../activations';
 import { cost as costByName, sigmoidCrossEntropyFromQ } from '../costs';
 import { targetWidth } from '../cost-types';
 import type { Network } from '../network';
-import type { KernelInstance } from './runtime';
+import { addressIn, type KernelInstance } from './runtime';
 import { ACT_ID, COST_ID } from './wat-math';
 import { DESC_HEAD, DESC_LAYER } from './wat-mlp';
 
@@ -61,11 +61,6 @@ interface Layout {
   q: number;
 }
 
-/** A vector elsewhere in the kernel memory, by its byte address (a data-parallel run's shared lane). */
-export interface Address {
-  at: number;
-}
-
 /** The arithmetic a working copy computes in (spec `training.precision`). */
 export type Precision = 'float64' | 'float32';
 
@@ -104,14 +99,11 @@ export class FusedNetwork {
   /** Rows of the last forward pass whose output deltas (and kept q) have been formed since. */
   private deltaRows: [number, number] = [0, 0];
 
-  /**
-   * `paramsAt`: the parameters live at that address of k's memory (float64; a data-parallel
-   * run's shared weights) instead of in this copy's block: the kernels read and step them there,
-   * and loadParams, storeParams and storeKeep are not for such a copy.
-   */
-  constructor(readonly net: Network, readonly k: KernelInstance, readonly precision: Precision = 'float64', private readonly paramsAt = 0) {
+  /** Where the kernels read the parameters: the block's own copy, or a kernelView (loadParams). */
+  private paramsAt = 0;
+
+  constructor(readonly net: Network, readonly k: KernelInstance, readonly precision: Precision = 'float64') {
     if (!fusable(net)) throw new Error('this network has parts the fused gradient does not know (a custom activation or the mixture density cost)');
-    if (paramsAt !== 0 && precision !== 'float64') throw new Error('FusedNetwork: parameters elsewhere in memory are float64 only');
     this.size = net.size;
     this.width = targetWidth(net.cost, net.outputs);
     this.bytes = precision === 'float64' ? 8 : 4;
@@ -150,7 +142,7 @@ export class FusedNetwork {
     }
     const sizes: number[] = [
       (DESC_HEAD + DESC_LAYER * L) * 4,
-      this.paramsAt === 0 ? this.size * b : 0, this.size * b, this.size * b, this.size * b,
+      this.size * b, this.size * b, this.size * b, this.size * b,
       bRows * net.inputs * b, bRows * this.width * b,
       ...net.layers.flatMap((l) => [fRows * l.units * b, fRows * l.units * b]),
       work,
@@ -174,7 +166,7 @@ export class FusedNetwork {
       delta.push(at[8 + 2 * l]);
     });
     const layout: Layout = {
-      batchRows: bRows, forwardRows: fRows, chunkRows: cRows, block, desc: at[0], params: this.paramsAt || at[1], lanes: [at[2], at[3]], keep: at[4],
+      batchRows: bRows, forwardRows: fRows, chunkRows: cRows, block, desc: at[0], params: at[1], lanes: [at[2], at[3]], keep: at[4],
       x: at[5], t: at[6], z, delta, work: at[7 + 2 * L], stage: at[8 + 2 * L], q: this.keepsQ ? at[9 + 2 * L] : 0,
     };
     // The descriptor wat-mlp.ts reads.
@@ -195,6 +187,7 @@ export class FusedNetwork {
       d[o + 5] = delta[i];
     });
     this.layout = layout;
+    this.paramsAt = layout.params;
     return layout;
   }
 
@@ -204,9 +197,24 @@ export class FusedNetwork {
     return l !== null && l.batchRows >= batchRows && l.forwardRows >= forwardRows && l.chunkRows >= chunkRows;
   }
 
-  /** Copies parameters in (float32: rounded). */
+  /**
+   * The parameters to compute with (and step): a kernelView of this memory is used where it is,
+   * in float64 (runtime.ts addressIn); any other vector is copied in (float32: rounded).
+   */
   loadParams(w: Float64Array): void {
-    this.load(w.subarray(0, this.size), this.own().params);
+    const lay = this.lay();
+    const at = this.addressOr(w, lay.params);
+    if (at !== this.paramsAt) {
+      new Int32Array(this.k.memory.buffer, lay.desc, DESC_HEAD)[3] = at;
+      this.paramsAt = at;
+    }
+    if (at === lay.params) this.load(w.subarray(0, this.size), lay.params);
+  }
+
+  /** The address of `v` when the kernels can use it in place (a float64 kernelView of this memory), else `own`. */
+  private addressOr(v: Float64Array, own: number): number {
+    const at = this.bytes === 8 ? addressIn(this.k, v) : -1;
+    return at >= 0 ? at : own;
   }
 
   /** Float64 values into the copy at `to` (float32: through the staging area, rounded there). */
@@ -271,10 +279,10 @@ export class FusedNetwork {
 
   /**
    * After `forward(g0, g)`: the gradient of batch rows [g0 + c0, g0 + c0 + m) into lane `lane`
-   * (or, `lane` an address, into the vector of k's memory there), written over it or added
-   * (`add`); returns E of those rows when `withError`, else NaN.
+   * (or into `lane`, a float64 kernelView of this memory), written over it or added (`add`);
+   * returns E of those rows when `withError`, else NaN.
    */
-  backward(g0: number, c0: number, m: number, lane: 0 | 1 | Address, add: boolean, withError: boolean): number {
+  backward(g0: number, c0: number, m: number, lane: 0 | 1 | Float64Array, add: boolean, withError: boolean): number {
     const lay = this.lay();
     const net = this.net;
     const pT = lay.t + (g0 + c0) * this.width * this.bytes;
@@ -333,9 +341,9 @@ export class FusedNetwork {
    * After `forward(0, n)`: the gradient of the n rows summed per chunk of `segRows` rows, chunk s
    * into lane s mod `lanes` (written over each lane's first, unless `add0`, added after): the
    * bits of `backward` chunk by chunk, in one call (wat-mlp.ts mlp_backward_lanes). With one
-   * lane, `lane0` may be the address of a vector of k's memory to sum into instead of lane 0.
+   * lane, `lane0` may be a float64 kernelView of this memory to sum into instead of lane 0.
    */
-  backwardLanes(n: number, segRows: number, lanes: 1 | 2, add0: boolean, lane0: 0 | Address = 0): void {
+  backwardLanes(n: number, segRows: number, lanes: 1 | 2, add0: boolean, lane0: 0 | Float64Array = 0): void {
     const lay = this.lay();
     if (lanes === 2 && lane0 !== 0) throw new Error('FusedNetwork.backwardLanes: a vector elsewhere stands for one lane only');
     this.fns.backwardLanes(lay.desc, n, lay.x, lay.t, this.laneAt(lane0), lay.lanes[1], segRows, lanes, add0 ? 1 : 0);
@@ -344,19 +352,27 @@ export class FusedNetwork {
 
   /**
    * After `forward(0, n)` with n > segRows: `backwardLanes(n, segRows, 2, false)` then
-   * `descend(eta, 2)`, the same bits, in one call that never writes the weights' gradient out
-   * (wat-mlp.ts mlp_step_lanes); the old parameters are kept when `keep`.
+   * `descend(eta, 2, keep)`, the same bits, in one call that never writes the weights' gradient
+   * out (wat-mlp.ts mlp_step_lanes).
    */
-  stepLanes(n: number, segRows: number, eta: number, keep: boolean): void {
+  stepLanes(n: number, segRows: number, eta: number, keep?: Float64Array): void {
     const lay = this.lay();
-    this.fns.stepLanes(lay.desc, n, lay.x, lay.t, lay.lanes[0], lay.lanes[1], segRows, eta, keep ? lay.keep : 0);
+    const pKeep = keep === undefined ? 0 : this.addressOr(keep, lay.keep);
+    this.fns.stepLanes(lay.desc, n, lay.x, lay.t, lay.lanes[0], lay.lanes[1], segRows, eta, pKeep);
     this.deltaRows = [0, n];
+    if (keep !== undefined && pKeep === lay.keep) this.store(lay.keep, this.size, keep);
   }
 
-  /** w = w - eta (lane 0 (+ lane 1 when `lanes` is 2)) on the loaded parameters, the old ones kept. */
-  descend(eta: number, lanes: 1 | 2): void {
+  /**
+   * w = w - eta (lane 0 (+ lane 1 when `lanes` is 2)) on the loaded parameters; with `keep`, the
+   * old ones are kept there (written in the same pass when it is a float64 kernelView of this
+   * memory, else copied out after).
+   */
+  descend(eta: number, lanes: 1 | 2, keep?: Float64Array): void {
     const lay = this.lay();
-    this.fns.descend(lay.params, lay.lanes[0], lanes === 2 ? lay.lanes[1] : 0, eta, this.size, lay.keep);
+    const pKeep = keep === undefined ? 0 : this.addressOr(keep, lay.keep);
+    this.fns.descend(this.paramsAt, lay.lanes[0], lanes === 2 ? lay.lanes[1] : 0, eta, this.size, pKeep);
+    if (keep !== undefined && pKeep === lay.keep) this.store(lay.keep, this.size, keep);
   }
 
   /** Lane 0 + lane 1 into lane 0. */
@@ -365,14 +381,10 @@ export class FusedNetwork {
     this.fns.addBuf(lay.lanes[0], lay.lanes[1], lay.lanes[0], this.size);
   }
 
-  /** Copies the parameters out. */
+  /** The parameters the kernels computed with (and stepped) into `w`: nothing to do when `w` is where they are. */
   storeParams(w: Float64Array): void {
-    this.store(this.own().params, this.size, w);
-  }
-
-  /** Copies the weights before the last `descend` (or `stepLanes` with `keep`) out. */
-  storeKeep(keep: Float64Array): void {
-    this.store(this.own().keep, this.size, keep);
+    if (this.addressOr(w, -1) === this.paramsAt) return;
+    this.store(this.paramsAt, this.size, w);
   }
 
   /** Copies lane `lane` out. */
@@ -398,14 +410,11 @@ export class FusedNetwork {
     return this.layout;
   }
 
-  /** The layout, for copying parameters in or out: not for a copy whose parameters live elsewhere. */
-  private own(): Layout {
-    if (this.paramsAt !== 0) throw new Error('FusedNetwork: the parameters live elsewhere in memory (paramsAt); there is nothing to copy');
-    return this.lay();
-  }
-
-  /** A lane's address, or the address given instead. */
-  private laneAt(lane: 0 | 1 | Address): number {
-    return lane === 0 || lane === 1 ? this.lay().lanes[lane] : lane.at;
+  /** A lane's address, or that of the kernelView given instead. */
+  private laneAt(lane: 0 | 1 | Float64Array): number {
+    if (lane === 0 || lane === 1) return this.lay().lanes[lane];
+    const at = this.addressOr(lane, -1);
+    if (at < 0) throw new Error('FusedNetwork: a vector to sum into must be a float64 kernelView of this memory');
+    return at;
   }
 }

@@ -221,6 +221,53 @@ export function reserveIn(memory: WasmMemory, bytes: number): number {
   return bump(memory, align(Math.max(bytes, 1)));
 }
 
+/** The memory and byte address of each vector `kernelView` made. */
+const homes = new WeakMap<Float64Array, { memory: WasmMemory; at: number }>();
+
+/**
+ * A Float64Array of `length` values at byte `at` of a shared kernel memory (a block reserved or
+ * allocated there), which the kernels of any instance on that memory use in place: FusedNetwork
+ * reads weights and writes lanes and fallback copies there instead of copying (`addressIn`).
+ */
+export function kernelView(memory: WasmMemory, at: number, length: number): Float64Array {
+  const buffer = memory.buffer;
+  if (typeof SharedArrayBuffer === 'undefined' || !(buffer instanceof SharedArrayBuffer)) throw new Error('kernelView: only a shared memory keeps its views valid when it grows');
+  const v = new Float64Array(buffer, at, length);
+  homes.set(v, { memory, at });
+  return v;
+}
+
+/** The byte address of `v` in k's memory when `v` is a kernelView of it (not a subarray of one), else -1. */
+export function addressIn(k: KernelInstance, v: Float64Array): number {
+  const home = homes.get(v);
+  return home !== undefined && home.memory === k.memory ? home.at : -1;
+}
+
+/**
+ * Float64 vectors in a kernel instance's shared memory, as kernelViews its kernels use in place,
+ * held until `release`: one run's weights and fallback copies on a worker thread.
+ */
+export class KernelVectors {
+  private readonly blocks: number[] = [];
+
+  constructor(private readonly k: KernelInstance) {
+    if (!k.shared) throw new Error('KernelVectors: only a shared memory keeps its views valid when it grows');
+  }
+
+  /** A new vector of `length` zeros. */
+  vector(length: number): Float64Array {
+    const at = this.k.arena.alloc(length * 8);
+    this.blocks.push(at);
+    return kernelView(this.k.memory, at, length).fill(0);
+  }
+
+  /** Gives every vector's block back: the vectors must not be used after. */
+  release(): void {
+    for (const at of this.blocks) this.k.arena.release(at);
+    this.blocks.length = 0;
+  }
+}
+
 /**
  * Bytes reserved at address 0: the first 64 so that 0 can mean "no pointer" (no bias, no
  * fallback vector), then the module's constant pool (wat-pool.ts), which its start function writes.
