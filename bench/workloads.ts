@@ -16,6 +16,8 @@ import { Rng } from '../shared/engine/rng';
 import { Float32Gradient } from '../shared/training/float32-gradient';
 import { FusedGradient, gradientEngineFor } from '../shared/training/fused-gradient';
 import type { Precision } from '../shared/engine/wasm/fused-network';
+import { kernelBackend } from '../shared/engine/kernel-backend';
+import { kernelInstance, KernelVectors } from '../shared/engine/wasm/runtime';
 import { type SeedRun, seedRuns } from '../test/support/seed-runs';
 
 /**
@@ -62,7 +64,7 @@ export const CHUNKS = 40;
  * trainer does for its cost curve.
  */
 export function timeFullBatch(run: SeedRun, steps: number, warmup: number, repeat: number, withError = false): FullBatchTiming {
-  const net = new Network(run.inputs, run.layers, cost(run.costName));
+  const net = new Network(run.inputs, run.layers, cost(run.costName), weightsHome(run.params0.length, 'float64'));
   const x = Float64Array.from(run.x);
   const t = Float64Array.from(run.t);
   const { step } = engineStep(net);
@@ -182,12 +184,24 @@ export interface EpochTiming {
 }
 
 /**
+ * The weights of a float64 network on the WebAssembly path where a trainer worker keeps them: in
+ * the thread's kernel memory (src-main/training/trainer-worker.ts weightsHome), so the fused step
+ * works on them in place. Undefined (the network's own vector) otherwise. Never released: a
+ * benchmark makes a few.
+ */
+function weightsHome(size: number, precision: Precision): Float64Array | undefined {
+  const k = kernelBackend() === 'wasm' && precision === 'float64' ? kernelInstance() : null;
+  return k !== null && k.shared ? new KernelVectors(k).vector(size) : undefined;
+}
+
+/**
  * Times `epochs` epochs of mini-batch SGD (gather the batch rows, gradient without E, update,
- * by the trainer's engine with its chunk plan), after a few warm-up batches from the same weights. The batches run in `CHUNKS` chunks per
+ * by the trainer's engine with its chunk plan, on weights where the app's trainer keeps them),
+ * after a few warm-up batches from the same weights. The batches run in `CHUNKS` chunks per
  * epoch and the fastest chunk's pace per row, times the rows of an epoch, gives `seconds`.
  */
 export function timeEpoch(p: MiniBatchProblem, epochs: number, precision: Precision = 'float64'): EpochTiming {
-  const net = new Network(p.inputs, p.layers, cost(p.costName));
+  const net = new Network(p.inputs, p.layers, cost(p.costName), weightsHome(p.params0.length, precision));
   const { step: engine } = engineStep(net, precision);
   const xb = new Float64Array(p.batch * p.inputs);
   const tb = new Float64Array(p.batch * p.outputs);

@@ -48,6 +48,11 @@ export interface TrainerOptions {
    * and reset, and the result is the same bits, the checkpoint only later in wall time.
    */
   shouldDefer?: () => boolean;
+  /**
+   * Two vectors for the fallback weights when the engine offers none (fallbackVectors): a worker
+   * puts them in its kernel memory, where the fused step keeps the old weights in place.
+   */
+  fallbackVectors?: [Float64Array, Float64Array];
 }
 
 /** One run's training loop. */
@@ -156,7 +161,7 @@ export class Trainer {
     this.batchX = lab.data.inputs;
     this.batchT = lab.data.targets;
     this.batchN = n;
-    const fallback = this.engine.fallbackVectors?.();
+    const fallback = this.engine.fallbackVectors?.() ?? options.fallbackVectors;
     this.lastFinite = fallback ? fallback[0] : new Float64Array(net.size);
     this.lastFinite.set(net.params);
     this.startOfStep = fallback ? fallback[1] : new Float64Array(net.size);

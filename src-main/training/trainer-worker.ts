@@ -8,6 +8,8 @@ import { parentPort } from 'node:worker_threads';
 import { curvatureReport } from '../../shared/curvature-report';
 import { targetWidth } from '../../shared/engine/cost-types';
 import { gradientCheck } from '../../shared/engine/gradcheck';
+import { kernelBackend } from '../../shared/engine/kernel-backend';
+import { kernelInstance, KernelVectors } from '../../shared/engine/wasm/runtime';
 import { toWireError } from '../../shared/errors';
 import { assembleLab, networkFor } from '../../shared/lab';
 import { AbortedError } from '../../shared/training/gradient';
@@ -82,7 +84,10 @@ function runTraining(req: StartRequest): void {
   // A data-parallel run's network keeps its weights in the shared block, where the helpers read
   // them and take their share of each gradient step.
   const views = par ? parallelViews(par.block, par.layout) : undefined;
-  const lab = assembleLab(req.spec, req.parts, req.initialWeights, views?.params);
+  // A run on this thread alone keeps its weights and fallback copies in this thread's kernel
+  // memory, where the fused engine steps them in place.
+  const home = par ? null : weightsHome(req);
+  const lab = assembleLab(req.spec, req.parts, req.initialWeights, views?.params ?? home?.params);
   // Stop and reset may interrupt a step between chunks; pause waits for the step to end so a
   // paused-and-resumed run draws the same batches as one that was never paused.
   const shouldAbort = () => control.interrupted;
@@ -96,7 +101,7 @@ function runTraining(req: StartRequest): void {
     const c = control.command;
     return c !== COMMAND.RUN && c !== stepCommand;
   };
-  const trainer = new Trainer(lab, { shouldAbort, shouldDefer, gradient });
+  const trainer = new Trainer(lab, { shouldAbort, shouldDefer, gradient, fallbackVectors: home?.fallback });
   post({ type: 'reply', id: req.id, ok: true });
   const loop = new RunLoop(req, control, trainer);
   try {
@@ -106,7 +111,23 @@ function runTraining(req: StartRequest): void {
     loop.finish('failed', `training failed at step ${trainer.step + 1}: ${toWireError(e).message}`);
   } finally {
     if (par) releaseHelpers(par.block);
+    home?.release();
   }
+}
+
+/**
+ * The weights and the two fallback vectors of a float64 run on one thread, as kernelViews of
+ * this thread's kernel memory (when the kernels are WebAssembly on a shared memory): the fused
+ * engine then reads and steps the weights and keeps the old ones where they are, instead of
+ * copying 3 vectors of the network's size per step. Null otherwise.
+ */
+function weightsHome(req: StartRequest): { params: Float64Array; fallback: [Float64Array, Float64Array]; release(): void } | null {
+  if (kernelBackend() !== 'wasm' || req.spec.training.precision === 'float32') return null;
+  const k = kernelInstance();
+  if (k === null || !k.shared) return null;
+  const size = networkFor(req.spec, req.parts.train.inputNames.length, req.parts.train.targetNames.length).size;
+  const vectors = new KernelVectors(k);
+  return { params: vectors.vector(size), fallback: [vectors.vector(size), vectors.vector(size)], release: () => vectors.release() };
 }
 
 /** The loop of one run: reads the control block between steps and reports on its own clock. */
