@@ -79,14 +79,23 @@ function runCurvature(req: CurvatureRequest): void {
 
 /** Trains one run to its end. Synchronous: the worker does nothing else meanwhile. */
 function runTraining(req: StartRequest): void {
+  // A run on this thread alone keeps its weights and fallback copies in this thread's kernel
+  // memory, where the fused engine steps them in place; given back however the run ends.
+  const home = req.parallel ? null : weightsHome(req);
+  try {
+    train(req, home);
+  } finally {
+    home?.release();
+  }
+}
+
+/** runTraining's run, its weights in `home` when given. */
+function train(req: StartRequest, home: WeightsHome | null): void {
   const control = new RunControl(req.control);
   const par = req.parallel;
   // A data-parallel run's network keeps its weights in the shared block, where the helpers read
   // them and take their share of each gradient step.
   const views = par ? parallelViews(par.block, par.layout) : undefined;
-  // A run on this thread alone keeps its weights and fallback copies in this thread's kernel
-  // memory, where the fused engine steps them in place.
-  const home = par ? null : weightsHome(req);
   const lab = assembleLab(req.spec, req.parts, req.initialWeights, views?.params ?? home?.params);
   // Stop and reset may interrupt a step between chunks; pause waits for the step to end so a
   // paused-and-resumed run draws the same batches as one that was never paused.
@@ -111,8 +120,14 @@ function runTraining(req: StartRequest): void {
     loop.finish('failed', `training failed at step ${trainer.step + 1}: ${toWireError(e).message}`);
   } finally {
     if (par) releaseHelpers(par.block);
-    home?.release();
   }
+}
+
+/** A run's weights and fallback vectors in this thread's kernel memory (KernelVectors). */
+interface WeightsHome {
+  params: Float64Array;
+  fallback: [Float64Array, Float64Array];
+  release(): void;
 }
 
 /**
@@ -121,7 +136,7 @@ function runTraining(req: StartRequest): void {
  * engine then reads and steps the weights and keeps the old ones where they are, instead of
  * copying 3 vectors of the network's size per step. Null otherwise.
  */
-function weightsHome(req: StartRequest): { params: Float64Array; fallback: [Float64Array, Float64Array]; release(): void } | null {
+function weightsHome(req: StartRequest): WeightsHome | null {
   if (kernelBackend() !== 'wasm' || req.spec.training.precision === 'float32') return null;
   const k = kernelInstance();
   if (k === null || !k.shared) return null;
