@@ -20,8 +20,10 @@
  * its own range instead, keeping the old weights in the trainer's fallback vector: with two
  * lanes, in the pass that adds them, and the gradient itself is never stored or copied out.
  * Helpers compute with the run's weights where the coordinator puts them, in the shared block.
+ * The block is in a WebAssembly memory every participant's kernels run on (parallel-block.ts), so
+ * on the fused path the kernels read those weights, sum into the lanes and take the step in place.
  * For a mini-batch the coordinator only writes the row numbers: each participant gathers the
- * rows of its own chunks. Measuring a split (train accuracy, validation E) is shared too: each
+ * rows of its own chunks (on the fused path straight into its kernels' working copy). Measuring a split (train accuracy, validation E) is shared too: each
  * participant forward-propagates a range of the rows (the logits of a row do not depend on
  * which thread computes them).
  *
