@@ -16,21 +16,31 @@
  * where their gradient is formed, so the gradient-sized lanes are never written and read back
  * (the same bits again).
  *
- * Per step the parameters and the batch are copied into the kernel memory and the new weights
- * (and the fallback copy the trainer keeps) copied back out: memcpy, ~0.1 ms for a 200 000-weight
- * network, ~1 us for the seed's. E comes from the logits through the cost's own TypeScript, after
- * the pass back: the sigmoid cross-entropy's takes the fastExp(-a) its delta kept (the same bits).
+ * Per step the batch is copied into the kernel memory. Weights and the fallback copy the trainer
+ * keeps are used where they are when they are kernelViews of that memory (a worker's run keeps
+ * them there: runtime.ts KernelVectors); other vectors are copied in and out, ~0.1 ms a vector
+ * for a 200 000-weight network, ~1 us for the seed's. E comes from the logits through the cost's
+ * own TypeScript, after the pass back: the sigmoid cross-entropy's takes the fastExp(-a) its
+ * delta kept (the same bits). Given the run's splits, the trainer's evaluation forward-propagates
+ * through the same kernels too (`logits`).
  *
  * `gradientEngineFor` is where the trainer picks this engine: when the kernels run on WebAssembly
  * (kernel-backend.ts) and the network is `fusable`; otherwise LocalGradient (float64) or the
  * TypeScript float32 engine.
  */
+import type { Dataset } from '../data/dataset';
 import { kernelBackend } from '../engine/kernel-backend';
 import type { Network } from '../engine/network';
 import { AbortedError, chunkPlan, flopsPerSample, type GradientEngine, LANES, LocalGradient } from './gradient';
 import { Float32Gradient } from './float32-gradient';
 import { FusedNetwork, fusable, type Precision } from '../engine/wasm/fused-network';
 import { type KernelInstance, kernelInstance } from '../engine/wasm/runtime';
+
+/** A run's training and validation data. */
+export interface Splits {
+  train: Dataset;
+  validation: Dataset;
+}
 
 /** Layer outputs (doubles) up to which one pass covers a whole batch (32 MB, and as much for deltas). */
 const FORWARD_ALL_DOUBLES = 4 << 20;
@@ -45,16 +55,32 @@ export class FusedGradient implements GradientEngine {
   /** Layer outputs per row (the forward pass keeps all of them). */
   private readonly unitsPerRow: number;
 
+  /**
+   * The logits of rows of the training or validation split (the trainer's evaluation), by the
+   * fused forward pass (the bits of Network.forward): float64, when the splits were given.
+   */
+  readonly logits?: (part: 'train' | 'validation', row0: number, n: number) => Float64Array;
+
+  /** `splits`: the run's training and validation data, for `logits`. */
   constructor(
     readonly net: Network,
     private readonly shouldAbort: () => boolean = () => false,
     k: KernelInstance | null = kernelInstance(),
     readonly precision: Precision = 'float64',
+    splits?: Splits,
   ) {
     if (k === null) throw new Error('the WebAssembly kernels are not available on this thread');
     this.fn = new FusedNetwork(net, k, precision);
     this.perSample = flopsPerSample(net);
     this.unitsPerRow = net.layers.reduce((u, l) => u + l.units, 0);
+    if (splits !== undefined && precision === 'float64') {
+      this.logits = (part, row0, n) => {
+        const fn = this.fn;
+        fn.reserve(n, n, n);
+        fn.loadParams(net.params);
+        return fn.logits(part === 'train' ? splits.train.inputs : splits.validation.inputs, row0, n);
+      };
+    }
   }
 
   gradient(w: Float64Array, x: Float64Array, t: Float64Array, n: number, grad: Float64Array, descent?: number, keep?: Float64Array): number {
@@ -121,10 +147,10 @@ export class FusedGradient implements GradientEngine {
  * engine (float32-gradient.ts; same bits as the WebAssembly one, slowly). The trainer's one
  * place of choice.
  */
-export function gradientEngineFor(net: Network, shouldAbort?: () => boolean, precision: Precision = 'float64'): GradientEngine {
+export function gradientEngineFor(net: Network, shouldAbort?: () => boolean, precision: Precision = 'float64', splits?: Splits): GradientEngine {
   if (kernelBackend() === 'wasm' && fusable(net)) {
     const k = kernelInstance();
-    if (k !== null) return new FusedGradient(net, shouldAbort, k, precision);
+    if (k !== null) return new FusedGradient(net, shouldAbort, k, precision, splits);
   }
   if (precision === 'float32') {
     if (!fusable(net)) throw new Error(`precision "float32" supports the activations linear, sigmoid, tanh and relu and the costs sum-of-squares, sigmoid-cross-entropy and softmax-cross-entropy; this network uses ${net.cost.name === 'mixture-density' ? 'the mixture density cost' : 'another part'}: use precision "float64"`);

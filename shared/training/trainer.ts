@@ -114,7 +114,7 @@ export class Trainer {
     const tr = lab.spec.training;
     this.optimizer = createOptimizer(tr);
     // Issue 17: the fused WebAssembly engine where it can run (same bits), else LocalGradient.
-    this.engine = options.gradient ?? gradientEngineFor(lab.net, options.shouldAbort, tr.precision);
+    this.engine = options.gradient ?? gradientEngineFor(lab.net, options.shouldAbort, tr.precision, { train: lab.data, validation: lab.validation });
     if (options.shouldDefer) this.shouldDefer = options.shouldDefer;
     const net: Network = lab.net;
     this.stepWork = flopsPerSample(net);

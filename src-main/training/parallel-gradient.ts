@@ -100,18 +100,17 @@ function work(net: Network, cg: ChunkGradients, v: ParallelViews, i: number, dat
   const phase = v.ints[I.PHASE];
   if (phase === PHASE_CHUNKS) computeChunks(net, cg, v, i, data);
   else if (phase === PHASE_REDUCE) reduce(cg, v, i, lane0);
-  else computeLogits(net, v, i, data);
+  else computeLogits(net, cg, v, i, data);
 }
 
 /** This participant's rows of a PHASE_LOGITS request, into the shared logits buffer. */
-function computeLogits(net: Network, v: ParallelViews, i: number, data: ParallelData): void {
+function computeLogits(net: Network, cg: ChunkGradients, v: ParallelViews, i: number, data: ParallelData): void {
   const ints = v.ints;
   const n = ints[I.ROWS];
   const row0 = ints[I.ROW0];
   const x = ints[I.PART] === 0 ? data.train.inputs : data.validation.inputs;
-  const d = net.inputs;
   const [lo, hi] = range(n, i, ints[I.K]);
-  if (hi > lo) v.logits.set(net.forward(x.subarray((row0 + lo) * d, (row0 + hi) * d), hi - lo), lo * net.outputs);
+  if (hi > lo) v.logits.set(cg.logits(x, row0 + lo, hi - lo), lo * net.outputs);
 }
 
 /**

@@ -14,6 +14,7 @@ import { ChunkGradients } from '../../shared/engine/wasm/chunk-gradient';
 import { FusedGradient, gradientEngineFor } from '../../shared/training/fused-gradient';
 import { fusable, FusedNetwork } from '../../shared/engine/wasm/fused-network';
 import { kernelInstance } from '../../shared/engine/wasm/runtime';
+import { evaluate } from '../../shared/training/evaluation';
 import { chunkPlan, flopsPerSample, LocalGradient } from '../../shared/training/gradient';
 import { seedRuns } from '../support/seed-runs';
 
@@ -204,6 +205,35 @@ describe('fused WebAssembly gradient engine', () => {
       }
       w.forEach((p, i) => expect(sig8(p, run.paramsFinal[i]), `weight ${i}: ${p} vs numpy ${run.paramsFinal[i]}`).toBe(true));
     }
+  });
+
+  it('an evaluation\'s logits on the fused path are Network.forward\'s bits, for every case, and so are the figures evaluate() makes of them', () => {
+    for (const c of CASES) {
+      const { net, x, t, w } = problem(c, 31);
+      net.params.set(w);
+      const splits = { train: { inputs: x, targets: t, n: c.n, inputNames: [], targetNames: [] }, validation: { inputs: x.subarray(0, 0), targets: t.subarray(0, 0), n: 0, inputNames: [], targetNames: [] } };
+      const engine = new FusedGradient(net, undefined, kernelInstance(), 'float64', splits);
+      const d = net.inputs;
+      const r1 = Math.min(1, c.n - 1);
+      for (const [r0, m] of [[0, c.n], [r1, c.n - r1], [c.n - 1, 1]]) {
+        const want = Float64Array.from(net.forward(x.subarray(r0 * d, (r0 + m) * d), m));
+        expectSameBits(Float64Array.from(engine.logits!('train', r0, m)), want, `${c.name}: logits of rows ${r0}-${r0 + m}`);
+      }
+      // A training step in between leaves the next evaluation on the new weights.
+      engine.gradient(net.params, x, t, c.n, new Float64Array(net.size), 0.1);
+      expectSameBits(Float64Array.from(engine.logits!('train', 0, c.n)), Float64Array.from(net.forward(x, c.n)), `${c.name}: logits after a step`);
+      const data = { ...splits.train, targetNames: Array.from({ length: net.outputs }, (_, i) => `t${i}`) };
+      expect(evaluate(net, data, c.n, (r0, m) => engine.logits!('train', r0, m)), c.name).toEqual(evaluate(net, data));
+    }
+    // Negative control: other weights give other logits.
+    const { net, x, t, w } = problem(CASES[2], 31);
+    net.params.set(w);
+    const engine = new FusedGradient(net, undefined, kernelInstance(), 'float64', { train: { inputs: x, targets: t, n: CASES[2].n, inputNames: [], targetNames: [] }, validation: { inputs: x, targets: t, n: 0, inputNames: [], targetNames: [] } });
+    const before = Float64Array.from(engine.logits!('train', 0, 5));
+    net.params[0] += 1e-6;
+    expect(Array.from(engine.logits!('train', 0, 5))).not.toEqual(Array.from(before));
+    // float32 evaluates through Network.forward: no fused logits.
+    expect(new FusedGradient(net, undefined, kernelInstance(), 'float32', { train: { inputs: x, targets: t, n: 1, inputNames: [], targetNames: [] }, validation: { inputs: x, targets: t, n: 0, inputNames: [], targetNames: [] } }).logits).toBeUndefined();
   });
 
   it('the trainer\'s engine is the fused one on the wasm backend, LocalGradient on js or for the mixture density cost', () => {

@@ -130,6 +130,21 @@ export class ChunkGradients {
     if (!inPlace) fn.storeLane(0, into);
   }
 
+  /**
+   * The logits (m x outputs) of rows [r0, r0 + m) of inputs `x` at the network's parameters: on
+   * the fused path (FusedNetwork.logits, the same bits), else by Network.forward. Valid until the
+   * next call.
+   */
+  logits(x: Float64Array, r0: number, m: number): Float64Array {
+    const fn = this.fn;
+    const d = this.net.inputs;
+    if (fn === null) return this.net.forward(x.subarray(r0 * d, (r0 + m) * d), m);
+    this.flush();
+    fn.reserve(m, m, m);
+    fn.loadParams(this.net.params);
+    return fn.logits(x, r0, m);
+  }
+
   /** Copies the running sum out to its vector. */
   flush(): void {
     if (this.fn !== null && this.pending !== null) this.fn.storeLane(0, this.pending);

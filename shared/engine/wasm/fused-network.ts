@@ -270,6 +270,22 @@ export class FusedNetwork {
     }
   }
 
+  /**
+   * The logits (m x outputs) of rows [r0, r0 + m) of inputs `x` (m at most forwardRows) at the
+   * loaded parameters, by mlp_forward: the bits of Network.forward (float64). A view of the
+   * kernel memory, valid until the next call; the batch rows loaded before are overwritten.
+   */
+  logits(x: Float64Array, r0: number, m: number): Float64Array {
+    const lay = this.lay();
+    const d = this.net.inputs, k = this.net.outputs;
+    if (this.bytes !== 8) throw new Error('FusedNetwork.logits: float64 only');
+    if (m > lay.forwardRows) throw new RangeError(`FusedNetwork.logits: ${m} rows, laid out for ${lay.forwardRows}`);
+    this.load(x.subarray(r0 * d, (r0 + m) * d), lay.x);
+    this.forward(0, m);
+    const z = lay.z[this.net.layers.length - 1] / 8;
+    return this.k.arena.f64().subarray(z, z + m * k);
+  }
+
   /** Forward propagation of batch rows [g0, g0 + g) (at most forwardRows) at the loaded parameters. */
   forward(g0: number, g: number): void {
     const lay = this.lay();
