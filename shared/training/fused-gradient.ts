@@ -16,7 +16,8 @@
  * where their gradient is formed, so the gradient-sized lanes are never written and read back
  * (the same bits again).
  *
- * Per step the batch is copied into the kernel memory. Weights and the fallback copy the trainer
+ * Per step the batch is copied into the kernel memory (a mini-batch's rows straight from the
+ * training split when the engine has the run's splits: `gradientOfRows`). Weights and the fallback copy the trainer
  * keeps are used where they are when they are kernelViews of that memory (a worker's run keeps
  * them there: runtime.ts KernelVectors); other vectors are copied in and out, ~0.1 ms a vector
  * for a 200 000-weight network, ~1 us for the seed's. E comes from the logits through the cost's
@@ -33,7 +34,7 @@ import { kernelBackend } from '../engine/kernel-backend';
 import type { Network } from '../engine/network';
 import { AbortedError, chunkPlan, flopsPerSample, type GradientEngine, LANES, LocalGradient } from './gradient';
 import { Float32Gradient } from './float32-gradient';
-import { FusedNetwork, fusable, type Precision } from '../engine/wasm/fused-network';
+import { type BatchRows, FusedNetwork, fusable, type Precision } from '../engine/wasm/fused-network';
 import { type KernelInstance, kernelInstance } from '../engine/wasm/runtime';
 
 /** A run's training and validation data. */
@@ -55,6 +56,9 @@ export class FusedGradient implements GradientEngine {
   /** Layer outputs per row (the forward pass keeps all of them). */
   private readonly unitsPerRow: number;
 
+  /** `gradient` of the training rows listed (the trainer's mini-batch), gathered straight into the kernel memory: float64, when the splits were given. */
+  readonly gradientOfRows?: (w: Float64Array, rows: Int32Array, n: number, grad: Float64Array, descent?: number, keep?: Float64Array) => number;
+
   /**
    * The logits of rows of the training or validation split (the trainer's evaluation), by the
    * fused forward pass (the bits of Network.forward): float64, when the splits were given.
@@ -74,6 +78,8 @@ export class FusedGradient implements GradientEngine {
     this.perSample = flopsPerSample(net);
     this.unitsPerRow = net.layers.reduce((u, l) => u + l.units, 0);
     if (splits !== undefined && precision === 'float64') {
+      // A mini-batch's rows go straight from the training split into the kernel memory.
+      this.gradientOfRows = (w, rows, n, grad, descent, keep) => this.run(w, { data: splits.train, rows }, n, grad, descent, keep, true);
       this.logits = (part, row0, n) => {
         const fn = this.fn;
         fn.reserve(n, n, n);
@@ -84,7 +90,7 @@ export class FusedGradient implements GradientEngine {
   }
 
   gradient(w: Float64Array, x: Float64Array, t: Float64Array, n: number, grad: Float64Array, descent?: number, keep?: Float64Array): number {
-    return this.run(w, x, t, n, grad, descent, keep, true);
+    return this.run(w, { x, t }, n, grad, descent, keep, true);
   }
 
   /**
@@ -93,10 +99,10 @@ export class FusedGradient implements GradientEngine {
    * that need no gradient vector.
    */
   step(w: Float64Array, x: Float64Array, t: Float64Array, n: number, eta: number, withError: boolean): number {
-    return this.run(w, x, t, n, null, eta, undefined, withError);
+    return this.run(w, { x, t }, n, null, eta, undefined, withError);
   }
 
-  private run(w: Float64Array, x: Float64Array, t: Float64Array, n: number, grad: Float64Array | null, descent: number | undefined, keep: Float64Array | undefined, withError: boolean): number {
+  private run(w: Float64Array, src: BatchRows, n: number, grad: Float64Array | null, descent: number | undefined, keep: Float64Array | undefined, withError: boolean): number {
     const fn = this.fn;
     const { chunks, rows } = chunkPlan(n, this.perSample);
     // Batches cut in chunks but small enough (layer outputs within FORWARD_ALL_DOUBLES, work
@@ -107,7 +113,7 @@ export class FusedGradient implements GradientEngine {
     const all = chunks > 1 && n * this.unitsPerRow <= FORWARD_ALL_DOUBLES && n * this.perSample <= LANES_MAX_FLOPS;
     fn.reserve(n, all ? n : Math.min(rows, n), Math.min(rows, n));
     fn.loadParams(w);
-    fn.loadBatch(x, t, n);
+    fn.loadFrom(src, 0, n, 0);
     let e = 0;
     if (all) {
       if (this.shouldAbort()) throw new AbortedError();

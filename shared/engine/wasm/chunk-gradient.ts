@@ -15,18 +15,14 @@
  * one forward pass over all their rows, one backward pass with the sums kept per chunk.
  * float64 only: float32 runs train on one thread.
  */
-import type { Dataset } from '../../data/dataset';
 import { targetWidth } from '../cost-types';
 import { kernelBackend } from '../kernel-backend';
 import type { Network } from '../network';
-import { FusedNetwork, fusable } from './fused-network';
+import { type BatchRows, FusedNetwork, fusable } from './fused-network';
 import { addressIn, type KernelInstance, kernelInstance } from './runtime';
 
 /** Layer outputs (doubles) up to which a wave's chunks go forward and back in one pass (32 MB). */
 const WAVE_DOUBLES = 4 << 20;
-
-/** Where a batch's rows are: rows of x and t, or (`rows` given) the training rows of `data` listed there. */
-export type BatchRows = { x: Float64Array; t: Float64Array; data?: undefined } | { data: Dataset; rows: Int32Array };
 
 /** One participant's chunk gradients; see the file comment. */
 export class ChunkGradients {
@@ -74,7 +70,7 @@ export class ChunkGradients {
       this.flush();
       fn.reserve(m, m, m);
       fn.loadParams(net.params);
-      this.load(src, r0, m, 0);
+      fn.loadFrom(src, r0, m, 0);
       fn.forward(0, m);
       return fn.backward(0, 0, m, into, add, true);
     }
@@ -82,7 +78,7 @@ export class ChunkGradients {
     if (this.pending !== null && (this.pending !== into || !fn.fits(r0 + m, m, m))) this.flush();
     fn.reserve(r0 + m, m, m);
     fn.loadParams(net.params);
-    this.load(src, r0, m, r0);
+    fn.loadFrom(src, r0, m, r0);
     // Adding to a vector whose sum is not in lane 0 already: bring it in first.
     if (add && this.pending !== into) fn.loadLane(0, into);
     fn.forward(r0, m);
@@ -116,7 +112,7 @@ export class ChunkGradients {
     fn.loadParams(this.net.params);
     let at = 0;
     ms.forEach((m, j) => {
-      this.load(src, r0s[j], m, at);
+      fn.loadFrom(src, r0s[j], m, at);
       at += m;
     });
     if (add0 && !inPlace) fn.loadLane(0, into);
@@ -149,11 +145,5 @@ export class ChunkGradients {
   flush(): void {
     if (this.fn !== null && this.pending !== null) this.fn.storeLane(0, this.pending);
     this.pending = null;
-  }
-
-  /** Batch rows [r0, r0 + m) into rows [at, at + m) of the working copy. */
-  private load(src: BatchRows, r0: number, m: number, at: number): void {
-    if (src.data !== undefined) this.fn!.gatherRows(src.data, src.rows, r0, m, at);
-    else this.fn!.loadRows(src.x, src.t, r0, m, at);
   }
 }

@@ -61,6 +61,9 @@ interface Layout {
   q: number;
 }
 
+/** Where a batch's rows are: rows of x and t, or (`rows` given) the training rows of `data` listed there. */
+export type BatchRows = { x: Float64Array; t: Float64Array; data?: undefined } | { data: Dataset; rows: Int32Array };
+
 /** The arithmetic a working copy computes in (spec `training.precision`). */
 export type Precision = 'float64' | 'float32';
 
@@ -250,6 +253,12 @@ export class FusedNetwork {
     const d = this.net.inputs, w = this.width, b = this.bytes;
     this.load(x.subarray(r0 * d, (r0 + m) * d), lay.x + at * d * b);
     this.load(t.subarray(r0 * w, (r0 + m) * w), lay.t + at * w * b);
+  }
+
+  /** Batch rows [r0, r0 + m) of `src` to rows [at, at + m) of the copy: loadRows, or gatherRows for listed rows. */
+  loadFrom(src: BatchRows, r0: number, m: number, at: number): void {
+    if (src.data !== undefined) this.gatherRows(src.data, src.rows, r0, m, at);
+    else this.loadRows(src.x, src.t, r0, m, at);
   }
 
   /**
