@@ -80,8 +80,11 @@ export class FusedGradient implements GradientEngine {
     if (splits !== undefined && precision === 'float64') {
       // A mini-batch's rows go straight from the training split into the kernel memory.
       this.gradientOfRows = (w, rows, n, grad, descent, keep) => this.run(w, { data: splits.train, rows }, n, grad, descent, keep, true);
+      // A working copy of its own: laid out for evaluation's larger blocks of rows, the training
+      // copy's steps ran 10% slower after it (MNIST-sized, measured: 6.25 -> 6.85 ms a step).
+      let evalFn: FusedNetwork | null = null;
       this.logits = (part, row0, n) => {
-        const fn = this.fn;
+        const fn = (evalFn ??= new FusedNetwork(net, k, precision));
         fn.reserve(n, n, n);
         fn.loadParams(net.params);
         return fn.logits(part === 'train' ? splits.train.inputs : splits.validation.inputs, row0, n);

@@ -27,6 +27,8 @@ const WAVE_DOUBLES = 4 << 20;
 /** One participant's chunk gradients; see the file comment. */
 export class ChunkGradients {
   private readonly fn: FusedNetwork | null;
+  /** The working copy `logits` forward-propagates in, made on first use. */
+  private evalFn: FusedNetwork | null = null;
   /** The vector whose running sum is in lane 0 and not yet copied out. */
   private pending: Float64Array | null = null;
 
@@ -132,10 +134,10 @@ export class ChunkGradients {
    * next call.
    */
   logits(x: Float64Array, r0: number, m: number): Float64Array {
-    const fn = this.fn;
     const d = this.net.inputs;
-    if (fn === null) return this.net.forward(x.subarray(r0 * d, (r0 + m) * d), m);
-    this.flush();
+    if (this.kernels === null) return this.net.forward(x.subarray(r0 * d, (r0 + m) * d), m);
+    // A working copy of its own, so the chunks' copy keeps its compact layout (fused-gradient.ts).
+    const fn = (this.evalFn ??= new FusedNetwork(this.net, this.kernels));
     fn.reserve(m, m, m);
     fn.loadParams(this.net.params);
     return fn.logits(x, r0, m);
