@@ -172,8 +172,8 @@ function reduce(cg: ChunkGradients, v: ParallelViews, i: number, lane0: Float64A
   const fused = last && ints[I.DESCEND] === 1;
   if (K === LANES) {
     // Two lanes and a gradient step: the step adds them up itself; nothing else needs the sum.
-    if (fused && !descendInBlock(cg.kernels, v, lo, hi)) descendSum(v.params, v.slots[0], v.slots[1], v.floats[F.ETA], lo, hi, fallbackOf(v));
-    else joinLanes(v.slots[0], v.slots[1], lane0, lo, hi);
+    if (!fused) joinLanes(v.slots[0], v.slots[1], lane0, lo, hi);
+    else if (!descendInBlock(cg.kernels, v, lo, hi)) descendSum(v.params, v.slots[0], v.slots[1], v.floats[F.ETA], lo, hi, fallbackOf(v));
     return;
   }
   if (start === 0 && inWave === 4 && last) joinFour(v.slots, lane0, lo, hi);
