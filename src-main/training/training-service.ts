@@ -278,6 +278,9 @@ export class TrainingService {
     entry.status = status;
     entry.message = message;
     if (entry.parallel) releaseHelpers(entry.parallel.block);
+    // The block's memory also holds every thread's working copies (tens of MB on an MNIST-sized
+    // net): an ended run, kept for its record, must not keep it alive.
+    entry.parallel = null;
     if (entry.worker) {
       const w = entry.worker;
       entry.worker = null;
