@@ -15,6 +15,7 @@ import { ChunkGradients } from '../../shared/engine/wasm/chunk-gradient';
 import { FusedNetwork } from '../../shared/engine/wasm/fused-network';
 import { addressIn, kernelInstance, kernelInstanceOn, KernelVectors, kernelView, reserveIn, sharedKernelMemory, type WasmMemory } from '../../shared/engine/wasm/runtime';
 import { FusedGradient } from '../../shared/training/fused-gradient';
+import { chunkPlan, flopsPerSample } from '../../shared/training/gradient';
 
 const memoryOrThrow = (): WasmMemory => {
   const m = sharedKernelMemory();
@@ -171,15 +172,18 @@ describe('ChunkGradients on a shared memory', () => {
 });
 
 describe('FusedNetwork and FusedGradient on kernelViews', () => {
-  /** A small tanh net and data on this thread's kernels, its weights a kernelView or a plain vector. */
-  function netOn(inPlace: boolean, vectors: KernelVectors) {
-    const layers = [{ units: 6, activation: 'tanh' }, { units: 1, activation: 'linear' }];
-    const size = 3 * 6 + 6 + 6 + 1;
-    const net = new Network(3, layers, cost('sum-of-squares'), inPlace ? vectors.vector(size) : undefined);
+  /**
+   * A tanh net and data on this thread's kernels, its weights a kernelView or a plain vector:
+   * 3-6-1 on 40 rows (one chunk), or (`wide`) 50-200-1 on 600 rows, which the chunk plan cuts in
+   * two, so a step goes through the lanes and mlp_step_lanes as the trainer's do.
+   */
+  function netOn(inPlace: boolean, vectors: KernelVectors, wide = false) {
+    const d = wide ? 50 : 3, h = wide ? 200 : 6, n = wide ? 600 : 40;
+    const size = d * h + h + h + 1;
+    const net = new Network(d, [{ units: h, activation: 'tanh' }, { units: 1, activation: 'linear' }], cost('sum-of-squares'), inPlace ? vectors.vector(size) : undefined);
     const rng = Rng.derive(9, 'kernel-views');
-    for (let i = 0; i < size; i++) net.params[i] = rng.normal() * 0.5;
-    const n = 40;
-    const x = Float64Array.from({ length: n * 3 }, () => rng.normal());
+    for (let i = 0; i < size; i++) net.params[i] = (rng.normal() * 0.5) / Math.sqrt(d);
+    const x = Float64Array.from({ length: n * d }, () => rng.normal());
     const t = Float64Array.from({ length: n }, () => rng.normal());
     return { net, x, t, n };
   }
@@ -212,12 +216,13 @@ describe('FusedNetwork and FusedGradient on kernelViews', () => {
     }
   });
 
-  it('a gradient step on kernelViews (weights and the kept copy in place) gives the bits of the copying path, and keeps the old weights', () => {
+  it.each([false, true])('a gradient step on kernelViews (weights and the kept copy in place) gives the bits of the copying path, and keeps the old weights (batch in chunks: %s)', (wide) => {
     const k = kernelInstance()!;
     const vectors = new KernelVectors(k);
     try {
       const run = (inPlace: boolean) => {
-        const { net, x, t, n } = netOn(inPlace, vectors);
+        const { net, x, t, n } = netOn(inPlace, vectors, wide);
+        expect(chunkPlan(n, flopsPerSample(net)).chunks > 1).toBe(wide);
         const keep = inPlace ? vectors.vector(net.size) : new Float64Array(net.size);
         const start = Float64Array.from(net.params);
         const g = new FusedGradient(net, undefined, k);
@@ -234,5 +239,40 @@ describe('FusedNetwork and FusedGradient on kernelViews', () => {
     } finally {
       vectors.release();
     }
+  });
+
+  it('a working copy whose vectors all live in the memory takes no vectors of its own; one given a plain vector does (negative control)', () => {
+    const memory = memoryOrThrow();
+    const k = kernelInstanceOn(memory)!;
+    const vectors = new KernelVectors(k);
+    const { net, x, t, n } = netOn(true, vectors, true);
+    const lane = vectors.vector(net.size);
+    const fn = new FusedNetwork(net, k);
+    fn.reserve(n, n, 300);
+    const laidOut = k.arena.used;
+    fn.loadParams(net.params);
+    fn.loadRows(x, t, 0, n, 0);
+    fn.forward(0, n);
+    fn.backwardLanes(n, 300, 1, false, lane);
+    expect(k.arena.used).toBe(laidOut);
+    expect(lane.some((g) => g !== 0)).toBe(true);
+    fn.loadParams(Float64Array.from(net.params));
+    expect(k.arena.used - laidOut).toBeGreaterThanOrEqual(4 * net.size * 8);
+    fn.dispose();
+  });
+});
+
+describe('the memory\'s 4 GiB', () => {
+  it('blocks of 2 GiB and more are reserved whole, and one past 4 GiB is refused without moving the top', () => {
+    const memory = memoryOrThrow();
+    const big = 2.5e9;
+    const at = reserveIn(memory, big);
+    expect(memory.buffer.byteLength).toBeGreaterThanOrEqual(at + big);
+    const tail = kernelView(memory, at + big - 64, 8);
+    tail.fill(7);
+    expect(tail[7]).toBe(7);
+    expect(() => reserveIn(memory, 2e9)).toThrow(/more than its 4 GiB/);
+    expect(() => kernelInstanceOn(memory)!.arena.alloc(4.5e9)).toThrow(/more than its 4 GiB/);
+    expect(reserveIn(memory, 64)).toBeGreaterThanOrEqual(at + big);
   });
 });

@@ -1,9 +1,11 @@
 /**
  * A network's working copy inside the WebAssembly kernel memory, for the fused gradient
- * (fused-gradient.ts): its parameters, two gradient lanes, the fallback copy a step keeps, the
- * batch, every layer's outputs and deltas, the product kernel's work area, and the descriptor
- * the one-call gradient (wat-mlp.ts) reads. One block of the arena, laid out once for a batch
- * size and chunk size and grown when a larger one comes; nothing is allocated per step.
+ * (fused-gradient.ts): the batch, every layer's outputs and deltas, the product kernel's work
+ * area, and the descriptor the one-call gradient (wat-mlp.ts) reads, in one block of the arena,
+ * laid out once for a batch size and chunk size and grown when a larger one comes; and, in a
+ * block of their own taken only when needed, its own parameters, two gradient lanes and the
+ * fallback copy a step keeps: vectors that already live in the memory (kernelViews) are used
+ * where they are. Nothing is allocated per step.
  *
  * Only networks built from the engine's own parts are supported (`fusable`): activations
  * linear, sigmoid, tanh, relu, and the costs sum of squares, sigmoid or softmax cross-entropy
@@ -25,19 +27,35 @@ export function fusable(net: Network): boolean {
   return net.layers.every((l) => isActivationName(l.activation.name) && activation(l.activation.name) === l.activation);
 }
 
-const up64 = (bytes: number): number => (bytes + 63) & ~63;
+const up64 = (bytes: number): number => Math.ceil(bytes / 64) * 64;
 
-/** The arena block a FusedNetwork holds, in an object the finalizer can hold without the network. */
+/** The arena blocks a FusedNetwork holds (its layout, its own vectors), in an object the finalizer can hold without the network. */
 interface Held {
   k: KernelInstance;
   at: number | null;
+  vectors: number | null;
 }
 
-/** Gives a FusedNetwork's block back to the arena once the FusedNetwork is garbage. */
-const finalizer = new FinalizationRegistry<Held>((h) => {
+/** Gives a FusedNetwork's blocks back to the arena once the FusedNetwork is garbage (or disposed). */
+function releaseHeld(h: Held): void {
   if (h.at !== null) h.k.arena.release(h.at);
+  if (h.vectors !== null) h.k.arena.release(h.vectors);
   h.at = null;
-});
+  h.vectors = null;
+}
+const finalizer = new FinalizationRegistry<Held>(releaseHeld);
+
+/**
+ * The copy's own parameters, two gradient lanes and kept weights (each of the network's size),
+ * in a block of their own taken on first need: a copy whose vectors all live elsewhere in the
+ * memory (kernelViews: a data-parallel run's block, an evaluation's weights) never takes it, and
+ * it outlives re-layouts (its size does not depend on the rows).
+ */
+interface OwnVectors {
+  params: number;
+  lanes: [number, number];
+  keep: number;
+}
 
 /** Where everything lives in the block (byte addresses). */
 interface Layout {
@@ -47,9 +65,6 @@ interface Layout {
   chunkRows: number;
   block: number;
   desc: number;
-  params: number;
-  lanes: [number, number];
-  keep: number;
   x: number;
   t: number;
   /** float32: float64 staging for conversions in WebAssembly (parameters or a batch's rows). */
@@ -102,8 +117,10 @@ export class FusedNetwork {
   /** Rows of the last forward pass whose output deltas (and kept q) have been formed since. */
   private deltaRows: [number, number] = [0, 0];
 
-  /** Where the kernels read the parameters: the block's own copy, or a kernelView (loadParams). */
+  /** Where the kernels read the parameters: the own copy, or a kernelView (loadParams); 0 before the first. */
   private paramsAt = 0;
+  /** The own vectors, once taken. */
+  private ownVectors: OwnVectors | null = null;
 
   constructor(readonly net: Network, readonly k: KernelInstance, readonly precision: Precision = 'float64') {
     if (!fusable(net)) throw new Error('this network has parts the fused gradient does not know (a custom activation or the mixture density cost)');
@@ -112,7 +129,7 @@ export class FusedNetwork {
     this.bytes = precision === 'float64' ? 8 : 4;
     this.fns = functionsOf(k, precision);
     this.keepsQ = this.bytes === 8 && net.cost.name === 'sigmoid-cross-entropy';
-    this.held = { k, at: null };
+    this.held = { k, at: null, vectors: null };
     finalizer.register(this, this.held, this);
   }
 
@@ -145,7 +162,6 @@ export class FusedNetwork {
     }
     const sizes: number[] = [
       (DESC_HEAD + DESC_LAYER * L) * 4,
-      this.size * b, this.size * b, this.size * b, this.size * b,
       bRows * net.inputs * b, bRows * this.width * b,
       ...net.layers.flatMap((l) => [fRows * l.units * b, fRows * l.units * b]),
       work,
@@ -165,19 +181,19 @@ export class FusedNetwork {
     }
     const z: number[] = [], delta: number[] = [];
     net.layers.forEach((_, l) => {
-      z.push(at[7 + 2 * l]);
-      delta.push(at[8 + 2 * l]);
+      z.push(at[3 + 2 * l]);
+      delta.push(at[4 + 2 * l]);
     });
     const layout: Layout = {
-      batchRows: bRows, forwardRows: fRows, chunkRows: cRows, block, desc: at[0], params: at[1], lanes: [at[2], at[3]], keep: at[4],
-      x: at[5], t: at[6], z, delta, work: at[7 + 2 * L], stage: at[8 + 2 * L], q: this.keepsQ ? at[9 + 2 * L] : 0,
+      batchRows: bRows, forwardRows: fRows, chunkRows: cRows, block, desc: at[0],
+      x: at[1], t: at[2], z, delta, work: at[3 + 2 * L], stage: at[4 + 2 * L], q: this.keepsQ ? at[5 + 2 * L] : 0,
     };
     // The descriptor wat-mlp.ts reads.
     const d = new Int32Array(this.k.memory.buffer, layout.desc, DESC_HEAD + DESC_LAYER * L);
     d[0] = L;
     d[1] = COST_ID[net.cost.name as keyof typeof COST_ID];
     d[2] = net.outputs;
-    d[3] = layout.params;
+    d[3] = this.paramsAt;
     d[4] = layout.work;
     d[5] = layout.q;
     net.layers.forEach((l, i) => {
@@ -190,7 +206,6 @@ export class FusedNetwork {
       d[o + 5] = delta[i];
     });
     this.layout = layout;
-    this.paramsAt = layout.params;
     return layout;
   }
 
@@ -206,12 +221,29 @@ export class FusedNetwork {
    */
   loadParams(w: Float64Array): void {
     const lay = this.lay();
-    const at = this.addressOr(w, lay.params);
+    const inPlace = this.addressOr(w, -1);
+    const at = inPlace >= 0 ? inPlace : this.own().params;
     if (at !== this.paramsAt) {
       new Int32Array(this.k.memory.buffer, lay.desc, DESC_HEAD)[3] = at;
       this.paramsAt = at;
     }
-    if (at === lay.params) this.load(w.subarray(0, this.size), lay.params);
+    if (inPlace < 0) this.load(w.subarray(0, this.size), at);
+  }
+
+  /** The own vectors (OwnVectors), taken from the arena on first need. */
+  private own(): OwnVectors {
+    if (this.ownVectors !== null) return this.ownVectors;
+    const bytes = up64(this.size * this.bytes);
+    const at = this.k.arena.alloc(4 * bytes);
+    this.held.vectors = at;
+    this.ownVectors = { params: at, lanes: [at + bytes, at + 2 * bytes], keep: at + 3 * bytes };
+    return this.ownVectors;
+  }
+
+  /** Where a step keeps the old weights for `keep`: `keep` itself when in place, else the own keep vector. */
+  private keepAt(keep: Float64Array): number {
+    const at = this.addressOr(keep, -1);
+    return at >= 0 ? at : this.own().keep;
   }
 
   /** The address of `v` when the kernels can use it in place (a float64 kernelView of this memory), else `own`. */
@@ -371,7 +403,7 @@ export class FusedNetwork {
   backwardLanes(n: number, segRows: number, lanes: 1 | 2, add0: boolean, lane0: 0 | Float64Array = 0): void {
     const lay = this.lay();
     if (lanes === 2 && lane0 !== 0) throw new Error('FusedNetwork.backwardLanes: a vector elsewhere stands for one lane only');
-    this.fns.backwardLanes(lay.desc, n, lay.x, lay.t, this.laneAt(lane0), lay.lanes[1], segRows, lanes, add0 ? 1 : 0);
+    this.fns.backwardLanes(lay.desc, n, lay.x, lay.t, this.laneAt(lane0), lanes === 2 ? this.own().lanes[1] : 0, segRows, lanes, add0 ? 1 : 0);
     this.deltaRows = [0, n];
   }
 
@@ -382,10 +414,11 @@ export class FusedNetwork {
    */
   stepLanes(n: number, segRows: number, eta: number, keep?: Float64Array): void {
     const lay = this.lay();
-    const pKeep = keep === undefined ? 0 : this.addressOr(keep, lay.keep);
-    this.fns.stepLanes(lay.desc, n, lay.x, lay.t, lay.lanes[0], lay.lanes[1], segRows, eta, pKeep);
+    const own = this.own();
+    const pKeep = keep === undefined ? 0 : this.keepAt(keep);
+    this.fns.stepLanes(lay.desc, n, lay.x, lay.t, own.lanes[0], own.lanes[1], segRows, eta, pKeep);
     this.deltaRows = [0, n];
-    if (keep !== undefined && pKeep === lay.keep) this.store(lay.keep, this.size, keep);
+    if (keep !== undefined && pKeep === own.keep) this.store(own.keep, this.size, keep);
   }
 
   /**
@@ -394,16 +427,16 @@ export class FusedNetwork {
    * memory, else copied out after).
    */
   descend(eta: number, lanes: 1 | 2, keep?: Float64Array): void {
-    const lay = this.lay();
-    const pKeep = keep === undefined ? 0 : this.addressOr(keep, lay.keep);
-    this.fns.descend(this.paramsAt, lay.lanes[0], lanes === 2 ? lay.lanes[1] : 0, eta, this.size, pKeep);
-    if (keep !== undefined && pKeep === lay.keep) this.store(lay.keep, this.size, keep);
+    const own = this.own();
+    const pKeep = keep === undefined ? 0 : this.keepAt(keep);
+    this.fns.descend(this.paramsAt, own.lanes[0], lanes === 2 ? own.lanes[1] : 0, eta, this.size, pKeep);
+    if (keep !== undefined && pKeep === own.keep) this.store(own.keep, this.size, keep);
   }
 
   /** Lane 0 + lane 1 into lane 0. */
   joinLanes(): void {
-    const lay = this.lay();
-    this.fns.addBuf(lay.lanes[0], lay.lanes[1], lay.lanes[0], this.size);
+    const own = this.own();
+    this.fns.addBuf(own.lanes[0], own.lanes[1], own.lanes[0], this.size);
   }
 
   /** The parameters the kernels computed with (and stepped) into `w`: nothing to do when `w` is where they are. */
@@ -414,19 +447,20 @@ export class FusedNetwork {
 
   /** Copies lane `lane` out. */
   storeLane(lane: 0 | 1, into: Float64Array): void {
-    this.store(this.lay().lanes[lane], this.size, into);
+    this.store(this.own().lanes[lane], this.size, into);
   }
 
   /** Copies a vector into lane `lane`. */
   loadLane(lane: 0 | 1, from: Float64Array): void {
-    this.load(from.subarray(0, this.size), this.lay().lanes[lane]);
+    this.load(from.subarray(0, this.size), this.own().lanes[lane]);
   }
 
   /** Gives the block back to the arena now (otherwise that happens once this object is garbage). */
   dispose(): void {
-    if (this.held.at !== null) this.k.arena.release(this.held.at);
-    this.held.at = null;
+    releaseHeld(this.held);
     this.layout = null;
+    this.ownVectors = null;
+    this.paramsAt = 0;
     finalizer.unregister(this);
   }
 
@@ -437,7 +471,7 @@ export class FusedNetwork {
 
   /** A lane's address, or that of the kernelView given instead. */
   private laneAt(lane: 0 | 1 | Float64Array): number {
-    if (lane === 0 || lane === 1) return this.lay().lanes[lane];
+    if (lane === 0 || lane === 1) return this.own().lanes[lane];
     const at = this.addressOr(lane, -1);
     if (at < 0) throw new Error('FusedNetwork: a vector to sum into must be a float64 kernelView of this memory');
     return at;

@@ -297,19 +297,31 @@ function tableLayout(): { tables: Float64Array[]; where: number[]; end: number }
 
 /**
  * Takes `size` bytes (a multiple of 64) at the memory's allocation top, which starts after the
- * tables, and grows the memory to hold them. Atomic, so instances of several threads on one
- * shared memory never hand out the same bytes; two threads growing at once may grow it by a
- * little more than needed.
+ * tables, and grows the memory to hold them. The top moves by compare-and-swap, so instances of
+ * several threads on one shared memory never hand out the same bytes, and never past the 4 GiB
+ * a memory can have (the top is a uint32). Two threads growing at once may grow it by a little
+ * more than needed.
  */
 function bump(memory: WasmMemory, size: number): number {
   const words = new Uint32Array(memory.buffer, 0, 4);
-  Atomics.compareExchange(words, TOP_AT >> 2, 0, tableLayout().end);
-  const top = Atomics.load(words, TOP_AT >> 2);
-  if (top + size > MAX_PAGES * PAGE) throw new RangeError(`the engine needs ${top + size} bytes of WebAssembly memory, more than its 4 GiB`);
-  const at = Atomics.add(words, TOP_AT >> 2, size);
+  const slot = TOP_AT >> 2;
+  Atomics.compareExchange(words, slot, 0, tableLayout().end);
+  let at: number;
+  for (;;) {
+    at = Atomics.load(words, slot);
+    if (at + size >= MAX_PAGES * PAGE) throw new RangeError(`the engine needs ${at + size} bytes of WebAssembly memory, more than its 4 GiB`);
+    if (Atomics.compareExchange(words, slot, at, at + size) === at) break;
+  }
   const end = at + size;
-  const have = memory.buffer.byteLength;
-  if (end > have) memory.grow(Math.ceil((end - have) / PAGE));
+  for (let have = memory.buffer.byteLength; have < end; have = memory.buffer.byteLength) {
+    try {
+      memory.grow(Math.ceil((end - have) / PAGE));
+    } catch (e) {
+      // Another thread may have grown it meanwhile; otherwise the platform refused the memory.
+      if (memory.buffer.byteLength >= end) break;
+      throw new RangeError(`the engine could not grow its WebAssembly memory to ${end} bytes: ${(e as Error).message}`);
+    }
+  }
   return at;
 }
 
@@ -412,8 +424,9 @@ export class Arena {
   }
 }
 
+/** `bytes` rounded up to a multiple of 64 (in doubles: sizes of 2 GiB and more too). */
 function align(bytes: number): number {
-  return (bytes + 63) & ~63;
+  return Math.ceil(bytes / 64) * 64;
 }
 
 /**
