@@ -24,17 +24,11 @@ export interface LentHelpers {
 /**
  * Borrows up to `wanted` idle workers as helpers of a run of `spec` on `parts` with `params`
  * weights. Fewer than wanted (even none: then null) is fine: the result does not depend on how
- * many threads share the work, only the time does.
+ * many threads share the work, only the time does. Null too when the run's shared block cannot be
+ * made (createParallelBlock).
  */
 export async function lendHelpers(pool: WorkerPool, spec: LabSpec, parts: SharedParts, params: number, wanted: number): Promise<LentHelpers | null> {
   if (wanted < 1) return null;
-  const helpers: PooledWorker[] = [];
-  while (helpers.length < wanted) {
-    const h = await pool.tryAcquire();
-    if (!h) break;
-    helpers.push(h);
-  }
-  if (helpers.length === 0) return null;
   const train = parts.train;
   const layout = {
     params,
@@ -43,7 +37,22 @@ export async function lendHelpers(pool: WorkerPool, spec: LabSpec, parts: Shared
     maxBatch: spec.training.batchSize === null ? 0 : Math.min(spec.training.batchSize, train.n),
     logits: outputUnits(spec, train.targetNames.length),
   };
-  const setup: ParallelSetup = { block: createParallelBlock(layout), layout, K: helpers.length + 1 };
+  // The block first: without it (no shared WebAssembly memory here, or no room for it) the run
+  // trains on one thread, with the same result, before any helper is taken from the pool.
+  let block: ParallelSetup['block'];
+  try {
+    block = createParallelBlock(layout);
+  } catch {
+    return null;
+  }
+  const helpers: PooledWorker[] = [];
+  while (helpers.length < wanted) {
+    const h = await pool.tryAcquire();
+    if (!h) break;
+    helpers.push(h);
+  }
+  if (helpers.length === 0) return null;
+  const setup: ParallelSetup = { block, layout, K: helpers.length + 1 };
   let failure: string | null = null;
   /** The coordinator would wait for this helper forever: release them all so the run fails cleanly. */
   const failed = (reason: string) => {
