@@ -82,8 +82,10 @@ export function chunkPlan(n: number, perSample: number): ChunkPlan {
   const flops = n * perSample;
   const forParallel = Math.min(MAX_PARALLEL_CHUNKS, Math.floor(flops / MIN_CHUNK_FLOPS));
   const forLatency = Math.ceil(flops / MAX_CHUNK_FLOPS);
-  const chunks = Math.max(1, Math.min(n, Math.max(forParallel, forLatency)));
-  return { chunks, rows: Math.ceil(n / chunks) };
+  const wanted = Math.max(1, Math.min(n, Math.max(forParallel, forLatency)));
+  const rows = Math.ceil(n / wanted);
+  // As many chunks as rows of that size need: 64 rows in 35 would leave the last ones empty.
+  return { chunks: rows === 0 ? 1 : Math.ceil(n / rows), rows };
 }
 
 /**

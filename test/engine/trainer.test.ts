@@ -34,6 +34,20 @@ describe('trainer', () => {
     expect(big.rows * mnist).toBeLessThanOrEqual(1e8 + mnist);
   });
 
+  it('never plans an empty chunk: every chunk has rows, and the chunks cover the batch exactly', () => {
+    // A net of 15M weights on 64 rows once planned 35 chunks of 2 rows: the last ones started past row 64.
+    expect(chunkPlan(64, 6 * 15e6)).toEqual({ chunks: 32, rows: 2 });
+    expect(chunkPlan(0, 72)).toEqual({ chunks: 1, rows: 0 });
+    for (const perSample of [72, 1e5, 3e6, 6 * 15e6, 1e9]) {
+      for (let n = 1; n <= 300; n++) {
+        const { chunks, rows } = chunkPlan(n, perSample);
+        expect(rows, `n ${n}, ${perSample} flops a sample`).toBeGreaterThan(0);
+        expect((chunks - 1) * rows, `n ${n}, ${perSample} flops a sample: the last chunk starts inside the batch`).toBeLessThan(n);
+        expect(chunks * rows, `n ${n}, ${perSample} flops a sample: the chunks cover it`).toBeGreaterThanOrEqual(n);
+      }
+    }
+  });
+
   it('the chunked gradient equals the one-pass gradient to rounding', () => {
     const lab = chunkedLab(2);
     const plan = chunkPlan(5000, flopsPerSample(lab.net));
