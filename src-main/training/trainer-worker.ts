@@ -11,7 +11,7 @@ import { gradientCheck } from '../../shared/engine/gradcheck';
 import { kernelBackend } from '../../shared/engine/kernel-backend';
 import { kernelInstance, KernelVectors } from '../../shared/engine/wasm/runtime';
 import { toWireError } from '../../shared/errors';
-import { assembleLab, networkFor } from '../../shared/lab';
+import { assembleLab, layerFans, networkFor } from '../../shared/lab';
 import { AbortedError } from '../../shared/training/gradient';
 import { Trainer } from '../../shared/training/trainer';
 import { COMMAND, type Command, RunControl } from '../../shared/run-control';
@@ -140,9 +140,17 @@ function weightsHome(req: StartRequest): WeightsHome | null {
   if (kernelBackend() !== 'wasm' || req.spec.training.precision === 'float32') return null;
   const k = kernelInstance();
   if (k === null || !k.shared) return null;
-  const size = networkFor(req.spec, req.parts.train.inputNames.length, req.parts.train.targetNames.length).size;
+  const fans = layerFans(req.spec, req.parts.train.inputNames.length, req.parts.train.targetNames.length);
+  const size = fans.reduce((n, l) => n + l.fanIn * l.fanOut + l.fanOut, 0);
   const vectors = new KernelVectors(k);
-  return { params: vectors.vector(size), fallback: [vectors.vector(size), vectors.vector(size)], release: () => vectors.release() };
+  try {
+    return { params: vectors.vector(size), fallback: [vectors.vector(size), vectors.vector(size)], release: () => vectors.release() };
+  } catch {
+    // No room for all three in the memory's 4 GiB: give back what was taken; the run keeps its
+    // weights in ordinary arrays and the engine copies them.
+    vectors.release();
+    return null;
+  }
 }
 
 /** The loop of one run: reads the control block between steps and reports on its own clock. */
