@@ -57,8 +57,8 @@ export class ChunkGradients {
 
   /**
    * The gradient of batch rows [r0, r0 + m) at the network's parameters into `into` (written
-   * over it, or added when `add`); returns their E. On the shared memory `into` must be a view
-   * of it (a lane of the run's block).
+   * over it, or added when `add`); returns their E. An `into` that is a kernelView of the memory
+   * (a lane of the run's block) is summed into in place; any other through lane 0 and `flush`.
    */
   chunk(src: BatchRows, r0: number, m: number, into: Float64Array, add: boolean): number {
     const fn = this.fn;
