@@ -17,10 +17,10 @@
  * (the same bits again).
  *
  * Per step the batch is copied into the kernel memory (a mini-batch's rows straight from the
- * training split when the engine has the run's splits: `gradientOfRows`). Weights and the fallback copy the trainer
- * keeps are used where they are when they are kernelViews of that memory (a worker's run keeps
- * them there: runtime.ts KernelVectors); other vectors are copied in and out, ~0.1 ms a vector
- * for a 200 000-weight network, ~1 us for the seed's. E comes from the logits through the cost's
+ * training split when the engine has the run's splits: `gradientOfRows`). Weights and the
+ * fallback copy the trainer keeps are used where they are when they are kernelViews of that
+ * memory (a worker's run keeps them there: runtime.ts KernelVectors); other vectors are copied
+ * in and out, ~0.1 ms a vector for a 200 000-weight network, ~1 us for the seed's. E comes from the logits through the cost's
  * own TypeScript, after the pass back: the sigmoid cross-entropy's takes the fastExp(-a) its
  * delta kept (the same bits). Given the run's splits, the trainer's evaluation forward-propagates
  * through the same kernels too (`logits`).
@@ -65,7 +65,7 @@ export class FusedGradient implements GradientEngine {
    */
   readonly logits?: (part: 'train' | 'validation', row0: number, n: number) => Float64Array;
 
-  /** `splits`: the run's training and validation data, for `logits`. */
+  /** `splits`: the run's training and validation data, for `gradientOfRows` and `logits`. */
   constructor(
     readonly net: Network,
     private readonly shouldAbort: () => boolean = () => false,
