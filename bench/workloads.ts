@@ -14,10 +14,8 @@ import { initialize } from '../shared/engine/init';
 import { Network } from '../shared/engine/network';
 import { Rng } from '../shared/engine/rng';
 import { Float32Gradient } from '../shared/training/float32-gradient';
-import { FusedGradient, gradientEngineFor } from '../shared/training/fused-gradient';
+import { FusedGradient, gradientEngineFor, kernelVectorsForRun } from '../shared/training/fused-gradient';
 import type { Precision } from '../shared/engine/wasm/fused-network';
-import { kernelBackend } from '../shared/engine/kernel-backend';
-import { kernelInstance, KernelVectors } from '../shared/engine/wasm/runtime';
 import { type SeedRun, seedRuns } from '../test/support/seed-runs';
 
 /**
@@ -190,8 +188,7 @@ export interface EpochTiming {
  * benchmark makes a few.
  */
 function weightsHome(size: number, precision: Precision): Float64Array | undefined {
-  const k = kernelBackend() === 'wasm' && precision === 'float64' ? kernelInstance() : null;
-  return k !== null && k.shared ? new KernelVectors(k).vector(size) : undefined;
+  return kernelVectorsForRun(precision)?.vector(size);
 }
 
 /**

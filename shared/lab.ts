@@ -39,13 +39,18 @@ export function networkFor(spec: LabSpec, inputs: number, targets: number, param
   const cost = costFor(spec.network.output);
   const outputs = outputUnits(spec, targets);
   // Refused before anything of that size is allocated (a trainer holds several such vectors).
-  const size = parameterCount(inputs, [...spec.network.hidden.map((h) => h.units), outputs]);
+  const size = specParameters(spec, inputs, targets);
   if (size > LIMITS.parameters) {
     throw new DataError(`the network would have ${shown(size)} weights and biases for ${inputs} inputs and ${outputs} outputs; at most ${shown(LIMITS.parameters)} are allowed: use fewer or narrower hidden layers`);
   }
   // The data decides the outputs: say so as a DataError (the engine's own check is a RangeError).
   if (outputs < cost.minOutputs) throw new DataError(`${cost.name} needs at least ${cost.minOutputs} outputs, the network has ${outputs}`);
   return new Network(inputs, layerShapes(spec, targets), cost, params);
+}
+
+/** Weights and biases of the network a spec gives `inputs` inputs and `targets` target columns. */
+export function specParameters(spec: LabSpec, inputs: number, targets: number): number {
+  return parameterCount(inputs, [...spec.network.hidden.map((h) => h.units), outputUnits(spec, targets)]);
 }
 
 /** Units of the output layer a spec gives `targets` target columns: targets, or K(D+2) for a mixture. */

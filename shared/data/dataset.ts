@@ -185,3 +185,18 @@ export function* normalizeInputsSliced(x: Float64Array, n: number, norm: { mean:
   }
   return out;
 }
+
+/**
+ * Copies the data rows listed at rows[r0 .. r0 + m) to rows at .. at + m of x (inputs) and t
+ * (targets), at = r0 unless given: a mini-batch, or a thread's share of one.
+ */
+export function gatherRows(data: Dataset, rows: Int32Array, r0: number, m: number, x: Float64Array, t: Float64Array, at = r0): void {
+  const d = data.inputNames.length;
+  const k = data.targetNames.length;
+  const { inputs, targets } = data;
+  for (let r = 0; r < m; r++) {
+    const row = rows[r0 + r];
+    x.set(inputs.subarray(row * d, row * d + d), (at + r) * d);
+    t.set(targets.subarray(row * k, row * k + k), (at + r) * k);
+  }
+}

@@ -20,10 +20,10 @@
  * training split when the engine has the run's splits: `gradientOfRows`). Weights and the
  * fallback copy the trainer keeps are used where they are when they are kernelViews of that
  * memory (a worker's run keeps them there: runtime.ts KernelVectors); other vectors are copied
- * in and out, ~0.1 ms a vector for a 200 000-weight network, ~1 us for the seed's. E comes from the logits through the cost's
- * own TypeScript, after the pass back: the sigmoid cross-entropy's takes the fastExp(-a) its
- * delta kept (the same bits). Given the run's splits, the trainer's evaluation forward-propagates
- * through the same kernels too (`logits`).
+ * in and out, ~0.1 ms a vector for a 200 000-weight network, ~1 us for the seed's. E comes from
+ * the logits through the cost's own TypeScript, after the pass back: the sigmoid
+ * cross-entropy's takes the fastExp(-a) its delta kept (the same bits). Given the run's splits,
+ * the trainer's evaluation forward-propagates through the same kernels too (`logits`).
  *
  * `gradientEngineFor` is where the trainer picks this engine: when the kernels run on WebAssembly
  * (kernel-backend.ts) and the network is `fusable`; otherwise LocalGradient (float64) or the
@@ -34,8 +34,8 @@ import { kernelBackend } from '../engine/kernel-backend';
 import type { Network } from '../engine/network';
 import { AbortedError, chunkPlan, flopsPerSample, type GradientEngine, LANES, LocalGradient } from './gradient';
 import { Float32Gradient } from './float32-gradient';
-import { type BatchRows, FusedNetwork, fusable, type Precision } from '../engine/wasm/fused-network';
-import { type KernelInstance, kernelInstance } from '../engine/wasm/runtime';
+import { type BatchRows, FusedLogits, FusedNetwork, fusable, type Precision } from '../engine/wasm/fused-network';
+import { type KernelInstance, kernelInstance, KernelVectors } from '../engine/wasm/runtime';
 
 /** A run's training and validation data. */
 export interface Splits {
@@ -80,15 +80,8 @@ export class FusedGradient implements GradientEngine {
     if (splits !== undefined && precision === 'float64') {
       // A mini-batch's rows go straight from the training split into the kernel memory.
       this.gradientOfRows = (w, rows, n, grad, descent, keep) => this.run(w, { data: splits.train, rows }, n, grad, descent, keep, true);
-      // A working copy of its own: laid out for evaluation's larger blocks of rows, the training
-      // copy's steps ran 10% slower after it (MNIST-sized, measured: 6.25 -> 6.85 ms a step).
-      let evalFn: FusedNetwork | null = null;
-      this.logits = (part, row0, n) => {
-        const fn = (evalFn ??= new FusedNetwork(net, k, precision));
-        fn.reserve(n, n, n);
-        fn.loadParams(net.params);
-        return fn.logits(part === 'train' ? splits.train.inputs : splits.validation.inputs, row0, n);
-      };
+      const forward = new FusedLogits(net, k);
+      this.logits = (part, row0, n) => forward.of(part === 'train' ? splits.train.inputs : splits.validation.inputs, row0, n);
     }
   }
 
@@ -148,6 +141,17 @@ export class FusedGradient implements GradientEngine {
     }
     return e;
   }
+}
+
+/**
+ * A place in this thread's kernel memory for a run's weights and fallback copies (kernelViews the
+ * fused engine steps in place, runtime.ts), where a run in this precision gets the fused float64
+ * engine on a shared memory; null otherwise (the run keeps ordinary arrays). The caller releases it.
+ */
+export function kernelVectorsForRun(precision: Precision = 'float64'): KernelVectors | null {
+  if (kernelBackend() !== 'wasm' || precision !== 'float64') return null;
+  const k = kernelInstance();
+  return k !== null && k.shared ? new KernelVectors(k) : null;
 }
 
 /**

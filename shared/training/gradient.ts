@@ -5,7 +5,6 @@
  * the same chunks (`chunkPlan`) and add the chunks' gradients in the same order (`LANES`), so a
  * run gives the same bits on 1, 2 or 4 threads.
  */
-import type { Dataset } from '../data/dataset';
 import { targetWidth } from '../engine/cost-types';
 import type { Network } from '../engine/network';
 import { descend, descendSum } from '../engine/optimizers/gradient-descent';
@@ -144,20 +143,5 @@ export class LocalGradient implements GradientEngine {
     } finally {
       if (restore) net.params.set(restore);
     }
-  }
-}
-
-/**
- * Copies the data rows listed at rows[r0 .. r0 + m) to positions r0 .. r0 + m of x (inputs) and
- * t (targets): a mini-batch, or a thread's share of one.
- */
-export function gatherRows(data: Dataset, rows: Int32Array, r0: number, m: number, x: Float64Array, t: Float64Array): void {
-  const d = data.inputNames.length;
-  const k = data.targetNames.length;
-  const { inputs, targets } = data;
-  for (let r = r0; r < r0 + m; r++) {
-    const row = rows[r];
-    x.set(inputs.subarray(row * d, row * d + d), r * d);
-    t.set(targets.subarray(row * k, row * k + k), r * k);
   }
 }

@@ -17,7 +17,8 @@ import type { CostCurve, PartMetrics, RunMetrics, RunStatus } from '../run';
 import { allFinite, divergenceMessage, divergenceThreshold } from './divergence';
 import { evaluate } from './evaluation';
 import { gradientEngineFor } from './fused-gradient';
-import { flopsPerSample, type GradientEngine, gatherRows } from './gradient';
+import { gatherRows } from '../data/dataset';
+import { flopsPerSample, type GradientEngine } from './gradient';
 
 /** Where a trainer stands; `status` is running until it finishes, stops early or diverges. */
 export interface TrainerState {

@@ -38,7 +38,8 @@ import { descend, descendSum } from '../../shared/engine/optimizers/gradient-des
 import { ChunkGradients } from '../../shared/engine/wasm/chunk-gradient';
 import { type BatchRows, fusable } from '../../shared/engine/wasm/fused-network';
 import { addressIn, type KernelInstance, kernelInstanceOn } from '../../shared/engine/wasm/runtime';
-import { AbortedError, chunkPlan, flopsPerSample, gatherRows, type GradientEngine, LANES, MAX_PARALLEL_CHUNKS } from '../../shared/training/gradient';
+import { gatherRows } from '../../shared/data/dataset';
+import { AbortedError, chunkPlan, flopsPerSample, type GradientEngine, LANES, MAX_PARALLEL_CHUNKS } from '../../shared/training/gradient';
 import { EVAL_ROWS } from '../../shared/training/evaluation';
 import {
   arrive,

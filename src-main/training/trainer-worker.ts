@@ -8,10 +8,9 @@ import { parentPort } from 'node:worker_threads';
 import { curvatureReport } from '../../shared/curvature-report';
 import { targetWidth } from '../../shared/engine/cost-types';
 import { gradientCheck } from '../../shared/engine/gradcheck';
-import { kernelBackend } from '../../shared/engine/kernel-backend';
-import { kernelInstance, KernelVectors } from '../../shared/engine/wasm/runtime';
 import { toWireError } from '../../shared/errors';
-import { assembleLab, layerFans, networkFor } from '../../shared/lab';
+import { assembleLab, networkFor, specParameters } from '../../shared/lab';
+import { kernelVectorsForRun } from '../../shared/training/fused-gradient';
 import { AbortedError } from '../../shared/training/gradient';
 import { Trainer } from '../../shared/training/trainer';
 import { COMMAND, type Command, RunControl } from '../../shared/run-control';
@@ -137,12 +136,9 @@ interface WeightsHome {
  * copying 3 vectors of the network's size per step. Null otherwise.
  */
 function weightsHome(req: StartRequest): WeightsHome | null {
-  if (kernelBackend() !== 'wasm' || req.spec.training.precision === 'float32') return null;
-  const k = kernelInstance();
-  if (k === null || !k.shared) return null;
-  const fans = layerFans(req.spec, req.parts.train.inputNames.length, req.parts.train.targetNames.length);
-  const size = fans.reduce((n, l) => n + l.fanIn * l.fanOut + l.fanOut, 0);
-  const vectors = new KernelVectors(k);
+  const vectors = kernelVectorsForRun(req.spec.training.precision);
+  if (vectors === null) return null;
+  const size = specParameters(req.spec, req.parts.train.inputNames.length, req.parts.train.targetNames.length);
   try {
     return { params: vectors.vector(size), fallback: [vectors.vector(size), vectors.vector(size)], release: () => vectors.release() };
   } catch {

@@ -18,7 +18,7 @@
 import { targetWidth } from '../cost-types';
 import { kernelBackend } from '../kernel-backend';
 import type { Network } from '../network';
-import { type BatchRows, FusedNetwork, fusable } from './fused-network';
+import { type BatchRows, FusedLogits, FusedNetwork, fusable } from './fused-network';
 import { addressIn, type KernelInstance, kernelInstance } from './runtime';
 
 /** Layer outputs (doubles) up to which a wave's chunks go forward and back in one pass (32 MB). */
@@ -27,8 +27,8 @@ const WAVE_DOUBLES = 4 << 20;
 /** One participant's chunk gradients; see the file comment. */
 export class ChunkGradients {
   private readonly fn: FusedNetwork | null;
-  /** The working copy `logits` forward-propagates in, made on first use. */
-  private evalFn: FusedNetwork | null = null;
+  /** The forward passes of `logits`, on the fused path. */
+  private readonly forward: FusedLogits | null;
   /** The vector whose running sum is in lane 0 and not yet copied out. */
   private pending: Float64Array | null = null;
 
@@ -40,6 +40,7 @@ export class ChunkGradients {
     const on = kernelBackend() === 'wasm' && fusable(net) ? k : null;
     this.fn = on !== null ? new FusedNetwork(net, on) : null;
     this.kernels = on;
+    this.forward = on !== null ? new FusedLogits(net, on) : null;
   }
 
   /** The kernel instance the chunks are computed on, or null on the plain path. */
@@ -135,12 +136,8 @@ export class ChunkGradients {
    */
   logits(x: Float64Array, r0: number, m: number): Float64Array {
     const d = this.net.inputs;
-    if (this.kernels === null) return this.net.forward(x.subarray(r0 * d, (r0 + m) * d), m);
-    // A working copy of its own, so the chunks' copy keeps its compact layout (fused-gradient.ts).
-    const fn = (this.evalFn ??= new FusedNetwork(this.net, this.kernels));
-    fn.reserve(m, m, m);
-    fn.loadParams(this.net.params);
-    return fn.logits(x, r0, m);
+    if (this.forward === null) return this.net.forward(x.subarray(r0 * d, (r0 + m) * d), m);
+    return this.forward.of(x, r0, m);
   }
 
   /** Copies the running sum out to its vector. */

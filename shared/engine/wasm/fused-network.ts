@@ -11,7 +11,7 @@
  * linear, sigmoid, tanh, relu, and the costs sum of squares, sigmoid or softmax cross-entropy
  * (the mixture density cost stays in TypeScript).
  */
-import type { Dataset } from '../../data/dataset';
+import { type Dataset, gatherRows } from '../../data/dataset';
 import { activation, isActivationName } from '../activations';
 import { cost as costByName, sigmoidCrossEntropyFromQ } from '../costs';
 import { targetWidth } from '../cost-types';
@@ -98,6 +98,26 @@ function functionsOf(k: KernelInstance, precision: Precision): Functions {
   return precision === 'float64'
     ? { gemmWork: x.gemm_work_f64, forward: x.mlp_forward, backward: x.mlp_backward, backwardLanes: x.mlp_backward_lanes, stepLanes: x.mlp_step_lanes, descend: x.descend, addBuf: x.add_buf }
     : { gemmWork: x.gemm_work_f32, forward: x.mlp_forward_f32, backward: x.mlp_backward_f32, backwardLanes: x.mlp_backward_lanes_f32, stepLanes: x.mlp_step_lanes_f32, descend: x.descend_f32, addBuf: x.add_buf_f32 };
+}
+
+/**
+ * An evaluation's forward passes at the network's current parameters, the bits of
+ * Network.forward, in a float64 working copy of their own made on first use: laid out for
+ * evaluation's larger blocks of rows, a training copy's steps ran 10% slower after one
+ * (MNIST-sized, measured: 6.25 -> 6.85 ms a step).
+ */
+export class FusedLogits {
+  private fn: FusedNetwork | null = null;
+
+  constructor(private readonly net: Network, private readonly k: KernelInstance) {}
+
+  /** The logits of rows [r0, r0 + m) of inputs `x`: a view of the kernel memory, valid until the next call. */
+  of(x: Float64Array, r0: number, m: number): Float64Array {
+    const fn = (this.fn ??= new FusedNetwork(this.net, this.k));
+    fn.reserve(m, m, m);
+    fn.loadParams(this.net.params);
+    return fn.logits(x, r0, m);
+  }
 }
 
 /** The network's working copy in kernel memory; see the file comment. */
@@ -303,12 +323,7 @@ export class FusedNetwork {
     const d = this.net.inputs, w = this.width;
     if (data.inputNames.length !== d || data.targetNames.length !== w) throw new Error(`FusedNetwork.gatherRows: the data has ${data.inputNames.length} inputs and ${data.targetNames.length} target columns, the network ${d} and ${w}`);
     const f = this.k.arena.f64();
-    const x = lay.x / 8 + at * d, t = lay.t / 8 + at * w;
-    for (let r = 0; r < m; r++) {
-      const row = rows[r0 + r];
-      f.set(data.inputs.subarray(row * d, row * d + d), x + r * d);
-      f.set(data.targets.subarray(row * w, row * w + w), t + r * w);
-    }
+    gatherRows(data, rows, r0, m, f.subarray(lay.x / 8), f.subarray(lay.t / 8), at);
   }
 
   /**
