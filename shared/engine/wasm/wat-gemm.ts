@@ -184,6 +184,13 @@ export function gemmWat(L: LaneType): string {
       (br $blocks_next)))`;
 
   // The lanes variant: per tile, one register sum per segment of p, stored into its lane.
+  // Tiles go along the rows of C (panels of A outer, of B inner), so each 64-byte line of C (a
+  // weight gradient's lanes, or the weights and their kept copy) is read and written in one
+  // visit: with panels of B outer a line was visited twice, a whole column strip apart. On the
+  // 784 x 256 x 128 weight gradient of W3 (descend, 32-row segments, old weights kept): 14.3 ->
+  // 15.8 GFLOP/s, interleaved in one process, and keeping the old weights now costs nothing
+  // measurable. (The plain product keeps panels of B outer: swapped, the forward x.W of W3 ran
+  // 17.0 -> 16.6.)
   const segmentSum = `
     ${set('p0', mul(get('seg'), get('segRows')))}
     ${set('len', `(select ${get('segRows')} (i32.sub ${get('k')} ${get('p0')}) (i32.le_s ${add(get('p0'), get('segRows'))} ${get('k')}))`)}
@@ -243,13 +250,13 @@ export function gemmWat(L: LaneType): string {
     ${toTile ? `${set('pT0', add(get('pT'), i32(MR * NR * b)))} ${set('pT1', add(get('pT0'), i32(MR * NR * b)))}` : ''}
     ${packB}
     ${packA}
-    ${forLoop('jb', i32(0), get('nb'), `
-      ${set('j0', mul(get('jb'), i32(NR)))}
-      ${set('cols', `(select ${i32(NR)} (i32.sub ${get('n')} ${get('j0')}) (i32.le_s ${add(get('j0'), i32(NR))} ${get('n')}))`)}
-      ${forLoop('ib', i32(0), get('mb'), `
-        ${set('i0', mul(get('ib'), i32(MR)))}
-        ${set('rows', `(select ${i32(MR)} (i32.sub ${get('m')} ${get('i0')}) (i32.le_s ${add(get('i0'), i32(MR))} ${get('m')}))`)}
-        ${set('pa0', add(get('pPA'), shl(mul(mul(get('ib'), get('k')), i32(MR)), sh)))}
+    ${forLoop('ib', i32(0), get('mb'), `
+      ${set('i0', mul(get('ib'), i32(MR)))}
+      ${set('rows', `(select ${i32(MR)} (i32.sub ${get('m')} ${get('i0')}) (i32.le_s ${add(get('i0'), i32(MR))} ${get('m')}))`)}
+      ${set('pa0', add(get('pPA'), shl(mul(mul(get('ib'), get('k')), i32(MR)), sh)))}
+      ${forLoop('jb', i32(0), get('nb'), `
+        ${set('j0', mul(get('jb'), i32(NR)))}
+        ${set('cols', `(select ${i32(NR)} (i32.sub ${get('n')} ${get('j0')}) (i32.le_s ${add(get('j0'), i32(NR))} ${get('n')}))`)}
         ${toTile ? `
         ${forLoop('seg', i32(0), get('nseg'), segmentToTile)}
         ${ifElse(`(i32.and (i32.eq ${get('rows')} ${i32(MR)}) (i32.eq ${get('cols')} ${i32(NR)}))`, `${set('e', `(${V}.splat ${get('eta')})`)} ${descendFull}`, descendRagged)}`
