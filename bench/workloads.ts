@@ -62,7 +62,7 @@ export const CHUNKS = 40;
  * trainer does for its cost curve.
  */
 export function timeFullBatch(run: SeedRun, steps: number, warmup: number, repeat: number, withError = false): FullBatchTiming {
-  const net = new Network(run.inputs, run.layers, cost(run.costName), weightsHome(run.params0.length, 'float64'));
+  const net = new Network(run.inputs, run.layers, cost(run.costName), weightsHome(run.params0.length));
   const x = Float64Array.from(run.x);
   const t = Float64Array.from(run.t);
   const { step } = engineStep(net);
@@ -182,13 +182,13 @@ export interface EpochTiming {
 }
 
 /**
- * The weights of a float64 network on the WebAssembly path where a trainer worker keeps them: in
+ * The weights of a network on the WebAssembly path where a trainer worker keeps them: in
  * the thread's kernel memory (src-main/training/trainer-worker.ts weightsHome), so the fused step
  * works on them in place. Undefined (the network's own vector) otherwise. Never released: a
  * benchmark makes a few.
  */
-function weightsHome(size: number, precision: Precision): Float64Array | undefined {
-  return kernelVectorsForRun(precision)?.vector(size);
+function weightsHome(size: number): Float64Array | undefined {
+  return kernelVectorsForRun()?.vector(size);
 }
 
 /**
@@ -198,7 +198,7 @@ function weightsHome(size: number, precision: Precision): Float64Array | undefin
  * epoch and the fastest chunk's pace per row, times the rows of an epoch, gives `seconds`.
  */
 export function timeEpoch(p: MiniBatchProblem, epochs: number, precision: Precision = 'float64'): EpochTiming {
-  const net = new Network(p.inputs, p.layers, cost(p.costName), weightsHome(p.params0.length, precision));
+  const net = new Network(p.inputs, p.layers, cost(p.costName), weightsHome(p.params0.length));
   const { step: engine } = engineStep(net, precision);
   const xb = new Float64Array(p.batch * p.inputs);
   const tb = new Float64Array(p.batch * p.outputs);

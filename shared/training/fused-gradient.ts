@@ -144,12 +144,14 @@ export class FusedGradient implements GradientEngine {
 }
 
 /**
- * A place in this thread's kernel memory for a run's weights and fallback copies (kernelViews the
- * fused engine steps in place, runtime.ts), where a run in this precision gets the fused float64
- * engine on a shared memory; null otherwise (the run keeps ordinary arrays). The caller releases it.
+ * A place in this thread's kernel memory for a run's weights and fallback copies (float64
+ * kernelViews, runtime.ts), where runs get the fused engine on a shared memory; null
+ * otherwise (the run keeps ordinary arrays). A float64 run's step reads, steps and keeps the
+ * weights where they are; a float32 run's rounds them into its float32 copy and widens them back
+ * in WebAssembly straight from and to them, with no copy through JavaScript. The caller releases it.
  */
-export function kernelVectorsForRun(precision: Precision = 'float64'): KernelVectors | null {
-  if (kernelBackend() !== 'wasm' || precision !== 'float64') return null;
+export function kernelVectorsForRun(): KernelVectors | null {
+  if (kernelBackend() !== 'wasm') return null;
   const k = kernelInstance();
   return k !== null && k.shared ? new KernelVectors(k) : null;
 }

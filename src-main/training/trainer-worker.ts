@@ -130,13 +130,14 @@ interface WeightsHome {
 }
 
 /**
- * The weights and the two fallback vectors of a float64 run on one thread, as kernelViews of
- * this thread's kernel memory (when the kernels are WebAssembly on a shared memory): the fused
- * engine then reads and steps the weights and keeps the old ones where they are, instead of
- * copying 3 vectors of the network's size per step. Null otherwise.
+ * The weights and the two fallback vectors of a run on one thread, as kernelViews of this
+ * thread's kernel memory (when the kernels are WebAssembly on a shared memory): the fused engine
+ * then reads and steps the weights and keeps the old ones where they are (float32: rounds and
+ * widens them there), instead of copying 3 vectors of the network's size per step through
+ * JavaScript. Null otherwise.
  */
 function weightsHome(req: StartRequest): WeightsHome | null {
-  const vectors = kernelVectorsForRun(req.spec.training.precision);
+  const vectors = kernelVectorsForRun();
   if (vectors === null) return null;
   const size = specParameters(req.spec, req.parts.train.inputNames.length, req.parts.train.targetNames.length);
   try {

@@ -216,7 +216,12 @@ describe('FusedNetwork and FusedGradient on kernelViews', () => {
     }
   });
 
-  it.each([false, true])('a gradient step on kernelViews (weights and the kept copy in place) gives the bits of the copying path, and keeps the old weights (batch in chunks: %s)', (wide) => {
+  it.each([
+    [false, 'float64'],
+    [true, 'float64'],
+    [false, 'float32'],
+    [true, 'float32'],
+  ] as const)('a gradient step on kernelViews (weights and the kept copy in place; float32: rounded and widened there) gives the bits of the copying path, and keeps the old weights (batch in chunks: %s, %s)', (wide, precision) => {
     const k = kernelInstance()!;
     const vectors = new KernelVectors(k);
     try {
@@ -224,8 +229,9 @@ describe('FusedNetwork and FusedGradient on kernelViews', () => {
         const { net, x, t, n } = netOn(inPlace, vectors, wide);
         expect(chunkPlan(n, flopsPerSample(net)).chunks > 1).toBe(wide);
         const keep = inPlace ? vectors.vector(net.size) : new Float64Array(net.size);
+        if (precision === 'float32') for (let i = 0; i < net.size; i++) net.params[i] = Math.fround(net.params[i]);
         const start = Float64Array.from(net.params);
-        const g = new FusedGradient(net, undefined, k);
+        const g = new FusedGradient(net, undefined, k, precision);
         const es: number[] = [];
         for (let s = 0; s < 5; s++) es.push(g.gradient(net.params, x, t, n, new Float64Array(net.size), 0.05, keep));
         return { w: Array.from(net.params), keep: Array.from(keep), es, start: Array.from(start), moved: net.params.some((v, i) => v !== start[i]) };
@@ -236,6 +242,9 @@ describe('FusedNetwork and FusedGradient on kernelViews', () => {
       expect(a.keep).toEqual(b.keep);
       expect(a.es).toEqual(b.es);
       expect(a.keep).not.toEqual(a.w);
+      // The last step kept the weights it started from: float32 ones widened, as the weights are.
+      expect(a.w.every((v) => precision === 'float64' || v === Math.fround(v))).toBe(true);
+      expect(a.keep.every((v) => precision === 'float64' || v === Math.fround(v))).toBe(true);
     } finally {
       vectors.release();
     }

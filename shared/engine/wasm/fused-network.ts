@@ -247,7 +247,7 @@ export class FusedNetwork {
       new Int32Array(this.k.memory.buffer, lay.desc, DESC_HEAD)[3] = at;
       this.paramsAt = at;
     }
-    if (inPlace < 0) this.load(w.subarray(0, this.size), at);
+    if (inPlace < 0) this.load(w, at, this.size);
   }
 
   /** The own vectors (OwnVectors), taken from the arena on first need. */
@@ -272,21 +272,39 @@ export class FusedNetwork {
     return at >= 0 ? at : own;
   }
 
-  /** Float64 values into the copy at `to` (float32: through the staging area, rounded there). */
-  private load(from: Float64Array, to: number): void {
+  /**
+   * The first `len` float64 values of `from` into the copy at `to` (float32: rounded in
+   * WebAssembly, straight from `from` when it is a kernelView of this memory, else through the
+   * staging area).
+   */
+  private load(from: Float64Array, to: number, len = from.length): void {
+    const values = len === from.length ? from : from.subarray(0, len);
     if (this.bytes === 8) {
-      this.k.arena.f64().set(from, to / 8);
+      this.k.arena.f64().set(values, to / 8);
+      return;
+    }
+    const at = addressIn(this.k, from);
+    if (at >= 0) {
+      this.k.exports.demote_buf(at, to, len);
       return;
     }
     const stage = this.lay().stage;
-    this.k.arena.f64().set(from, stage / 8);
-    this.k.exports.demote_buf(stage, to, from.length);
+    this.k.arena.f64().set(values, stage / 8);
+    this.k.exports.demote_buf(stage, to, len);
   }
 
-  /** `len` values of the copy at `from` into a Float64Array (float32: widened, exactly). */
+  /**
+   * `len` values of the copy at `from` into the start of `to` (float32: widened, exactly, in
+   * WebAssembly, straight into `to` when it is a kernelView of this memory).
+   */
   private store(from: number, len: number, to: Float64Array): void {
     if (this.bytes === 8) {
       to.set(this.k.arena.f64().subarray(from / 8, from / 8 + len));
+      return;
+    }
+    const at = addressIn(this.k, to);
+    if (at >= 0) {
+      this.k.exports.promote_buf(from, at, len);
       return;
     }
     const stage = this.lay().stage;
@@ -467,7 +485,7 @@ export class FusedNetwork {
 
   /** Copies a vector into lane `lane`. */
   loadLane(lane: 0 | 1, from: Float64Array): void {
-    this.load(from.subarray(0, this.size), this.own().lanes[lane]);
+    this.load(from, this.own().lanes[lane], this.size);
   }
 
   /** Gives the block back to the arena now (otherwise that happens once this object is garbage). */
