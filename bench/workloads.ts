@@ -15,7 +15,7 @@ import { Network } from '../shared/engine/network';
 import { Rng } from '../shared/engine/rng';
 import { Float32Gradient } from '../shared/training/float32-gradient';
 import { FusedGradient, gradientEngineFor, kernelVectorsForRun } from '../shared/training/fused-gradient';
-import type { Precision } from '../shared/engine/wasm/fused-network';
+import type { Precision } from '../shared/engine/wasm/working-copy';
 import { type SeedRun, seedRuns } from '../test/support/seed-runs';
 
 /**

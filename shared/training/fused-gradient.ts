@@ -34,7 +34,8 @@ import { kernelBackend } from '../engine/kernel-backend';
 import type { Network } from '../engine/network';
 import { AbortedError, chunkPlan, flopsPerSample, type GradientEngine, LANES, LocalGradient } from './gradient';
 import { Float32Gradient } from './float32-gradient';
-import { type BatchRows, FusedLogits, FusedNetwork, fusable, type Precision } from '../engine/wasm/fused-network';
+import { type BatchRows, FusedLogits, FusedNetwork, fusable } from '../engine/wasm/fused-network';
+import type { Precision } from '../engine/wasm/working-copy';
 import { type KernelInstance, kernelInstance, KernelVectors } from '../engine/wasm/runtime';
 
 /** A run's training and validation data. */

@@ -17,6 +17,7 @@ import { cost as costByName, sigmoidCrossEntropyFromQ } from '../costs';
 import { targetWidth } from '../cost-types';
 import type { Network } from '../network';
 import { addressIn, type KernelInstance } from './runtime';
+import { type Functions, functionsOf, type Held, heldFinalizer, type Precision, releaseHeld, up64, VectorMoves } from './working-copy';
 import { ACT_ID, COST_ID } from './wat-math';
 import { DESC_HEAD, DESC_LAYER } from './wat-mlp';
 
@@ -26,24 +27,6 @@ export function fusable(net: Network): boolean {
   if (!(c.name in COST_ID) || costByName(c.name) !== c) return false;
   return net.layers.every((l) => isActivationName(l.activation.name) && activation(l.activation.name) === l.activation);
 }
-
-const up64 = (bytes: number): number => Math.ceil(bytes / 64) * 64;
-
-/** The arena blocks a FusedNetwork holds (its layout, its own vectors), in an object the finalizer can hold without the network. */
-interface Held {
-  k: KernelInstance;
-  at: number | null;
-  vectors: number | null;
-}
-
-/** Gives a FusedNetwork's blocks back to the arena once the FusedNetwork is garbage (or disposed). */
-function releaseHeld(h: Held): void {
-  if (h.at !== null) h.k.arena.release(h.at);
-  if (h.vectors !== null) h.k.arena.release(h.vectors);
-  h.at = null;
-  h.vectors = null;
-}
-const finalizer = new FinalizationRegistry<Held>(releaseHeld);
 
 /**
  * The copy's own parameters, two gradient lanes and kept weights (each of the network's size),
@@ -79,26 +62,6 @@ interface Layout {
 /** Where a batch's rows are: rows of x and t, or (`rows` given) the training rows of `data` listed there. */
 export type BatchRows = { x: Float64Array; t: Float64Array; data?: undefined } | { data: Dataset; rows: Int32Array };
 
-/** The arithmetic a working copy computes in (spec `training.precision`). */
-export type Precision = 'float64' | 'float32';
-
-/** The kernel functions of one precision. */
-interface Functions {
-  gemmWork(m: number, n: number, k: number): number;
-  forward(pDesc: number, n: number, pX: number): void;
-  backward(pDesc: number, r0: number, m: number, pX: number, pT: number, pInto: number, add: number): void;
-  backwardLanes(pDesc: number, n: number, pX: number, pT: number, pLane0: number, pLane1: number, segRows: number, lanes: number, add0: number): void;
-  stepLanes(pDesc: number, n: number, pX: number, pT: number, pLane0: number, pLane1: number, segRows: number, eta: number, pKeep: number): void;
-  descend(pW: number, pA: number, pB: number, eta: number, len: number, pKeep: number): void;
-  addBuf(pA: number, pB: number, pOut: number, len: number): void;
-}
-
-function functionsOf(k: KernelInstance, precision: Precision): Functions {
-  const x = k.exports;
-  return precision === 'float64'
-    ? { gemmWork: x.gemm_work_f64, forward: x.mlp_forward, backward: x.mlp_backward, backwardLanes: x.mlp_backward_lanes, stepLanes: x.mlp_step_lanes, descend: x.descend, addBuf: x.add_buf }
-    : { gemmWork: x.gemm_work_f32, forward: x.mlp_forward_f32, backward: x.mlp_backward_f32, backwardLanes: x.mlp_backward_lanes_f32, stepLanes: x.mlp_step_lanes_f32, descend: x.descend_f32, addBuf: x.add_buf_f32 };
-}
 
 /**
  * An evaluation's forward passes at the network's current parameters, the bits of
@@ -130,6 +93,8 @@ export class FusedNetwork {
   /** Bytes per value: 8 for float64, 4 for float32. */
   private readonly bytes: 8 | 4;
   private readonly fns: Functions;
+  /** Float64 vectors in and out (float32: rounded and widened). */
+  private readonly moves: VectorMoves;
   /** float32: the chunk's logits and targets widened for the cost's E (TypeScript, float64). */
   private wide = new Float64Array(0);
   /** The output deltas keep fastExp(-a) for E (float64, sigmoid cross-entropy). */
@@ -148,9 +113,10 @@ export class FusedNetwork {
     this.width = targetWidth(net.cost, net.outputs);
     this.bytes = precision === 'float64' ? 8 : 4;
     this.fns = functionsOf(k, precision);
+    this.moves = new VectorMoves(k, this.bytes, () => this.lay().stage);
     this.keepsQ = this.bytes === 8 && net.cost.name === 'sigmoid-cross-entropy';
     this.held = { k, at: null, vectors: null };
-    finalizer.register(this, this.held, this);
+    heldFinalizer.register(this, this.held, this);
   }
 
   /** A view over the whole kernel memory in this copy's element type. */
@@ -247,7 +213,7 @@ export class FusedNetwork {
       new Int32Array(this.k.memory.buffer, lay.desc, DESC_HEAD)[3] = at;
       this.paramsAt = at;
     }
-    if (inPlace < 0) this.load(w, at, this.size);
+    if (inPlace < 0) this.moves.load(w, at, this.size);
   }
 
   /** The own vectors (OwnVectors), taken from the arena on first need. */
@@ -272,46 +238,6 @@ export class FusedNetwork {
     return at >= 0 ? at : own;
   }
 
-  /**
-   * The first `len` float64 values of `from` into the copy at `to` (float32: rounded in
-   * WebAssembly, straight from `from` when it is a kernelView of this memory, else through the
-   * staging area).
-   */
-  private load(from: Float64Array, to: number, len = from.length): void {
-    const values = len === from.length ? from : from.subarray(0, len);
-    if (this.bytes === 8) {
-      this.k.arena.f64().set(values, to / 8);
-      return;
-    }
-    const at = addressIn(this.k, from);
-    if (at >= 0) {
-      this.k.exports.demote_buf(at, to, len);
-      return;
-    }
-    const stage = this.lay().stage;
-    this.k.arena.f64().set(values, stage / 8);
-    this.k.exports.demote_buf(stage, to, len);
-  }
-
-  /**
-   * `len` values of the copy at `from` into the start of `to` (float32: widened, exactly, in
-   * WebAssembly, straight into `to` when it is a kernelView of this memory).
-   */
-  private store(from: number, len: number, to: Float64Array): void {
-    if (this.bytes === 8) {
-      to.set(this.k.arena.f64().subarray(from / 8, from / 8 + len));
-      return;
-    }
-    const at = addressIn(this.k, to);
-    if (at >= 0) {
-      this.k.exports.promote_buf(from, at, len);
-      return;
-    }
-    const stage = this.lay().stage;
-    this.k.exports.promote_buf(from, stage, len);
-    to.set(this.k.arena.f64().subarray(stage / 8, stage / 8 + len));
-  }
-
   /** Copies a batch in: n rows of inputs and targets. */
   loadBatch(x: Float64Array, t: Float64Array, n: number): void {
     this.loadRows(x, t, 0, n);
@@ -321,8 +247,8 @@ export class FusedNetwork {
   loadRows(x: Float64Array, t: Float64Array, r0: number, m: number, at = r0): void {
     const lay = this.lay();
     const d = this.net.inputs, w = this.width, b = this.bytes;
-    this.load(x.subarray(r0 * d, (r0 + m) * d), lay.x + at * d * b);
-    this.load(t.subarray(r0 * w, (r0 + m) * w), lay.t + at * w * b);
+    this.moves.load(x.subarray(r0 * d, (r0 + m) * d), lay.x + at * d * b);
+    this.moves.load(t.subarray(r0 * w, (r0 + m) * w), lay.t + at * w * b);
   }
 
   /** Batch rows [r0, r0 + m) of `src` to rows [at, at + m) of the copy: loadRows, or gatherRows for listed rows. */
@@ -354,7 +280,7 @@ export class FusedNetwork {
     const d = this.net.inputs, k = this.net.outputs;
     if (this.bytes !== 8) throw new Error('FusedNetwork.logits: float64 only');
     if (m > lay.forwardRows) throw new RangeError(`FusedNetwork.logits: ${m} rows, laid out for ${lay.forwardRows}`);
-    this.load(x.subarray(r0 * d, (r0 + m) * d), lay.x);
+    this.moves.load(x.subarray(r0 * d, (r0 + m) * d), lay.x);
     this.forward(0, m);
     const z = lay.z[this.net.layers.length - 1] / 8;
     return this.k.arena.f64().subarray(z, z + m * k);
@@ -451,7 +377,7 @@ export class FusedNetwork {
     const pKeep = keep === undefined ? 0 : this.keepAt(keep);
     this.fns.stepLanes(lay.desc, n, lay.x, lay.t, own.lanes[0], own.lanes[1], segRows, eta, pKeep);
     this.deltaRows = [0, n];
-    if (keep !== undefined && pKeep === own.keep) this.store(own.keep, this.size, keep);
+    if (keep !== undefined && pKeep === own.keep) this.moves.store(own.keep, this.size, keep);
   }
 
   /**
@@ -463,7 +389,7 @@ export class FusedNetwork {
     const own = this.own();
     const pKeep = keep === undefined ? 0 : this.keepAt(keep);
     this.fns.descend(this.paramsAt, own.lanes[0], lanes === 2 ? own.lanes[1] : 0, eta, this.size, pKeep);
-    if (keep !== undefined && pKeep === own.keep) this.store(own.keep, this.size, keep);
+    if (keep !== undefined && pKeep === own.keep) this.moves.store(own.keep, this.size, keep);
   }
 
   /** Lane 0 + lane 1 into lane 0. */
@@ -475,17 +401,17 @@ export class FusedNetwork {
   /** The parameters the kernels computed with (and stepped) into `w`: nothing to do when `w` is where they are. */
   storeParams(w: Float64Array): void {
     if (this.addressOr(w, -1) === this.paramsAt) return;
-    this.store(this.paramsAt, this.size, w);
+    this.moves.store(this.paramsAt, this.size, w);
   }
 
   /** Copies lane `lane` out. */
   storeLane(lane: 0 | 1, into: Float64Array): void {
-    this.store(this.own().lanes[lane], this.size, into);
+    this.moves.store(this.own().lanes[lane], this.size, into);
   }
 
   /** Copies a vector into lane `lane`. */
   loadLane(lane: 0 | 1, from: Float64Array): void {
-    this.load(from, this.own().lanes[lane], this.size);
+    this.moves.load(from, this.own().lanes[lane], this.size);
   }
 
   /** Gives the block back to the arena now (otherwise that happens once this object is garbage). */
@@ -494,7 +420,7 @@ export class FusedNetwork {
     this.layout = null;
     this.ownVectors = null;
     this.paramsAt = 0;
-    finalizer.unregister(this);
+    heldFinalizer.unregister(this);
   }
 
   private lay(): Layout {
