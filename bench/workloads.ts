@@ -62,7 +62,11 @@ export const CHUNKS = 40;
  * trainer does for its cost curve.
  */
 export function timeFullBatch(run: SeedRun, steps: number, warmup: number, repeat: number, withError = false): FullBatchTiming {
-  const net = new Network(run.inputs, run.layers, cost(run.costName), weightsHome(run.params0.length));
+  return withWeightsHome(run.params0.length, (home) => timeFullBatchOn(home, run, steps, warmup, repeat, withError));
+}
+
+function timeFullBatchOn(home: Float64Array | undefined, run: SeedRun, steps: number, warmup: number, repeat: number, withError: boolean): FullBatchTiming {
+  const net = new Network(run.inputs, run.layers, cost(run.costName), home);
   const x = Float64Array.from(run.x);
   const t = Float64Array.from(run.t);
   const { step } = engineStep(net);
@@ -182,13 +186,18 @@ export interface EpochTiming {
 }
 
 /**
- * The weights of a network on the WebAssembly path where a trainer worker keeps them: in
- * the thread's kernel memory (src-main/training/trainer-worker.ts weightsHome), so the fused step
- * works on them in place. Undefined (the network's own vector) otherwise. Never released: a
- * benchmark makes a few.
+ * `body` given a home for `size` weights where a trainer worker keeps them on the WebAssembly
+ * path: in the thread's kernel memory (src-main/training/trainer-worker.ts weightsHome), so the
+ * fused step works on them in place; undefined (the network's own vector) otherwise. The home is
+ * given back when `body` returns.
  */
-function weightsHome(size: number): Float64Array | undefined {
-  return kernelVectorsForRun()?.vector(size);
+function withWeightsHome<T>(size: number, body: (home: Float64Array | undefined) => T): T {
+  const vectors = kernelVectorsForRun();
+  try {
+    return body(vectors?.vector(size));
+  } finally {
+    vectors?.release();
+  }
 }
 
 /**
@@ -198,7 +207,11 @@ function weightsHome(size: number): Float64Array | undefined {
  * epoch and the fastest chunk's pace per row, times the rows of an epoch, gives `seconds`.
  */
 export function timeEpoch(p: MiniBatchProblem, epochs: number, precision: Precision = 'float64'): EpochTiming {
-  const net = new Network(p.inputs, p.layers, cost(p.costName), weightsHome(p.params0.length));
+  return withWeightsHome(p.params0.length, (home) => timeEpochOn(home, p, epochs, precision));
+}
+
+function timeEpochOn(home: Float64Array | undefined, p: MiniBatchProblem, epochs: number, precision: Precision): EpochTiming {
+  const net = new Network(p.inputs, p.layers, cost(p.costName), home);
   const { step: engine } = engineStep(net, precision);
   const xb = new Float64Array(p.batch * p.inputs);
   const tb = new Float64Array(p.batch * p.outputs);
