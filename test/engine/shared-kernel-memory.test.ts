@@ -59,6 +59,8 @@ describe('kernel instances on one shared memory', () => {
   it('two threads allocating on one memory at once get disjoint blocks', async () => {
     const memory = memoryOrThrow();
     const sizes = Array.from({ length: 20000 }, (_, i) => 64 + (i % 7) * 64);
+    // Room for all of it up front: growing the memory mid-race would space the threads' allocations out.
+    memory.grow(Math.ceil((2 * sizes.reduce((a, b) => a + b, 0)) / 65536) + 16);
     const go = new Int32Array(new SharedArrayBuffer(4));
     const ready: Promise<void>[] = [];
     const done = [0, 1].map(() => new Promise<number[]>((resolve, reject) => {
