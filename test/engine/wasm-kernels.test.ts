@@ -3,6 +3,8 @@ import { kernelBackend, setKernelBackend } from '../../shared/engine/kernel-back
 import { gemmNN, gemmNT, gemmTN } from '../../shared/engine/kernels';
 import { Rng } from '../../shared/engine/rng';
 import { wasmGemmAvailable, wasmProduct } from '../../shared/engine/wasm/gemm';
+import { F32, F64, type LaneType } from '../../shared/engine/wasm/wat';
+import { MR, nrOf } from '../../shared/engine/wasm/wat-gemm';
 import { freshKernels } from '../support/fresh-kernels';
 
 /**
@@ -208,6 +210,40 @@ describe('WebAssembly SIMD matrix product', () => {
         }
       }
     }
+  });
+
+  it('each shape takes the path meant for it: seen in which parts of the work area it packs', () => {
+    // The packed tiles (wat-gemm.ts) pack B and then A into the work area; the small-shape paths
+    // (wat-gemm-small.ts) read A in place, and B too where its panels are whole and contiguous.
+    // The same bits come out of every path, so only the work area tells which one ran.
+    const { exports, memory } = freshKernels('plain', 400);
+    const x = exports as unknown as Record<string, (...a: number[]) => number>;
+    const packed = (L: LaneType, m: number, n: number, k: number, aRow: number, aP: number, bP: number, bCol: number): { a: boolean; b: boolean } => {
+      const [pA, pB, pC, pW] = [1 << 16, 8 << 20, 16 << 20, 18 << 20];
+      const w = x[`gemm_work_${L.t}`](m, n, k);
+      const bytes = new Uint8Array(memory.buffer);
+      bytes.fill(0x5a, pW, pW + w);
+      const v = L.t === 'f64' ? new Float64Array(memory.buffer) : new Float32Array(memory.buffer);
+      for (let i = 0; i < m * k; i++) v[pA / L.bytes + i] = 1 + (i % 7);
+      for (let i = 0; i < k * n; i++) v[pB / L.bytes + i] = 1 + (i % 5);
+      x[`gemm_${L.t}`](m, n, k, pA, aRow, aP, pB, bP, bCol, pC, 0, 0, pW);
+      const NR = nrOf(L), bBytes = Math.ceil(n / NR) * NR * k * L.bytes, aBytes = Math.ceil(m / MR) * MR * k * L.bytes;
+      const touched = (from: number, len: number) => bytes.subarray(from, from + len).some((b) => b !== 0x5a);
+      return { b: touched(pW, bBytes), a: touched(pW + bBytes, aBytes) };
+    };
+    // float64: one output column (nothing packed), a shared dimension of at most 4 with 2-4
+    // columns (B packed, A in place), a few rows with B's panels in place (nothing packed) or
+    // strided (B packed), and the MNIST-sized forward product on the packed tiles (negative
+    // control: both packed).
+    expect(packed(F64, 1000, 1, 4, 4, 1, 1, 1)).toEqual({ a: false, b: false });
+    expect(packed(F64, 1000, 4, 2, 2, 1, 4, 1)).toEqual({ a: false, b: true });
+    expect(packed(F64, 3, 200, 50, 50, 1, 200, 1)).toEqual({ a: false, b: false });
+    expect(packed(F64, 3, 6, 50, 50, 1, 1, 50)).toEqual({ a: false, b: true });
+    expect(packed(F64, 128, 256, 784, 784, 1, 256, 1)).toEqual({ a: true, b: true });
+    // float32 shares only the one-column path; its other small shapes take the packed tiles.
+    expect(packed(F32, 1000, 1, 4, 4, 1, 1, 1)).toEqual({ a: false, b: false });
+    expect(packed(F32, 1000, 4, 2, 2, 1, 4, 1)).toEqual({ a: true, b: true });
+    expect(packed(F32, 128, 256, 784, 784, 1, 256, 1)).toEqual({ a: true, b: true });
   });
 
   it('a sum in another order (p reversed) gives other bits: the comparison can fail (negative control)', () => {
