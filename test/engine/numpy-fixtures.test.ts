@@ -7,26 +7,20 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { expectClose, fullBatchObjective } from '../support/reference';
+import type { FixtureProblem } from '../support/seed-runs';
 import { cost } from '../../shared/engine/costs';
 import { Network } from '../../shared/engine/network';
 import { GradientDescent } from '../../shared/engine/optimizers';
 
-interface Case {
+/** One case of test/fixtures/engine-cases.json. */
+interface Case extends FixtureProblem {
   name: string;
-  inputs: number;
-  layers: { units: number; activation: string }[];
-  costName: string;
-  n: number;
-  x: number[];
-  t: number[];
   params: number[];
   logits: number[];
   output: number[];
   E: number;
   grads: number[];
   inputGrad: number[];
-  lr: number;
-  steps: number;
   paramsAfter: number[];
   EAfter: number;
 }

@@ -1,16 +1,20 @@
 import { readFileSync } from 'node:fs';
 
-/** One of the seed's runs in test/fixtures/seed-runs.json (numpy's NeuralNetwork.fit, recorded). */
-export interface SeedRun {
+/** What every numpy fixture records of its problem: the network, the data and the descent run on it. */
+export interface FixtureProblem {
   inputs: number;
   layers: { units: number; activation: string }[];
   costName: string;
   n: number;
   x: number[];
   t: number[];
-  params0: number[];
   lr: number;
   steps: number;
+}
+
+/** One of the seed's runs in test/fixtures/seed-runs.json (numpy's NeuralNetwork.fit, recorded). */
+export interface SeedRun extends FixtureProblem {
+  params0: number[];
   checkpoints: { step: number; E: number }[];
   paramsFinal: number[];
 }
