@@ -19,8 +19,10 @@
  * Per step the batch is copied into the kernel memory (a mini-batch's rows straight from the
  * training split when the engine has the run's splits: `gradientOfRows`). Weights and the
  * fallback copy the trainer keeps are used where they are when they are kernelViews of that
- * memory (a worker's run keeps them there: runtime.ts KernelVectors); other vectors are copied
- * in and out, ~0.1 ms a vector for a 200 000-weight network, ~1 us for the seed's. E comes from
+ * memory (a worker's run keeps them there: runtime.ts KernelVectors), in float64; in float32
+ * they are rounded into the float32 copy and widened back straight from and to there. Other
+ * vectors are copied in and out through JavaScript, ~0.1 ms a vector for a 200 000-weight
+ * network, ~1 us for the seed's. E comes from
  * the logits through the cost's own TypeScript, after the pass back: the sigmoid
  * cross-entropy's takes the fastExp(-a) its delta kept (the same bits). Given the run's splits,
  * the trainer's evaluation forward-propagates through the same kernels too (`logits`).

@@ -14,6 +14,7 @@ import { Rng } from '../../shared/engine/rng';
 import { ChunkGradients } from '../../shared/engine/wasm/chunk-gradient';
 import { FusedNetwork } from '../../shared/engine/wasm/fused-network';
 import { addressIn, kernelInstance, kernelInstanceOn, KernelVectors, kernelView, reserveIn, sharedKernelMemory, type WasmMemory } from '../../shared/engine/wasm/runtime';
+import { VectorMoves } from '../../shared/engine/wasm/working-copy';
 import { FusedGradient } from '../../shared/training/fused-gradient';
 import { chunkPlan, flopsPerSample } from '../../shared/training/gradient';
 
@@ -235,8 +236,12 @@ describe('FusedNetwork and FusedGradient on kernelViews', () => {
         const start = Float64Array.from(net.params);
         const g = new FusedGradient(net, undefined, k, precision);
         const es: number[] = [];
-        for (let s = 0; s < 5; s++) es.push(g.gradient(net.params, x, t, n, new Float64Array(net.size), 0.05, keep));
-        return { w: Array.from(net.params), keep: Array.from(keep), es, start: Array.from(start), moved: net.params.some((v, i) => v !== start[i]) };
+        let beforeLast: number[] = [];
+        for (let s = 0; s < 5; s++) {
+          beforeLast = Array.from(net.params);
+          es.push(g.gradient(net.params, x, t, n, new Float64Array(net.size), 0.05, keep));
+        }
+        return { w: Array.from(net.params), keep: Array.from(keep), beforeLast, es, start: Array.from(start), moved: net.params.some((v, i) => v !== start[i]) };
       };
       const a = run(true), b = run(false);
       expect(a.moved).toBe(true);
@@ -244,10 +249,43 @@ describe('FusedNetwork and FusedGradient on kernelViews', () => {
       expect(a.keep).toEqual(b.keep);
       expect(a.es).toEqual(b.es);
       expect(a.keep).not.toEqual(a.w);
-      // The last step kept the weights it started from: float32 ones widened, as the weights are.
+      // The last step kept the weights it started from; float32 weights stay float32 values.
+      expect(a.keep).toEqual(a.beforeLast);
       expect(a.w.every((v) => precision === 'float64' || v === Math.fround(v))).toBe(true);
-      expect(a.keep.every((v) => precision === 'float64' || v === Math.fround(v))).toBe(true);
     } finally {
+      vectors.release();
+    }
+  });
+
+  it('float32 moves round and widen a kernelView where it is, a plain vector through the staging area (negative control), and refuse a vector too short', () => {
+    const k = kernelInstance()!;
+    const vectors = new KernelVectors(k);
+    const at = k.arena.alloc(64 * 4);
+    const staged = { count: 0 };
+    const stage = k.arena.alloc(64 * 8);
+    const moves = new VectorMoves(k, 4, () => {
+      staged.count++;
+      return stage;
+    });
+    try {
+      const values = Float64Array.from({ length: 64 }, (_, i) => Math.fround(Math.sin(i)));
+      const view = vectors.vector(64);
+      view.set(values);
+      moves.load(view, at);
+      const back = vectors.vector(64);
+      moves.store(at, 64, back);
+      expect(staged.count).toBe(0);
+      expect(Array.from(back)).toEqual(Array.from(values));
+      const plain = new Float64Array(64);
+      moves.load(Float64Array.from(values), at);
+      moves.store(at, 64, plain);
+      expect(staged.count).toBe(2);
+      expect(Array.from(plain)).toEqual(Array.from(values));
+      expect(() => moves.store(at, 64, vectors.vector(3))).toThrow(/64 values into a vector of 3/);
+      expect(() => moves.load(vectors.vector(3), at, 64)).toThrow(/64 values asked of a vector of 3/);
+    } finally {
+      k.arena.release(at);
+      k.arena.release(stage);
       vectors.release();
     }
   });

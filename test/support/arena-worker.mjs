@@ -10,5 +10,7 @@ register();
 const { kernelInstanceOn } = await import('../../shared/engine/wasm/runtime.ts');
 const k = kernelInstanceOn(workerData.memory);
 parentPort.postMessage('ready');
-while (Atomics.load(workerData.go, 0) === 0);
+// (Not forever: a test that failed before the start would leave this thread spinning.)
+const giveUp = Date.now() + 30_000;
+while (Atomics.load(workerData.go, 0) === 0) if (Date.now() > giveUp) process.exit(1);
 parentPort.postMessage(workerData.sizes.map((size) => k.arena.alloc(size)));

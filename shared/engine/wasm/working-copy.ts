@@ -59,6 +59,7 @@ export class VectorMoves {
 
   /** The first `len` values of `from` into the copy at `to`. */
   load(from: Float64Array, to: number, len = from.length): void {
+    if (len > from.length) throw new RangeError(`VectorMoves.load: ${len} values asked of a vector of ${from.length}`);
     const values = len === from.length ? from : from.subarray(0, len);
     if (this.bytes === 8) {
       this.k.arena.f64().set(values, to / 8);
@@ -76,6 +77,7 @@ export class VectorMoves {
 
   /** `len` values of the copy at `from` into the start of `to`. */
   store(from: number, len: number, to: Float64Array): void {
+    if (len > to.length) throw new RangeError(`VectorMoves.store: ${len} values into a vector of ${to.length}`);
     if (this.bytes === 8) {
       to.set(this.k.arena.f64().subarray(from / 8, from / 8 + len));
       return;
