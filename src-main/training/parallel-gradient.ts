@@ -23,9 +23,10 @@
  * The block is in a WebAssembly memory every participant's kernels run on (parallel-block.ts), so
  * on the fused path the kernels read those weights, sum into the lanes and take the step in place.
  * For a mini-batch the coordinator only writes the row numbers: each participant gathers the
- * rows of its own chunks (on the fused path straight into its kernels' working copy). Measuring a split (train accuracy, validation E) is shared too: each
- * participant forward-propagates a range of the rows (the logits of a row do not depend on
- * which thread computes them).
+ * rows of its own chunks (on the fused path straight into its kernels' working copy).
+ * Measuring a split (train accuracy, validation E) is shared too: each participant
+ * forward-propagates a range of the rows (the logits of a row do not depend on which thread
+ * computes them).
  *
  * Synchronisation is shared memory only (parallel-block.ts): a generation counter the helpers
  * wait on (Atomics.wait / notify) and an arrival counter per phase. Messages would be far slower

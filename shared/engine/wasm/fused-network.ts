@@ -62,7 +62,6 @@ interface Layout {
 /** Where a batch's rows are: rows of x and t, or (`rows` given) the training rows of `data` listed there. */
 export type BatchRows = { x: Float64Array; t: Float64Array; data?: undefined } | { data: Dataset; rows: Int32Array };
 
-
 /**
  * An evaluation's forward passes at the network's current parameters, the bits of
  * Network.forward, in a float64 working copy of their own made on first use: laid out for
