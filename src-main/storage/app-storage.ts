@@ -87,7 +87,7 @@ export function createAppStorage(appDataDir: string): { store: ProjectStore; csv
     },
     save(path, data, base, specConflict) {
       const r = saveProjectFile(path, toProject(data), base, specConflict ? { specConflict } : {});
-      return { base: r.base, added: r.added, theirSpec: r.theirSpec === null ? null : parseSpec(JSON.parse(r.theirSpec)) };
+      return { base: r.base, added: r.added, theirSpec: r.theirSpec };
     },
     write: (path, data) => writeProjectFile(path, toProject(data)),
     baseOf: (path) => readFileBase(path),

@@ -18,6 +18,7 @@ import { existsSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { UserError } from '../../shared/errors';
 import { isFinal } from '../../shared/run';
+import { type LabSpec, parseSpec } from '../../shared/spec';
 import { BUSY_TIMEOUT_MS, type FileBase } from './project-file';
 import type { Project, ProjectRun } from './project';
 import { ProjectFileError } from './project-inspect';
@@ -61,8 +62,8 @@ export interface SaveResult {
   base: FileBase;
   /** Runs another program added to the file meanwhile, now part of the project too. */
   added: ProjectRun[];
-  /** The file's spec JSON when `specConflict: 'theirs'` kept it; else null. */
-  theirSpec: string | null;
+  /** The file's spec when `specConflict: 'theirs'` kept it (read inside the save); else null. */
+  theirSpec: LabSpec | null;
 }
 
 function stamp(options: SaveOptions): WriteStamp {
@@ -105,6 +106,19 @@ function saveFailed(e: unknown, path: string, options: SaveOptions = {}): Error 
   return new ProjectFileError('unsaved', path, `cannot save ${path}: ${why}; the file on disk is unchanged`);
 }
 
+/**
+ * The file's spec a save takes (`specConflict: 'theirs'`), read before anything is written: one
+ * this MLP Lab cannot read (a newer version's, or a hand-edited one) throws, and the save's
+ * transaction writes nothing, rather than saving and then failing to take it.
+ */
+function theirSpecOf(json: string, path: string): LabSpec {
+  try {
+    return parseSpec(JSON.parse(json));
+  } catch (e) {
+    throw new ProjectFileError('unsaved', path, `cannot take the lab setup (spec) of ${basename(path)}: this MLP Lab cannot read it (${(e as Error).message}); nothing was saved. Save yours over it, or use Save As to keep both`);
+  }
+}
+
 /** Runs `work` in an immediate (write) transaction on the project file at `path`. */
 function inTransaction<T>(path: string, options: SaveOptions, work: (db: SqliteDatabase) => T): T {
   let db: SqliteDatabase | null = null;
@@ -131,10 +145,14 @@ export function saveProjectFile(path: string, project: Project, base: FileBase, 
     const ours = JSON.stringify(project.spec);
     const theirs = readSpecJson(db) ?? '';
     let theirSpec: string | null = null;
+    let taken: LabSpec | null = null;
     if (theirs !== base.spec && theirs !== ours) {
       if (!options.specConflict) throw new SpecConflict(path, theirs);
       if (options.specConflict === 'mine') writeSpecJson(db, ours);
-      else theirSpec = theirs;
+      else {
+        theirSpec = theirs;
+        taken = theirSpecOf(theirs, path);
+      }
     } else if (theirs !== ours) {
       writeSpecJson(db, ours);
     }
@@ -156,7 +174,7 @@ export function saveProjectFile(path: string, project: Project, base: FileBase, 
     writeUi(db, project.ui);
     writeStamp(db, stamp(options));
     const runs = new Map<string, boolean>([...project.runs, ...added].map((r) => [r.id, isFinal(r.status)]));
-    return { base: { spec: theirSpec ?? ours, runs, dataset: theirSpec === null ? (ourData ?? readDatasetKey(db)) : readDatasetKey(db) }, added, theirSpec };
+    return { base: { spec: theirSpec ?? ours, runs, dataset: theirSpec === null ? (ourData ?? readDatasetKey(db)) : readDatasetKey(db) }, added, theirSpec: taken };
   });
 }
 

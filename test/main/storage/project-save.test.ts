@@ -153,11 +153,26 @@ describe('saving into the project file', () => {
     expect(() => saveProjectFile(path, mine, base)).toThrow(SpecConflict);
     expect(readProjectFile(path).project.spec.seed).toBe(77);
     const kept = saveProjectFile(path, mine, base, { specConflict: 'theirs' });
-    expect(JSON.parse(kept.theirSpec!).seed).toBe(77);
+    expect(kept.theirSpec!.seed).toBe(77);
     expect(readProjectFile(path).project).toMatchObject({ spec: { seed: 77 }, ui: { mine: true } });
     const overwritten = saveProjectFile(path, mine, base, { specConflict: 'mine' });
     expect(overwritten.theirSpec).toBeNull();
     expect(readProjectFile(path).project.spec.seed).toBe(5);
+  });
+
+  it('taking a spec this version cannot read (a newer MLP Lab\'s) writes nothing and says what to do; keeping mine still saves', async () => {
+    const { path, project, base } = await opened();
+    // Another program writes a setup with a field this version does not know.
+    const other = new Database(path);
+    other.prepare('UPDATE spec SET json = ? WHERE id = 1').run(JSON.stringify({ ...project.spec, seed: 77, fromTheFuture: true }));
+    other.close();
+    const before = sha(path);
+    const mine = { ...project, spec: { ...project.spec, seed: 5 }, ui: { mine: true } };
+    expect(() => saveProjectFile(path, mine, base, { specConflict: 'theirs' })).toThrow(/cannot take the lab setup \(spec\) of lab\.mlplab: this MLP Lab cannot read it \(.*fromTheFuture.*\); nothing was saved\. Save yours over it, or use Save As/);
+    expect(sha(path)).toBe(before);
+    // The control: keeping mine over it saves, and the file reads again.
+    expect(saveProjectFile(path, mine, base, { specConflict: 'mine' }).theirSpec).toBeNull();
+    expect(readProjectFile(path).project).toMatchObject({ spec: { seed: 5 }, ui: { mine: true } });
   });
 
   it('the CLI\'s appended runs leave the spec alone', async () => {
