@@ -14,7 +14,7 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { NotAvailable } from '../../shared/errors';
 import type { WorkspaceFile } from '../../shared/ipc';
 import { Cancelled } from '../ipc/router';
@@ -58,6 +58,16 @@ export interface FileAccess {
   save(kind: 'project' | 'weights' | 'onnx' | 'zip', extension: string, defaultName: string, path?: string): Promise<string>;
   /** A fresh scratch path for a file made to be downloaded (browser "save as"). */
   scratchFile(name: string): string;
+  /** Deletes a scratch file `open` or `scratchFile` made, once its call is done; other paths are left alone. */
+  discard(path: string): void;
+  /**
+   * The path of a file main already holds (the open project's), checked again right before it is
+   * written. Browser: it must still lead to the same real file inside the workspace (a folder or
+   * file swapped for a link since it was opened is refused). Desktop: the path as it is.
+   */
+  recheck(path: string): string;
+  /** True when the page may use `path` now (browser: it lies inside the workspace; desktop: always). */
+  owns(path: string): boolean;
   /** Lets later calls use `path`, which main itself handed out (recent list, a double-click). */
   grant(path: string): void;
   /** Project, CSV and weights files in the workspace folder, by name; [] without a workspace. */
@@ -84,6 +94,13 @@ class Scratch {
   file(name: string): string {
     const safe = basename(name).replace(/[^\w.\- ]/g, '_') || 'upload';
     return join(mkdtempSync(join(this.folder(), 'f-')), safe);
+  }
+
+  /** Deletes `path`'s own folder when `file` made it; anything else is left alone. */
+  discard(path: string): void {
+    if (this.dir === null) return;
+    const folder = dirname(resolve(path));
+    if (dirname(folder) === this.dir && basename(folder).startsWith('f-')) rmSync(folder, { recursive: true, force: true });
   }
 
   /** Writes uploaded bytes to a scratch file and returns its path. */
@@ -128,6 +145,9 @@ export function dialogFiles(dialogs: Dialogs, granted: Iterable<string> = []): F
       return pick(() => (kind === 'project' ? dialogs.saveProject(defaultName) : kind === 'weights' ? dialogs.saveWeights(defaultName) : dialogs.saveExport(defaultName, kind)));
     },
     scratchFile: (name) => scratch.file(name),
+    discard: (p) => scratch.discard(p),
+    recheck: (p) => p,
+    owns: () => true,
     grant: (p) => void allowed.add(resolve(p)),
     list: () => [],
     close: () => scratch.close(),
@@ -155,6 +175,13 @@ export function workspaceFiles(workspace: string): FileAccess {
       return path === undefined ? noDialog() : paths.writable(withExtension(path, extension));
     },
     scratchFile: (name) => scratch.file(name),
+    discard: (p) => scratch.discard(p),
+    recheck(p) {
+      const real = paths.writable(p);
+      if (real !== resolve(p)) throw new NotAvailable(`${p} now leads elsewhere (a link put in since it was opened): nothing was saved; use Save As`);
+      return real;
+    },
+    owns: (p) => paths.contains(p),
     grant: () => {},
     list: () => paths.list(),
     close: () => scratch.close(),

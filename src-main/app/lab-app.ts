@@ -72,10 +72,15 @@ export function createLabApp(host: Host): LabApp {
   for (const r of readRecent(host.appDataDir)) files.grant(r.path);
   const autosave = host.recovery ? new Autosave(project, host.recovery, host.autosaveSeconds ?? 60, host.log) : null;
 
+  // The recent list and the autosaved copies are kept per user, not per workspace: the page sees
+  // only those of files it may use (browser: inside its workspace; an untitled copy has no file).
   const recent = {
     list: (): RecentProject[] =>
-      readRecent(host.appDataDir, true).map((r) => ({ path: r.path, name: basename(r.path, extname(r.path)), openedAt: r.openedAt })),
+      readRecent(host.appDataDir, true)
+        .filter((r) => files.owns(r.path))
+        .map((r) => ({ path: r.path, name: basename(r.path, extname(r.path)), openedAt: r.openedAt })),
   };
+  const recoveryCopies = () => (host.recovery?.list() ?? []).filter((c) => c.source === null || files.owns(c.source));
   /** A project now lives at `path`: it goes on the recent list and may be reopened. */
   const remember = (path: string) => {
     addRecent(host.appDataDir, path);
@@ -112,16 +117,27 @@ export function createLabApp(host: Host): LabApp {
       return project.newProject(r.builtin, { n: r.n, noise: r.noise, classes: r.classes, seed: r.seed });
     },
     'lab:openProject': async (r) => {
-      const upload = 'bytes' in r;
       const path = await files.open('project', r);
+      if ('bytes' in r) {
+        // An upload has no place on disk to save back to or remember: it opens untitled, and its
+        // scratch copy goes once read.
+        try {
+          const summary = await project.openProject(path, basename(r.name, extname(r.name)) || 'Untitled');
+          autosave?.openedCopy(null);
+          return summary;
+        } finally {
+          files.discard(path);
+        }
+      }
       const summary = await project.openProject(path);
       autosave?.openedCopy(null);
-      if (upload) return summary; // an upload has no place on disk to remember
       remember(path);
       return summary;
     },
     'lab:saveProject': async (r) => {
-      const path = project.currentPath ?? (files.hasDialogs ? await files.save('project', '.mlplab', defaultName('.mlplab')) : undefined);
+      // The project's own file is checked again before it is written (browser: still inside the workspace).
+      const held = project.currentPath;
+      const path = held !== null ? files.recheck(held) : files.hasDialogs ? await files.save('project', '.mlplab', defaultName('.mlplab')) : undefined;
       const summary = await project.save(path, r.specConflict);
       saved(summary.path!);
       return summary;
@@ -130,8 +146,12 @@ export function createLabApp(host: Host): LabApp {
       if ('download' in r) {
         requireStore();
         const file = files.scratchFile('download.mlplab');
-        await project.saveCopy(file);
-        return { project: project.summary(), bytes: new Uint8Array(readFileSync(file)) };
+        try {
+          await project.saveCopy(file);
+          return { project: project.summary(), bytes: new Uint8Array(readFileSync(file)) };
+        } finally {
+          files.discard(file);
+        }
       }
       const path = await files.save('project', '.mlplab', defaultName('.mlplab'), 'path' in r ? r.path : undefined);
       const summary = await project.save(path);
@@ -140,11 +160,11 @@ export function createLabApp(host: Host): LabApp {
     },
     'lab:listRecentProjects': () => recent.list(),
     'lab:listRecovery': (): RecoveryInfo[] =>
-      (host.recovery?.list() ?? [])
+      recoveryCopies()
         .filter((c) => c.source !== (project.currentPath ? resolve(project.currentPath) : null) || !project.isDirty)
         .map((c) => ({ ...c, name: c.source ? basename(c.source, extname(c.source)) : 'Untitled' })),
     'lab:openRecovery': async (r) => {
-      const copy = host.recovery?.list().find((c) => resolve(c.path) === resolve(r.path));
+      const copy = recoveryCopies().find((c) => resolve(c.path) === resolve(r.path));
       if (!copy) throw new NotAvailable('that autosaved copy no longer exists');
       if (copy.source) files.grant(copy.source);
       const summary = await project.openCopy(copy.path, copy.source);
@@ -158,7 +178,14 @@ export function createLabApp(host: Host): LabApp {
     'lab:listExamples': () => [...GALLERY],
     'lab:openExample': (r) => project.openExample(r.id),
     'lab:getDataset': (r) => project.getDataset(r.runId),
-    'lab:previewCsv': async (r) => csv().preview(await files.open('csv', r.file), r.options ?? {}),
+    'lab:previewCsv': async (r) => {
+      const file = await files.open('csv', r.file);
+      try {
+        return await csv().preview(file, r.options ?? {});
+      } finally {
+        if ('bytes' in r.file) files.discard(file);
+      }
+    },
     'lab:importCsv': async (r) => {
       const service = csv();
       const file = await files.open('csv', r.file);
@@ -174,6 +201,7 @@ export function createLabApp(host: Host): LabApp {
         return project.useImportedData(dataset, info, spec);
       } finally {
         if (importing === control) importing = null;
+        if ('bytes' in r.file) files.discard(file);
       }
     },
     'lab:exportWeights': async (r) => {
@@ -212,7 +240,7 @@ export function createLabApp(host: Host): LabApp {
       return null;
     },
     'lab:discardRecovery': (r) => {
-      const copy = host.recovery?.list().find((c) => resolve(c.path) === resolve(r.path));
+      const copy = recoveryCopies().find((c) => resolve(c.path) === resolve(r.path));
       if (copy) host.recovery!.discardCopy(copy.path);
       return null;
     },

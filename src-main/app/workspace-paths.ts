@@ -2,16 +2,18 @@
  * The browser host's wall: which paths the page may read and write in the workspace folder.
  * `workspaceFiles()` (file-access.ts) asks here for every path the page names.
  *
- * A path is judged by where it really leads, not by how it is spelled: every path is resolved
+ * A path is judged by where it really leads, not only by how it is spelled: every path is resolved
  * with `realpath` (symbolic links followed, `..` removed) and must lie strictly inside the
  * workspace folder's own real path. A file that does not exist yet (save as, export) is judged
  * by its folder's real path, and a link that leads nowhere is refused, because writing through
  * it would create its target wherever it points. What is handed back is the real path, so the
- * file read or written is the one that was checked (a link swapped afterwards by someone with
- * access to the folder is not followed again).
+ * file read or written is the one that was checked.
  *
- * Names that cannot be a file (a NUL character, which SQLite would cut the name at; names too
- * long for the file system) are refused with a message before anything touches the disk.
+ * A path spelled outside the workspace is refused before the disk is asked anything (the answer
+ * must not tell what exists out there), and so are names that cannot be a file (a NUL character,
+ * which SQLite would cut the name at). A file already held (the open project's) is checked again
+ * right before it is written (file-access.ts `recheck`): a folder or file swapped for a link
+ * since it was opened is then refused, not written through.
  */
 import { lstatSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -56,6 +58,8 @@ export interface WorkspacePaths {
   writable(path: string): string;
   /** Project, CSV and weights files directly in the folder that `readable` accepts, by name. */
   list(): WorkspaceFile[];
+  /** True when `writable` accepts `path` now (the page may use it); never throws. */
+  contains(path: string): boolean;
 }
 
 /** The paths of the workspace folder `folder` (relative paths are taken inside it). */
@@ -77,9 +81,14 @@ export function workspacePaths(folder: string): WorkspacePaths {
   };
   const outside = (path: string): NotAvailable =>
     new NotAvailable(`${path} is outside the workspace folder ${root}: the page can only use files inside it (symbolic links leading out are not followed)`);
-  /** `path` made absolute against the workspace, after refusing names no file can have. */
-  const absolute = (path: string): string => {
+  /**
+   * `path` made absolute against the workspace, after refusing names no file can have and paths
+   * spelled outside it: those are refused before the disk is asked anything, so the answer says
+   * nothing of what exists out there.
+   */
+  const absolute = (top: string, path: string): string => {
     if (path.includes('\0')) throw new NotAvailable('a file name cannot contain a NUL character');
+    if (!spelledInside(top, path)) throw outside(path);
     return resolve(root, path);
   };
 
@@ -89,12 +98,11 @@ export function workspacePaths(folder: string): WorkspacePaths {
       const top = realRoot();
       let real: string;
       let st: Stats;
+      const full = absolute(top, path);
       try {
-        real = realpathSync(absolute(path));
+        real = realpathSync(full);
         st = statSync(real);
       } catch (e) {
-        if (e instanceof NotAvailable) throw e;
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT' && !spelledInside(top, path)) throw outside(path);
         throw refused(path, e);
       }
       if (!isInside(top, real)) throw outside(path);
@@ -103,7 +111,7 @@ export function workspacePaths(folder: string): WorkspacePaths {
     },
     writable(path) {
       const top = realRoot();
-      const full = absolute(path);
+      const full = absolute(top, path);
       let exists = true;
       try {
         lstatSync(full);
@@ -127,13 +135,20 @@ export function workspacePaths(folder: string): WorkspacePaths {
         try {
           folderReal = realpathSync(dirname(full));
         } catch (e) {
-          if (!spelledInside(top, path)) throw outside(path);
           throw refused(dirname(path), e);
         }
         real = join(folderReal, basename(full));
       }
       if (!isInside(top, real)) throw outside(path);
       return real;
+    },
+    contains(path) {
+      try {
+        this.writable(path);
+        return true;
+      } catch {
+        return false;
+      }
     },
     list() {
       const top = realRoot();

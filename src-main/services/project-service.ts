@@ -54,6 +54,8 @@ export class ProjectService {
   /** The current spec checked against the current data (redone on every change of either). */
   private checked: CheckedLab;
   private path: string | null = null;
+  /** An untitled project's name when it has one (an uploaded file's), else null. */
+  private title: string | null = null;
   /** What the file at `path` held when read or last saved (null: not saved there yet). */
   private base: FileBase | null = null;
   private dirty = false;
@@ -109,7 +111,7 @@ export class ProjectService {
     return {
       revision: this.revision,
       session: this.session,
-      name: this.path ? basename(this.path, extname(this.path)) : 'Untitled',
+      name: this.path ? basename(this.path, extname(this.path)) : (this.title ?? 'Untitled'),
       path: this.path,
       dirty: this.dirty,
       spec: this.spec,
@@ -158,6 +160,7 @@ export class ProjectService {
     this.uiState = { ...data.uiState };
     this.pendingWeights = null;
     this.path = path;
+    this.title = null;
     this.base = base;
     this.dirty = dirty;
     this.session++;
@@ -194,10 +197,14 @@ export class ProjectService {
     return this.replace({ spec: parseSpec(json), dataset: null, datasetInfo: null, runs: [], uiState: {} }, null);
   }
 
-  /** Opens a project file. */
-  async openProject(path: string): Promise<ProjectSummary> {
+  /** Opens a project file; with `untitled`, as an untitled project of that name (a browser upload). */
+  async openProject(path: string, untitled?: string): Promise<ProjectSummary> {
     const { data, base } = await this.requireStore().read(path);
-    return this.replace(data, path, base);
+    if (untitled === undefined) return this.replace(data, path, base);
+    // An upload's copy has no place to save back to: the project is untitled, under the file's name.
+    await this.replace(data, null);
+    this.title = untitled;
+    return this.changed();
   }
 
   /**

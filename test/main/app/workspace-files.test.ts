@@ -6,7 +6,9 @@
  * file outside, a link to a folder outside, or a link to nothing outside. The files outside stay
  * byte for byte as they were and nothing new appears there. Negative controls: the same calls on
  * real files inside, and through links that stay inside, succeed. Listing the folder skips what it
- * cannot list, and names no file can have leave nothing behind.
+ * cannot list, and names no file can have leave nothing behind. Files the app already holds are
+ * checked again: the open project's file before each save, an upload (opened untitled, its
+ * scratch copy removed), the recent list and autosaved copies (another workspace's stay hidden).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -196,5 +198,107 @@ describe('browser mode: listing the workspace', () => {
     expect(names).toContain('data.csv');
     expect(names).toContain('mine.mlplab');
     for (const n of ['secret.csv', 'p.mlplab', 'w.json', 'victim.json', 'dangling.json']) expect(names).not.toContain(n);
+  });
+});
+
+describe('browser mode: files the app already holds', () => {
+  it('saving the open project checks its file again: a folder or the file swapped for a link out since it was opened is refused, not written through', async () => {
+    mkdirSync(join(ws, 'held'));
+    await call('lab:saveProjectAs', { path: 'held/h' });
+    const spec = (await call<ProjectSummary>('lab:getProject')).spec;
+    // Someone with access to the folder swaps it for a link to a folder outside holding a file of that name.
+    writeFileSync(join(outside, 'h.mlplab'), 'not to be touched\n');
+    renameSync(join(ws, 'held'), join(ws, 'held.old'));
+    symlinkSync(outside, join(ws, 'held'));
+    await call('lab:updateSpec', { spec: { ...spec, seed: 777 } });
+    const e = await refusal('lab:saveProject', { specConflict: 'mine' });
+    expect(e).toMatchObject({ name: 'NotAvailable', message: expect.stringMatching(/outside the workspace folder/) });
+    expect(readFileSync(join(outside, 'h.mlplab'), 'utf8')).toBe('not to be touched\n');
+    // The negative control: with the folder back, the same save goes through.
+    rmSync(join(ws, 'held'));
+    renameSync(join(ws, 'held.old'), join(ws, 'held'));
+    expect((await call<ProjectSummary>('lab:saveProject', {})).path).toBe(join(ws, 'held', 'h.mlplab'));
+    // The file itself swapped for a link to a file outside.
+    renameSync(join(ws, 'held', 'h.mlplab'), join(ws, 'held', 'h.old'));
+    symlinkSync(join(outside, 'h.mlplab'), join(ws, 'held', 'h.mlplab'));
+    await call('lab:updateSpec', { spec: { ...spec, seed: 778 } });
+    expect(await refusal('lab:saveProject', {})).toMatchObject({ name: 'NotAvailable' });
+    expect(readFileSync(join(outside, 'h.mlplab'), 'utf8')).toBe('not to be touched\n');
+    rmSync(join(outside, 'h.mlplab'));
+    before = snapshot(outside);
+  });
+
+  it('an uploaded project opens untitled under its file\'s name: Save asks for a place instead of writing the scratch copy', async () => {
+    await call('lab:saveProjectAs', { path: 'up-src' });
+    const bytes = new Uint8Array(readFileSync(join(ws, 'up-src.mlplab')));
+    const opened = await call<ProjectSummary>('lab:openProject', { bytes, name: 'from-my-laptop.mlplab' });
+    expect(opened).toMatchObject({ path: null, name: 'from-my-laptop' });
+    expect(await refusal('lab:saveProject', {})).toMatchObject({ name: 'NotAvailable', message: expect.stringMatching(/not been saved yet: use Save As/) });
+    const saved = await call<{ project: ProjectSummary }>('lab:saveProjectAs', { path: 'from-my-laptop' });
+    expect(saved.project.path).toBe(join(ws, 'from-my-laptop.mlplab'));
+  });
+
+  it('uploads and downloads leave no scratch copy behind; discard leaves any other file alone', async () => {
+    const files = workspaceFiles(ws);
+    try {
+      const up = await files.open('csv', { bytes: new TextEncoder().encode(CSV), name: 'u.csv' });
+      const down = files.scratchFile('download.mlplab');
+      writeFileSync(down, 'x');
+      expect(existsSync(up) && existsSync(down)).toBe(true);
+      files.discard(up);
+      files.discard(down);
+      expect(existsSync(up) || existsSync(down)).toBe(false);
+      files.discard(join(ws, 'data.csv'));
+      expect(existsSync(join(ws, 'data.csv'))).toBe(true);
+    } finally {
+      files.close();
+    }
+  });
+
+  it('the recent list and autosaved copies of another workspace (same user data) are neither shown nor opened', async () => {
+    const wsB = join(base, 'wsB');
+    mkdirSync(wsB);
+    const data = join(base, 'data');
+    const other = createLabApp({
+      transport: 'browser', version: 'test', files: workspaceFiles(wsB), appDataDir: data, workerUrl, threads: 1, autosaveSeconds: 0.05,
+      log: { warn: () => {}, error: () => {} }, ...createAppStorage(data),
+    });
+    try {
+      const callB = async <T>(name: string, payload: unknown = {}): Promise<T> => {
+        const r = await other.router.call(name, payload);
+        if (!r.ok) throw new Error(r.error.message);
+        return r.value as T;
+      };
+      await callB('lab:saveProjectAs', { path: 'private-client' });
+      const spec = (await callB<ProjectSummary>('lab:getProject')).spec;
+      await callB('lab:updateSpec', { spec: { ...spec, seed: 4242 } });
+      const source = join(wsB, 'private-client.mlplab');
+      const deadline = Date.now() + 5000;
+      let copies: { path: string }[] = [];
+      while (copies.length === 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+        copies = createAppStorage(data).recovery.list().filter((c) => c.source === source);
+      }
+      expect(copies).toHaveLength(1);
+      // The negative control: the workspace the files are in sees them (once another project is open).
+      await callB('lab:newProject', {});
+      expect((await callB<{ path: string }[]>('lab:listRecovery', {})).map((c) => c.path)).toContain(copies[0].path);
+      expect((await callB<{ path: string }[]>('lab:listRecentProjects')).map((r) => r.path)).toContain(join(wsB, 'private-client.mlplab'));
+      // This workspace does not.
+      expect((await call<{ path: string }[]>('lab:listRecentProjects')).map((r) => r.path)).not.toContain(join(wsB, 'private-client.mlplab'));
+      expect((await call<{ name: string }[]>('lab:listRecovery')).map((c) => c.name)).not.toContain('private-client');
+      expect(await refusal('lab:openRecovery', { path: copies[0].path })).toMatchObject({ name: 'NotAvailable' });
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('a path spelled outside is refused before the disk is asked: the answer is the same whether it exists or not', async () => {
+    writeFileSync(join(outside, 'plan.txt'), 'secret\n');
+    const a = await refusal('lab:previewCsv', { file: { path: join(outside, 'plan.txt', 'x') } });
+    const b = await refusal('lab:previewCsv', { file: { path: join(outside, 'no-such.txt', 'x') } });
+    expect(a.message.replace('plan.txt', 'X')).toBe(b.message.replace('no-such.txt', 'X'));
+    expect(a.message).toMatch(/is outside the workspace folder/);
+    rmSync(join(outside, 'plan.txt'));
   });
 });
