@@ -130,6 +130,8 @@ export function workspacePaths(folder: string): WorkspacePaths {
         }
         const st = statSync(real);
         if (!st.isFile()) throw new NotAvailable(`${path} is not a file: choose another name`);
+        // A hard link shares its file with names elsewhere, perhaps outside: writing would change those too.
+        if (st.nlink > 1) throw new NotAvailable(`${path} is one of ${st.nlink} hard links to the same file (others may be outside the workspace): choose another name`);
       } else {
         let folderReal: string;
         try {

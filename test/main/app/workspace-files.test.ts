@@ -11,7 +11,7 @@
  * scratch copy removed), the recent list and autosaved copies (another workspace's stay hidden).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -291,6 +291,21 @@ describe('browser mode: files the app already holds', () => {
     } finally {
       await other.close();
     }
+  });
+
+  it('a file inside that is a hard link to one outside is not written over; one name alone is (the control)', async () => {
+    writeFileSync(join(outside, 'shared.json'), 'outside\n');
+    linkSync(join(outside, 'shared.json'), join(ws, 'shared.json'));
+    const run = await call<RunSummary>('lab:startRun', { paused: true });
+    expect(await refusal('lab:exportWeights', { runId: run.id, path: 'shared.json' })).toMatchObject({ name: 'NotAvailable', message: expect.stringMatching(/hard links/) });
+    writeFileSync(join(outside, 'shared.mlplab'), 'outside\n');
+    linkSync(join(outside, 'shared.mlplab'), join(ws, 'shared.mlplab'));
+    expect(await refusal('lab:saveProjectAs', { path: 'shared.mlplab' })).toMatchObject({ name: 'NotAvailable', message: expect.stringMatching(/hard links/) });
+    expect(readFileSync(join(outside, 'shared.json'), 'utf8')).toBe('outside\n');
+    expect(readFileSync(join(outside, 'shared.mlplab'), 'utf8')).toBe('outside\n');
+    rmSync(join(outside, 'shared.json'));
+    rmSync(join(outside, 'shared.mlplab'));
+    expect((await call<{ path: string }>('lab:exportWeights', { runId: run.id, path: 'shared.json' })).path).toBe(join(ws, 'shared.json'));
   });
 
   it('a path spelled outside is refused before the disk is asked: the answer is the same whether it exists or not', async () => {
