@@ -1,7 +1,8 @@
 /**
  * Project files and weights from the lab window, end to end: save the project to the server's
- * workspace, open it again (spec, run and its cost curve restored), and export a run's weights,
- * which must validate against docs/weights.schema.json.
+ * workspace, open it again (spec, run and its cost curve restored), upload it (it opens untitled
+ * under its own name, and Save asks where to put it), and export a run's weights, which must
+ * validate against docs/weights.schema.json.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -52,6 +53,18 @@ describe.skipIf(noBrowser)('project files and weights in a browser', () => {
     expect(await page.getByRole('spinbutton', { name: 'Learning rate', exact: true }).inputValue()).toBe('0.02');
     await page.getByRole('button', { name: 'Show run 1' }).waitFor();
     await waitFor(async () => ((await page.getByTestId('chart-caption').textContent()) ?? '').includes('Run 1: 300 points'), 'the saved cost curve');
+
+    // The same file uploaded through the browser's picker opens untitled under its own name, with
+    // its run: Save then asks where to put it (there is no file on the server to save back to).
+    await page.getByRole('button', { name: 'Open…' }).click();
+    await page.getByRole('dialog', { name: 'Open a project' }).getByLabel('Upload a project file')
+      .setInputFiles({ name: 'from-laptop.mlplab', mimeType: 'application/octet-stream', buffer: readFileSync(join(server.workspace, 'e2e-xor.mlplab')) });
+    await notice(page, /Opened from-laptop\.mlplab/, 'opening the upload');
+    await expect.poll(() => page.getByLabel('Project', { exact: true }).first().textContent()).toContain('from-laptop');
+    await page.getByRole('button', { name: 'Show run 1' }).waitFor();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('dialog', { name: 'Save the project' }).waitFor();
+    expect(existsSync(join(server.workspace, 'from-laptop.mlplab'))).toBe(false);
     expect(errors).toEqual([]);
   });
 });
