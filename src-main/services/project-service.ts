@@ -143,7 +143,7 @@ export class ProjectService {
   }
 
   /** Replaces the whole project (new or opened). Live runs of the old project are stopped. */
-  private async replace(data: ProjectData, path: string | null, base: FileBase | null = null, dirty = false): Promise<ProjectSummary> {
+  private async replace(data: ProjectData, path: string | null, base: FileBase | null = null, dirty = false, title: string | null = null): Promise<ProjectSummary> {
     const raw = data.dataset ?? this.generate(data.spec);
     // An opened file whose spec no longer fits its data still opens (its runs are worth seeing).
     let checked: CheckedLab | null = null;
@@ -160,7 +160,7 @@ export class ProjectService {
     this.uiState = { ...data.uiState };
     this.pendingWeights = null;
     this.path = path;
-    this.title = null;
+    this.title = title;
     this.base = base;
     this.dirty = dirty;
     this.session++;
@@ -200,11 +200,8 @@ export class ProjectService {
   /** Opens a project file; with `untitled`, as an untitled project of that name (a browser upload). */
   async openProject(path: string, untitled?: string): Promise<ProjectSummary> {
     const { data, base } = await this.requireStore().read(path);
-    if (untitled === undefined) return this.replace(data, path, base);
     // An upload's copy has no place to save back to: the project is untitled, under the file's name.
-    await this.replace(data, null);
-    this.title = untitled;
-    return this.changed();
+    return untitled === undefined ? this.replace(data, path, base) : this.replace(data, null, null, false, untitled);
   }
 
   /**
